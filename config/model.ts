@@ -1,0 +1,52 @@
+/** The validated federation model that stacks are built from. Plain data: no constructs, no I/O. */
+import type { Cidr } from './cidr';
+import type {
+  Classification,
+  ClusterConfig,
+  FederationConfig,
+  OperatorConfig,
+  StateBackendConfig,
+  TenantConfig,
+  WirePillarConfig,
+  ZoneConfig,
+} from './schema';
+
+export interface Zone extends ZoneConfig {
+  readonly maxClassification: Classification;
+  readonly networks: readonly Cidr[];
+}
+
+export interface Operator extends Omit<OperatorConfig, 'kind'> {
+  /** `agency` when an agency of this federation operates the cluster itself (self-hosting). */
+  readonly kind: OperatorConfig['kind'] | 'agency';
+}
+
+export interface Cluster extends Omit<ClusterConfig, 'zone' | 'operator'> {
+  readonly zone: Zone;
+  readonly operator: Operator;
+}
+
+export interface WirePillar extends Omit<WirePillarConfig, 'cluster' | 'operator'> {
+  readonly cluster: Cluster;
+  readonly operator: Operator;
+}
+
+export interface Federation {
+  /** Absolute path of the config file the model came from. */
+  readonly sourceFile: string;
+  readonly name: string;
+  readonly stateBackend: StateBackendConfig;
+  readonly operators: readonly Operator[];
+  readonly zones: readonly Zone[];
+  readonly clusters: readonly Cluster[];
+  readonly pillars: readonly WirePillar[];
+  readonly tenants: readonly TenantConfig[];
+  /** The raw (defaulted) config, for reports. */
+  readonly config: FederationConfig;
+}
+
+export function byId<T extends { readonly id: string }>(items: readonly T[], id: string): T {
+  const found = items.find((i) => i.id === id);
+  if (!found) throw new Error(`internal: unknown id '${id}' after validation`);
+  return found;
+}

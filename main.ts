@@ -1,0 +1,29 @@
+/**
+ * Entry point: `npm run synth` (or `cdktf synth|deploy`, which runs this through cdktf.json).
+ * FEDERATION_CONFIG=<path> selects another federation file; the default is config/federation.yaml.
+ */
+import { ConfigError } from './config/errors';
+import { DEFAULT_CONFIG_FILE, loadFederation } from './config/load';
+import { synthFederation } from './stacks/synth';
+
+process.env.CHECKPOINT_DISABLE ??= '1';
+
+function main(): number {
+  const file = process.env.FEDERATION_CONFIG || DEFAULT_CONFIG_FILE;
+  const outdir = process.env.CDKTF_OUTDIR || 'cdktf.out';
+  try {
+    const federation = loadFederation(file);
+    const result = synthFederation(federation, outdir);
+    process.stderr.write(`Synthesized ${result.stacks.length} stacks of '${federation.name}' into ${outdir}:\n`);
+    for (const s of result.stacks) process.stderr.write(`  ${s}\n`);
+    return 0;
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${e.message}\nNothing was written to ${outdir}.\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = main();

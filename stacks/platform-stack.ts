@@ -1,0 +1,40 @@
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { Cluster, Federation } from '../config/model';
+import { GuardedNamespace } from '../constructs/guarded-namespace';
+import { Peer } from '../constructs/peer';
+import type { ZoneCluster } from '../constructs/zone-cluster';
+import { zoneCluster } from './cluster-scope';
+import { StackNames } from './naming';
+import { applyStateBackend } from './state-backend';
+
+/**
+ * One per cluster: the cluster's guardrails and shared namespaces, owned by the cluster's operator.
+ * Today: the zone-edge namespace that runs the ingress controller.
+ */
+export class PlatformStack extends TerraformStack {
+  readonly cluster: ZoneCluster;
+  readonly ingress: GuardedNamespace;
+
+  constructor(scope: Construct, federation: Federation, cluster: Cluster) {
+    const name = StackNames.platform(cluster.id);
+    super(scope, name);
+    applyStateBackend(this, name, federation.stateBackend);
+    this.cluster = zoneCluster(this, cluster);
+
+    // The zone edge: receives traffic from the zone's networks and forwards it to the namespaces on the cluster.
+    this.ingress = new GuardedNamespace(this, 'ingress', {
+      cluster: this.cluster,
+      name: cluster.ingressController.namespace,
+      service: 'ingress',
+      zoneEdge: { loadBalancers: 1, nodePorts: 0 },
+    });
+    this.ingress.allowFrom(Peer.ipBlocks('zone', cluster.zone.cidrs), {
+      ports: [{ port: 443 }, { port: 80 }],
+    });
+    this.ingress.allowTo(Peer.namespacesWithLabels('cluster', {}), {});
+
+    new TerraformOutput(this, 'zone_summary', { value: `${cluster.zone.id} (${cluster.zone.kind}, up to ${cluster.zone.maxClassification})` });
+    new TerraformOutput(this, 'cluster_operator', { value: cluster.operator.name });
+  }
+}

@@ -1,0 +1,39 @@
+import { LocalBackend, PgBackend, S3Backend, type TerraformStack } from 'cdktf';
+import type { StateBackendConfig } from '../config/schema';
+
+/**
+ * Configures where a stack keeps its Terraform state. Credentials never come from the config:
+ * - local: `terraform.<stack>.tfstate` in the stack's directory (the default);
+ * - pg: one schema per stack; Terraform reads the connection string from PG_CONN_STR;
+ * - s3: an S3-compatible store (on-premise MinIO); Terraform reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+ */
+export function applyStateBackend(stack: TerraformStack, stackName: string, cfg: StateBackendConfig): void {
+  switch (cfg.type) {
+    case 'local':
+      new LocalBackend(stack, { path: `terraform.${stackName}.tfstate` });
+      return;
+    case 'pg': {
+      const backend = new PgBackend(stack, {
+        connStr: '',
+        schemaName: `${cfg.schemaPrefix}_${stackName.replace(/-/g, '_')}`.slice(0, 63),
+      });
+      // No conn_str in the JSON: Terraform takes it from PG_CONN_STR, so it never lands in the repo or the output.
+      backend.addOverride('conn_str', undefined);
+      return;
+    }
+    case 's3':
+      new S3Backend(stack, {
+        bucket: cfg.bucket,
+        key: `${cfg.keyPrefix}/${stackName}.tfstate`,
+        region: cfg.region,
+        endpoints: { s3: cfg.endpoint },
+        usePathStyle: true,
+        skipCredentialsValidation: true,
+        skipRegionValidation: true,
+        skipRequestingAccountId: true,
+        skipMetadataApiCheck: true,
+        skipS3Checksum: true,
+      });
+      return;
+  }
+}
