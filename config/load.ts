@@ -177,7 +177,7 @@ export function parseFederation(text: string, file: string): Federation {
   const absolute = path.resolve(file);
   const shown = displayName(absolute);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {

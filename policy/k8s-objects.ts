@@ -1,0 +1,168 @@
+/**
+ * One shared translation from synthesized Terraform JSON (`kubernetes_*` resources of the kubernetes provider) to
+ * the Kubernetes objects they create. Used by the OpenAPI schema test and by the exposure checks, so both see the
+ * same objects.
+ */
+
+export interface SynthesizedStack {
+  readonly name: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly json: any;
+}
+
+export interface KubernetesObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  readonly [key: string]: unknown;
+}
+
+export interface TranslatedObject {
+  readonly stack: string;
+  /** Terraform resource address, `type.name`. */
+  readonly address: string;
+  /** `provider` meta-argument, e.g. `kubernetes.itzbund-ndb-1`. */
+  readonly provider?: string;
+  readonly object: KubernetesObject;
+}
+
+/** Resource type -> Kubernetes apiVersion and kind. */
+export const RESOURCE_KINDS: Readonly<Record<string, { apiVersion: string; kind: string }>> = {
+  kubernetes_namespace_v1: { apiVersion: 'v1', kind: 'Namespace' },
+  kubernetes_network_policy_v1: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy' },
+  kubernetes_resource_quota_v1: { apiVersion: 'v1', kind: 'ResourceQuota' },
+  kubernetes_limit_range_v1: { apiVersion: 'v1', kind: 'LimitRange' },
+  kubernetes_service_v1: { apiVersion: 'v1', kind: 'Service' },
+  kubernetes_config_map_v1: { apiVersion: 'v1', kind: 'ConfigMap' },
+  kubernetes_deployment_v1: { apiVersion: 'apps/v1', kind: 'Deployment' },
+  kubernetes_ingress_v1: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
+};
+
+/** Keys whose value is a free-form map: copied as they are. */
+const MAP_KEYS = new Set([
+  'labels',
+  'annotations',
+  'matchLabels',
+  'hard',
+  'default',
+  'defaultRequest',
+  'max',
+  'min',
+  'maxLimitRequestRatio',
+  'nodeSelector',
+  'data',
+  'binaryData',
+  'selector',
+  'limits',
+  'requests',
+]);
+
+/** Keys that are lists in Kubernetes (Terraform uses lists for every block, so all others are unwrapped). */
+const LIST_KEYS = new Set([
+  'ingress',
+  'egress',
+  'from',
+  'to',
+  'ports',
+  'policyTypes',
+  'matchExpressions',
+  'values',
+  'except',
+  'containers',
+  'initContainers',
+  'env',
+  'volumes',
+  'volumeMounts',
+  'finalizers',
+  'rules',
+  'paths',
+  'tls',
+  'hosts',
+  'externalIps',
+  'externalIPs',
+  'loadBalancerSourceRanges',
+  'args',
+  'command',
+  'tolerations',
+  'items',
+]);
+
+/** Terraform names that differ from the Kubernetes field name beyond snake_case. */
+const RENAMES: Readonly<Record<string, Record<string, string>>> = {
+  kubernetes_limit_range_v1: { limit: 'limits' },
+  kubernetes_service_v1: { externalIps: 'externalIPs', port: 'ports' },
+  kubernetes_deployment_v1: { container: 'containers', port: 'ports', volume: 'volumes', volumeMount: 'volumeMounts' },
+  kubernetes_ingress_v1: { rule: 'rules', path: 'paths' },
+};
+
+const INT_OR_STRING = new Set(['port', 'targetPort', 'containerPort']);
+
+// A LimitRange's `limits` is a list of items; a Deployment's `selector` is a label selector, not a map.
+const isListKey = (type: string, key: string) =>
+  LIST_KEYS.has(key) || (type === 'kubernetes_limit_range_v1' && key === 'limits');
+const isMapKey = (type: string, key: string) =>
+  MAP_KEYS.has(key) && !isListKey(type, key) && !(key === 'selector' && type !== 'kubernetes_service_v1');
+
+const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function convert(value: any, type: string): any {
+  if (Array.isArray(value)) return value.map((v) => convert(v, type));
+  if (value === null || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [rawKey, raw] of Object.entries(value)) {
+    if (rawKey === '//' || raw === undefined || raw === null) continue;
+    let key = camel(rawKey);
+    key = RENAMES[type]?.[key] ?? key;
+    let v = raw;
+    if (isMapKey(type, key)) {
+      out[key] = Array.isArray(v) ? v[0] : v;
+      continue;
+    }
+    if (isListKey(type, key)) {
+      v = Array.isArray(v) ? v : [v];
+    } else if (Array.isArray(v) && v.length <= 1 && (v.length === 0 || typeof v[0] === 'object')) {
+      v = v[0] ?? {};
+    }
+    v = convert(v, type);
+    if (INT_OR_STRING.has(key) && typeof v === 'string' && /^\d+$/.test(v)) v = Number(v);
+    out[key] = v;
+  }
+  return out;
+}
+
+/** Translates one Terraform resource body into the Kubernetes object it manages, or undefined if unknown. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function toKubernetesObject(type: string, body: any): KubernetesObject | undefined {
+  if (type === 'kubernetes_manifest') {
+    return body.manifest as KubernetesObject;
+  }
+  const kind = RESOURCE_KINDS[type];
+  if (!kind) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  const { provider, depends_on, lifecycle, count, for_each, wait_for_rollout, wait_for_load_balancer, ...rest } = body;
+  return { ...kind, ...convert(rest, type) } as KubernetesObject;
+}
+
+/** Every Kubernetes object a stack emits through `kubernetes_*` resources, with its Terraform address. */
+export function kubernetesObjects(stack: SynthesizedStack): TranslatedObject[] {
+  const out: TranslatedObject[] = [];
+  const resources = stack.json.resource ?? {};
+  for (const [type, byName] of Object.entries(resources)) {
+    if (!type.startsWith('kubernetes_')) continue;
+    for (const [name, body] of Object.entries(byName as Record<string, unknown>)) {
+      const object = toKubernetesObject(type, body);
+      if (object) {
+        out.push({ stack: stack.name, address: `${type}.${name}`, provider: (body as { provider?: string }).provider, object });
+      }
+    }
+  }
+  return out;
+}
+
+/** Resource types under `kubernetes_` that the translation does not know (a test keeps this empty). */
+export function unknownKubernetesTypes(stack: SynthesizedStack): string[] {
+  return Object.keys(stack.json.resource ?? {}).filter(
+    (t) => t.startsWith('kubernetes_') && t !== 'kubernetes_manifest' && !RESOURCE_KINDS[t],
+  );
+}
