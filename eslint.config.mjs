@@ -10,7 +10,10 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            { name: '@cdktf/provider-kubernetes', message: 'Import by deep path, e.g. @cdktf/provider-kubernetes/lib/namespace-v1.' },
+            {
+              name: '@cdktf/provider-kubernetes',
+              message: 'Import by deep path, e.g. @cdktf/provider-kubernetes/lib/namespace-v1.',
+            },
             { name: '@cdktf/provider-helm', message: 'Import by deep path, e.g. @cdktf/provider-helm/lib/release.' },
           ],
         },

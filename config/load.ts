@@ -73,7 +73,11 @@ function describeZodIssue(issue: $ZodIssue, data: unknown): { path: ConfigPath; 
   const p = issue.path as ConfigPath;
   switch (issue.code) {
     case 'invalid_value':
-      return { path: p, message: 'not an allowed value', allowed: issue.values.map((v) => JSON.stringify(v)).join(' | ') };
+      return {
+        path: p,
+        message: 'not an allowed value',
+        allowed: issue.values.map((v) => JSON.stringify(v)).join(' | '),
+      };
     case 'invalid_union': {
       if ('discriminator' in issue && issue.discriminator) {
         const union = schemaAt(federationSchema, p.slice(0, -1), data);
@@ -82,7 +86,11 @@ function describeZodIssue(issue: $ZodIssue, data: unknown): { path: ConfigPath; 
           // eslint-disable-next-line @typescript-eslint/no-explicit-any
           (o: any) => o._zod.def.shape[issue.discriminator as string]._zod.def.values as string[],
         );
-        return { path: p, message: `unknown ${issue.discriminator}`, allowed: options.map((o) => JSON.stringify(o)).join(' | ') };
+        return {
+          path: p,
+          message: `unknown ${issue.discriminator}`,
+          allowed: options.map((o) => JSON.stringify(o)).join(' | '),
+        };
       }
       return { path: p, message: 'matches none of the allowed forms' };
     }
@@ -105,7 +113,11 @@ function describeZodIssue(issue: $ZodIssue, data: unknown): { path: ConfigPath; 
         allowed: `a value of type ${issue.expected}`,
       };
     case 'too_small':
-      return { path: p, message: issue.message, allowed: `at least ${issue.minimum} ${issue.origin === 'array' ? 'item(s)' : 'character(s)'}` };
+      return {
+        path: p,
+        message: issue.message,
+        allowed: `at least ${issue.minimum} ${issue.origin === 'array' ? 'item(s)' : 'character(s)'}`,
+      };
     default:
       return { path: p, message: issue.message };
   }

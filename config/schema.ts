@@ -6,14 +6,19 @@ import { z } from 'zod';
 
 export const ID_PATTERN = /^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 const K8S_NAME = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
-const QUALIFIED_NAME = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const QUALIFIED_NAME =
+  /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 export const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z][-a-z0-9]{0,61}[a-z0-9]$/;
 
 const id = (what: string) =>
   z.string().regex(ID_PATTERN, {
     message: `${what} id must be 1-32 lower-case letters, digits or '-', starting with a letter and not ending with '-'`,
   });
-const ref = (what: string) => z.string().min(1).meta({ description: `id of a ${what} declared in this file` });
+const ref = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .meta({ description: `id of a ${what} declared in this file` });
 const k8sName = (what: string) =>
   z
     .string()
@@ -41,7 +46,9 @@ export const zoneSchema = z
     ingressClass: k8sName('ingressClass').meta({ description: 'IngressClass of the zone edge' }),
     loadBalancerClass: z
       .string()
-      .regex(QUALIFIED_NAME, { message: "loadBalancerClass must be a qualified name such as 'lb.ndb.example/internal'" })
+      .regex(QUALIFIED_NAME, {
+        message: "loadBalancerClass must be a qualified name such as 'lb.ndb.example/internal'",
+      })
       .meta({ description: 'Service loadBalancerClass that places a load balancer inside this zone' }),
     maxClassification: z
       .enum(CLASSIFICATIONS)
@@ -50,7 +57,11 @@ export const zoneSchema = z
   })
   .meta({ description: 'A network zone' });
 
-export const OPERATOR_KINDS = ['federal-it-service-provider', 'bundeswehr-it-service-provider', 'commercial-provider'] as const;
+export const OPERATOR_KINDS = [
+  'federal-it-service-provider',
+  'bundeswehr-it-service-provider',
+  'commercial-provider',
+] as const;
 export const operatorSchema = z.strictObject({
   id: id('operator'),
   name: z.string().min(1).meta({ description: 'legal name, e.g. Informationstechnikzentrum Bund (ITZBund)' }),
@@ -155,7 +166,9 @@ const stateBackendSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z
       .literal('s3')
-      .meta({ description: 'S3-compatible store such as MinIO; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY' }),
+      .meta({
+        description: 'S3-compatible store such as MinIO; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
+      }),
     bucket: z.string().min(3),
     endpoint: z.url({ protocol: /^https?$/, message: 'endpoint must be an http(s):// URL' }),
     region: z.string().default('eu-central-1'),

@@ -21,7 +21,12 @@ function uniqueIds(items: ReadonlyArray<{ id: string }>, section: string, report
   items.forEach((item, index) => {
     const first = seen.get(item.id);
     if (first !== undefined) {
-      report([...section.split('.'), index, 'id'], `duplicate id, already used by ${section}[${first}]`, item.id, 'an id not used elsewhere in this list');
+      report(
+        [...section.split('.'), index, 'id'],
+        `duplicate id, already used by ${section}[${first}]`,
+        item.id,
+        'an id not used elsewhere in this list',
+      );
     } else {
       seen.set(item.id, index);
     }
@@ -47,13 +52,23 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
     zone.cidrs.forEach((text, ci) => {
       const net = parseCidr(text);
       if (!net) {
-        report(['zones', zi, 'cidrs', ci], 'not a valid CIDR (host bits must be zero)', text, "an IPv4 or IPv6 network such as '10.20.0.0/16' or 'fd00:20::/48'");
+        report(
+          ['zones', zi, 'cidrs', ci],
+          'not a valid CIDR (host bits must be zero)',
+          text,
+          "an IPv4 or IPv6 network such as '10.20.0.0/16' or 'fd00:20::/48'",
+        );
       } else {
         parsed.push({ zone: zi, cidr: ci, net });
       }
     });
     if (zone.maxClassification === 'VS-NfD' && zone.kind !== 'ndb') {
-      report(['zones', zi, 'maxClassification'], `zone '${zone.id}' of kind '${zone.kind}' cannot carry VS-NfD`, zone.maxClassification, "'offen' (VS-NfD only in zones of kind 'ndb')");
+      report(
+        ['zones', zi, 'maxClassification'],
+        `zone '${zone.id}' of kind '${zone.kind}' cannot carry VS-NfD`,
+        zone.maxClassification,
+        "'offen' (VS-NfD only in zones of kind 'ndb')",
+      );
     }
   });
   for (let i = 0; i < parsed.length; i++) {
@@ -61,8 +76,16 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
       const a = parsed[i];
       const b = parsed[j];
       if (cidrsOverlap(a.net, b.net)) {
-        const other = a.zone === b.zone ? `zones[${a.zone}].cidrs[${a.cidr}] of the same zone` : `zones[${a.zone}].cidrs[${a.cidr}] '${a.net.text}' of zone '${cfg.zones[a.zone].id}'`;
-        report(['zones', b.zone, 'cidrs', b.cidr], `overlaps ${other}`, b.net.text, 'networks that overlap no other zone network');
+        const other =
+          a.zone === b.zone
+            ? `zones[${a.zone}].cidrs[${a.cidr}] of the same zone`
+            : `zones[${a.zone}].cidrs[${a.cidr}] '${a.net.text}' of zone '${cfg.zones[a.zone].id}'`;
+        report(
+          ['zones', b.zone, 'cidrs', b.cidr],
+          `overlaps ${other}`,
+          b.net.text,
+          'networks that overlap no other zone network',
+        );
       }
     }
   }
@@ -70,14 +93,30 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
   // Clusters: zone and operator resolve; node pool names unique.
   cfg.clusters.forEach((cluster, ci) => {
     if (!zones.has(cluster.zone)) {
-      report(['clusters', ci, 'zone'], `cluster '${cluster.id}' names an unknown zone`, cluster.zone, list(zones.keys()));
+      report(
+        ['clusters', ci, 'zone'],
+        `cluster '${cluster.id}' names an unknown zone`,
+        cluster.zone,
+        list(zones.keys()),
+      );
     }
     if (!operators.has(cluster.operator) && !tenantIds.has(cluster.operator)) {
-      report(['clusters', ci, 'operator'], `cluster '${cluster.id}' names an unknown operator`, cluster.operator, `an operator id (${list(operators.keys())}) or the id of a self-hosting tenant`);
+      report(
+        ['clusters', ci, 'operator'],
+        `cluster '${cluster.id}' names an unknown operator`,
+        cluster.operator,
+        `an operator id (${list(operators.keys())}) or the id of a self-hosting tenant`,
+      );
     }
     const poolNames = new Set<string>();
     cluster.nodePools.forEach((pool, pi) => {
-      if (poolNames.has(pool.name)) report(['clusters', ci, 'nodePools', pi, 'name'], 'duplicate node pool name', pool.name, 'a name used once per cluster');
+      if (poolNames.has(pool.name))
+        report(
+          ['clusters', ci, 'nodePools', pi, 'name'],
+          'duplicate node pool name',
+          pool.name,
+          'a name used once per cluster',
+        );
       poolNames.add(pool.name);
     });
   });
@@ -86,54 +125,116 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
   cfg.wire.pillars.forEach((pillar, pi) => {
     const cluster = clusters.get(pillar.cluster);
     if (!cluster) {
-      report(['wire', 'pillars', pi, 'cluster'], `pillar '${pillar.id}' names an unknown cluster`, pillar.cluster, list(clusters.keys()));
+      report(
+        ['wire', 'pillars', pi, 'cluster'],
+        `pillar '${pillar.id}' names an unknown cluster`,
+        pillar.cluster,
+        list(clusters.keys()),
+      );
     } else {
       const zone = zones.get(cluster.zone);
       const want = PILLAR_ZONE_KIND[pillar.pillar];
       if (zone && zone.kind !== want) {
-        report(['wire', 'pillars', pi, 'cluster'], `Säule ${pillar.pillar} ('${pillar.id}') cannot run on cluster '${cluster.id}' in zone '${zone.id}' of kind '${zone.kind}'`, pillar.cluster, `a cluster in a zone of kind '${want}': ${list(cfg.clusters.filter((c) => zones.get(c.zone)?.kind === want).map((c) => c.id))}`);
+        report(
+          ['wire', 'pillars', pi, 'cluster'],
+          `Säule ${pillar.pillar} ('${pillar.id}') cannot run on cluster '${cluster.id}' in zone '${zone.id}' of kind '${zone.kind}'`,
+          pillar.cluster,
+          `a cluster in a zone of kind '${want}': ${list(cfg.clusters.filter((c) => zones.get(c.zone)?.kind === want).map((c) => c.id))}`,
+        );
       }
     }
     if (pillar.operator !== undefined && !operators.has(pillar.operator)) {
-      report(['wire', 'pillars', pi, 'operator'], `pillar '${pillar.id}' names an unknown operator`, pillar.operator, list(operators.keys()));
+      report(
+        ['wire', 'pillars', pi, 'operator'],
+        `pillar '${pillar.id}' names an unknown operator`,
+        pillar.operator,
+        list(operators.keys()),
+      );
     }
     if (pillar.operator === undefined && pillar.pillar !== 2 && !operators.has('itzbund')) {
-      report(['wire', 'pillars', pi, 'operator'], `pillar '${pillar.id}' has no operator and the default operator 'itzbund' is not declared`, undefined, `declare operators[].id 'itzbund' or name one of ${list(operators.keys())}`);
+      report(
+        ['wire', 'pillars', pi, 'operator'],
+        `pillar '${pillar.id}' has no operator and the default operator 'itzbund' is not declared`,
+        undefined,
+        `declare operators[].id 'itzbund' or name one of ${list(operators.keys())}`,
+      );
     }
   });
 
   // Tenants: references resolve, and services fit the tenant kind and the cluster's zone.
   cfg.tenants.forEach((tenant, ti) => {
     tenant.wire?.pillars.forEach((pid, i) => {
-      if (!pillars.has(pid)) report(['tenants', ti, 'wire', 'pillars', i], `tenant '${tenant.id}' names an unknown Wire pillar`, pid, list(pillars.keys()));
-      if (tenant.wire?.pillars.indexOf(pid) !== i) report(['tenants', ti, 'wire', 'pillars', i], 'pillar listed twice', pid, 'each pillar once');
+      if (!pillars.has(pid))
+        report(
+          ['tenants', ti, 'wire', 'pillars', i],
+          `tenant '${tenant.id}' names an unknown Wire pillar`,
+          pid,
+          list(pillars.keys()),
+        );
+      if (tenant.wire?.pillars.indexOf(pid) !== i)
+        report(['tenants', ti, 'wire', 'pillars', i], 'pillar listed twice', pid, 'each pillar once');
     });
     const bum = tenant.bundesMessenger;
     if (bum?.mode === 'self-hosted') {
       const cluster = clusters.get(bum.cluster);
       if (!cluster) {
-        report(['tenants', ti, 'bundesMessenger', 'cluster'], `tenant '${tenant.id}' names an unknown cluster`, bum.cluster, list(clusters.keys()));
+        report(
+          ['tenants', ti, 'bundesMessenger', 'cluster'],
+          `tenant '${tenant.id}' names an unknown cluster`,
+          bum.cluster,
+          list(clusters.keys()),
+        );
       } else if (cluster.operator !== tenant.id) {
-        report(['tenants', ti, 'bundesMessenger', 'cluster'], `self-hosted BundesMessenger of '${tenant.id}' must run on a cluster the agency operates itself; cluster '${cluster.id}' is operated by '${cluster.operator}'`, bum.cluster, `a cluster with operator '${tenant.id}': ${list(cfg.clusters.filter((c) => c.operator === tenant.id).map((c) => c.id))}`);
+        report(
+          ['tenants', ti, 'bundesMessenger', 'cluster'],
+          `self-hosted BundesMessenger of '${tenant.id}' must run on a cluster the agency operates itself; cluster '${cluster.id}' is operated by '${cluster.operator}'`,
+          bum.cluster,
+          `a cluster with operator '${tenant.id}': ${list(cfg.clusters.filter((c) => c.operator === tenant.id).map((c) => c.id))}`,
+        );
       }
     }
     if (bum?.mode === 'saas' && !operators.has(bum.provider)) {
-      report(['tenants', ti, 'bundesMessenger', 'provider'], `tenant '${tenant.id}' names an unknown SaaS provider`, bum.provider, list(operators.keys()));
+      report(
+        ['tenants', ti, 'bundesMessenger', 'provider'],
+        `tenant '${tenant.id}' names an unknown SaaS provider`,
+        bum.provider,
+        list(operators.keys()),
+      );
     }
     if (tenant.bwMessenger) {
       if (tenant.kind !== 'bundeswehr') {
-        report(['tenants', ti, 'bwMessenger'], `BwMessenger is for the Bundeswehr only; tenant '${tenant.id}' is of kind '${tenant.kind}'`, tenant.bwMessenger, "tenants of kind 'bundeswehr' (other agencies use bundesMessenger)");
+        report(
+          ['tenants', ti, 'bwMessenger'],
+          `BwMessenger is for the Bundeswehr only; tenant '${tenant.id}' is of kind '${tenant.kind}'`,
+          tenant.bwMessenger,
+          "tenants of kind 'bundeswehr' (other agencies use bundesMessenger)",
+        );
       }
       const cluster = clusters.get(tenant.bwMessenger.cluster);
       if (!cluster) {
-        report(['tenants', ti, 'bwMessenger', 'cluster'], `tenant '${tenant.id}' names an unknown cluster`, tenant.bwMessenger.cluster, list(clusters.keys()));
+        report(
+          ['tenants', ti, 'bwMessenger', 'cluster'],
+          `tenant '${tenant.id}' names an unknown cluster`,
+          tenant.bwMessenger.cluster,
+          list(clusters.keys()),
+        );
       } else {
         const op = operators.get(cluster.operator);
         if (op?.kind !== 'bundeswehr-it-service-provider') {
-          report(['tenants', ti, 'bwMessenger', 'cluster'], `BwMessenger runs on clusters operated by BWI; cluster '${cluster.id}' is operated by '${cluster.operator}'`, tenant.bwMessenger.cluster, `a cluster whose operator has kind 'bundeswehr-it-service-provider': ${list(cfg.clusters.filter((c) => operators.get(c.operator)?.kind === 'bundeswehr-it-service-provider').map((c) => c.id))}`);
+          report(
+            ['tenants', ti, 'bwMessenger', 'cluster'],
+            `BwMessenger runs on clusters operated by BWI; cluster '${cluster.id}' is operated by '${cluster.operator}'`,
+            tenant.bwMessenger.cluster,
+            `a cluster whose operator has kind 'bundeswehr-it-service-provider': ${list(cfg.clusters.filter((c) => operators.get(c.operator)?.kind === 'bundeswehr-it-service-provider').map((c) => c.id))}`,
+          );
         }
         if (zones.get(cluster.zone)?.kind === 'internet') {
-          report(['tenants', ti, 'bwMessenger', 'cluster'], `BwMessenger cannot run on cluster '${cluster.id}' in the internet zone '${cluster.zone}'`, tenant.bwMessenger.cluster, "a cluster in a zone of kind 'ndb' or 'grundschutz'");
+          report(
+            ['tenants', ti, 'bwMessenger', 'cluster'],
+            `BwMessenger cannot run on cluster '${cluster.id}' in the internet zone '${cluster.zone}'`,
+            tenant.bwMessenger.cluster,
+            "a cluster in a zone of kind 'ndb' or 'grundschutz'",
+          );
         }
       }
     }

@@ -97,7 +97,9 @@ export class GuardedNamespace extends Construct {
       );
     }
     if (props.pillar === 1 && zone.kind !== 'ndb') {
-      throw new Error(`GuardedNamespace '${props.name}': Säule 1 only runs in the NdB zone, not in '${zone.zoneId}' (${zone.kind})`);
+      throw new Error(
+        `GuardedNamespace '${props.name}': Säule 1 only runs in the NdB zone, not in '${zone.zoneId}' (${zone.kind})`,
+      );
     }
     const podSecurity = props.podSecurity ?? { level: 'restricted' };
     if (podSecurity.level === 'privileged' && podSecurity.reason.trim().length < MIN_REASON) {
@@ -135,7 +137,9 @@ export class GuardedNamespace extends Construct {
           'pod-security.kubernetes.io/warn-version': 'latest',
         },
         annotations:
-          podSecurity.level === 'privileged' ? { [`${LABEL_PREFIX}/privileged-reason`]: podSecurity.reason } : undefined,
+          podSecurity.level === 'privileged'
+            ? { [`${LABEL_PREFIX}/privileged-reason`]: podSecurity.reason }
+            : undefined,
       },
     });
     this.namespace.overrideLogicalId(`${this.prefix()}_namespace`);
@@ -151,7 +155,12 @@ export class GuardedNamespace extends Construct {
       policyTypes: ['Egress'],
       egress: [
         {
-          to: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dns.namespace } }, podSelector: { matchLabels: { ...dns.podLabels } } }],
+          to: [
+            {
+              namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: dns.namespace } },
+              podSelector: { matchLabels: { ...dns.podLabels } },
+            },
+          ],
           ports: [
             { port: '53', protocol: 'UDP' },
             { port: '53', protocol: 'TCP' },
@@ -167,7 +176,9 @@ export class GuardedNamespace extends Construct {
     const edge = props.zoneEdge;
     const reserved = Object.keys(props.quota ?? {}).filter((k) => k.startsWith('services.'));
     if (reserved.length > 0) {
-      throw new Error(`GuardedNamespace '${props.name}': quota keys ${reserved.join(', ')} are set by zoneEdge, not by quota`);
+      throw new Error(
+        `GuardedNamespace '${props.name}': quota keys ${reserved.join(', ')} are set by zoneEdge, not by quota`,
+      );
     }
     const quota = new ResourceQuotaV1(this, 'quota', {
       provider,
@@ -224,7 +235,9 @@ export class GuardedNamespace extends Construct {
   /** Allows traffic both ways between this namespace and another guarded namespace on the same cluster. */
   connect(other: GuardedNamespace, ports?: readonly NetworkPort[]): void {
     if (other.cluster.clusterId !== this.cluster.clusterId) {
-      throw new Error(`GuardedNamespace '${this.name}': cannot connect to '${other.name}' on another cluster (${other.cluster.clusterId})`);
+      throw new Error(
+        `GuardedNamespace '${this.name}': cannot connect to '${other.name}' on another cluster (${other.cluster.clusterId})`,
+      );
     }
     this.allowTo(Peer.namespace(other.name), { ports });
     other.allowFrom(Peer.namespace(this.name), { ports });

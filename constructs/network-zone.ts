@@ -39,7 +39,8 @@ export class NetworkZone extends Construct {
 
   constructor(scope: Construct, id: string, props: NetworkZoneProps) {
     super(scope, id);
-    if (props.cidrs.length === 0) throw new Error(`NetworkZone '${props.id}': cidrs is empty; give at least one network`);
+    if (props.cidrs.length === 0)
+      throw new Error(`NetworkZone '${props.id}': cidrs is empty; give at least one network`);
     this.networks = props.cidrs.map((c) => {
       const net = parseCidr(c);
       if (!net) throw new Error(`NetworkZone '${props.id}': '${c}' is not a CIDR; use e.g. '10.64.0.0/12'`);

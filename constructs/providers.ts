@@ -5,7 +5,10 @@
 export { KubernetesProvider } from '@cdktf/provider-kubernetes/lib/provider';
 export { NamespaceV1 } from '@cdktf/provider-kubernetes/lib/namespace-v1';
 export { NetworkPolicyV1 } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
-export type { NetworkPolicyV1SpecIngressFrom, NetworkPolicyV1SpecEgressTo } from '@cdktf/provider-kubernetes/lib/network-policy-v1';
+export type {
+  NetworkPolicyV1SpecIngressFrom,
+  NetworkPolicyV1SpecEgressTo,
+} from '@cdktf/provider-kubernetes/lib/network-policy-v1';
 export { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 export { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
 export { HelmProvider } from '@cdktf/provider-helm/lib/provider';

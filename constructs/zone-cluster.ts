@@ -66,7 +66,8 @@ export class ZoneCluster extends Construct {
     this.nodePools = [...(props.nodePools ?? [])];
     const names = new Set<string>();
     for (const pool of this.nodePools) {
-      if (names.has(pool.name)) throw new Error(`ZoneCluster '${props.id}': node pool '${pool.name}' is declared twice`);
+      if (names.has(pool.name))
+        throw new Error(`ZoneCluster '${props.id}': node pool '${pool.name}' is declared twice`);
       names.add(pool.name);
     }
 
@@ -80,8 +81,7 @@ export class ZoneCluster extends Construct {
               ? Fn.file(Fn.pathexpand(c.clusterCaCertificateFile))
               : undefined,
           };
-    const exec =
-      c.type === 'exec' ? { apiVersion: c.apiVersion, command: c.command, args: [...c.args] } : undefined;
+    const exec = c.type === 'exec' ? { apiVersion: c.apiVersion, command: c.command, args: [...c.args] } : undefined;
 
     this.kubernetes = new KubernetesProvider(this, 'kubernetes', {
       alias: props.id,

@@ -13,7 +13,12 @@ export interface SynthesizedStack {
 export interface KubernetesObject {
   readonly apiVersion: string;
   readonly kind: string;
-  readonly metadata: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  readonly metadata: {
+    name?: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   readonly [key: string]: unknown;
 }
 
@@ -153,7 +158,12 @@ export function kubernetesObjects(stack: SynthesizedStack): TranslatedObject[] {
     for (const [name, body] of Object.entries(byName as Record<string, unknown>)) {
       const object = toKubernetesObject(type, body);
       if (object) {
-        out.push({ stack: stack.name, address: `${type}.${name}`, provider: (body as { provider?: string }).provider, object });
+        out.push({
+          stack: stack.name,
+          address: `${type}.${name}`,
+          provider: (body as { provider?: string }).provider,
+          object,
+        });
       }
     }
   }

@@ -34,7 +34,9 @@ export class PlatformStack extends TerraformStack {
     });
     this.ingress.allowTo(Peer.namespacesWithLabels('cluster', {}), {});
 
-    new TerraformOutput(this, 'zone_summary', { value: `${cluster.zone.id} (${cluster.zone.kind}, up to ${cluster.zone.maxClassification})` });
+    new TerraformOutput(this, 'zone_summary', {
+      value: `${cluster.zone.id} (${cluster.zone.kind}, up to ${cluster.zone.maxClassification})`,
+    });
     new TerraformOutput(this, 'cluster_operator', { value: cluster.operator.name });
   }
 }

@@ -120,7 +120,12 @@ const cases: Case[] = [
   },
   {
     name: 'VS-NfD outside the NdB',
-    edit: (y) => replaceOnce(y, "loadBalancerClass: lb.gs.itzbund.example/internal", "loadBalancerClass: lb.gs.itzbund.example/internal\n    maxClassification: VS-NfD"),
+    edit: (y) =>
+      replaceOnce(
+        y,
+        'loadBalancerClass: lb.gs.itzbund.example/internal',
+        'loadBalancerClass: lb.gs.itzbund.example/internal\n    maxClassification: VS-NfD',
+      ),
     path: 'zones[1].maxClassification',
     value: 'VS-NfD',
     message: /cannot carry VS-NfD/,
@@ -166,7 +171,13 @@ const cases: Case[] = [
 describe('invalid configs are rejected with file, path, value and what is allowed', () => {
   it.each(cases)('$name', (c) => {
     const issues = issuesOf(c.edit);
-    const issue = issues.find((i) => i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '') === c.path);
+    const issue = issues.find(
+      (i) =>
+        i.path
+          .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+          .join('')
+          .replace(/^\./, '') === c.path,
+    );
     if (!issue) throw new Error(`no issue at ${c.path}; got:\n${new ConfigError(issues).message}`);
     expect(issue.file).toBe('tenants/example.yaml');
     expect(issue.value).toEqual(c.value);
@@ -181,7 +192,9 @@ describe('invalid configs are rejected with file, path, value and what is allowe
     const issues = issuesOf((y) => replaceOnce(y, 'mode: self-hosted', 'mode: selfhost'));
     const line = DEFAULT_YAML.split('\n').findIndex((l) => l.includes('mode: self-hosted')) + 1;
     expect(issues[0].line).toBe(line);
-    expect(new ConfigError(issues).message).toContain(`tenants/example.yaml:${line}:13: tenants[3].bundesMessenger.mode: unknown mode; found "selfhost"; allowed: "self-hosted" | "saas"`);
+    expect(new ConfigError(issues).message).toContain(
+      `tenants/example.yaml:${line}:13: tenants[3].bundesMessenger.mode: unknown mode; found "selfhost"; allowed: "self-hosted" | "saas"`,
+    );
   });
 
   it('reports several errors together', () => {
@@ -190,7 +203,9 @@ describe('invalid configs are rejected with file, path, value and what is allowe
   });
 
   it('reports schema errors together', () => {
-    const issues = issuesOf((y) => replaceOnce(replaceOnce(y, 'kind: internet', 'kind: dmz'), 'mode: saas', 'mode: cloud'));
+    const issues = issuesOf((y) =>
+      replaceOnce(replaceOnce(y, 'kind: internet', 'kind: dmz'), 'mode: saas', 'mode: cloud'),
+    );
     expect(issues).toHaveLength(2);
   });
 
@@ -201,7 +216,9 @@ describe('invalid configs are rejected with file, path, value and what is allowe
   });
 
   it('rejects duplicate keys in YAML', () => {
-    const issues = issuesOf((y) => replaceOnce(y, 'stateBackend:\n  type: local\n', 'stateBackend:\n  type: local\n  type: pg\n'));
+    const issues = issuesOf((y) =>
+      replaceOnce(y, 'stateBackend:\n  type: local\n', 'stateBackend:\n  type: local\n  type: pg\n'),
+    );
     expect(issues[0].message).toMatch(/not valid YAML/);
   });
 });

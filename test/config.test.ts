@@ -44,7 +44,9 @@ describe('FEDERATION_CONFIG files elsewhere', () => {
   });
 
   it('names a missing file', () => {
-    expect(() => loadFederation('/nonexistent/federation.yaml')).toThrow(/\/nonexistent\/federation.yaml.*cannot read the config file \(ENOENT\)/);
+    expect(() => loadFederation('/nonexistent/federation.yaml')).toThrow(
+      /\/nonexistent\/federation.yaml.*cannot read the config file \(ENOENT\)/,
+    );
     expect(() => loadFederation('/nonexistent/federation.yaml')).toThrow(ConfigError);
   });
 });

@@ -1,0 +1,91 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { defaultFederation, defaultStacks, resources, stack, synthesize } from './helpers';
+import { StackNames } from '../stacks/naming';
+
+describe('default federation stacks', () => {
+  const stacks = defaultStacks();
+
+  it('has one platform stack per cluster, named <cluster>--<unit>', () => {
+    const f = defaultFederation();
+    expect(
+      stacks
+        .map((s) => s.name)
+        .filter((n) => n.endsWith('--platform'))
+        .sort(),
+    ).toEqual(f.clusters.map((c) => StackNames.platform(c.id)).sort());
+    for (const s of stacks) expect(s.name).toMatch(/^[a-z0-9-]+--[a-z0-9-]+$/);
+  });
+
+  it.each(defaultStacks().map((s) => s.name))('snapshot of %s', (name) => {
+    expect(stack(stacks, name).json).toMatchSnapshot();
+  });
+
+  it('deploys every resource through the providers of its own cluster', () => {
+    for (const s of stacks) {
+      const cluster = s.json.locals.zone_cluster.id;
+      for (const byName of Object.values(s.json.resource ?? {})) {
+        for (const body of Object.values(byName as Record<string, { provider?: string }>)) {
+          expect(body.provider).toMatch(new RegExp(`^(kubernetes|helm)\\.${cluster}$`));
+        }
+      }
+    }
+  });
+
+  it('gives the zone edge the zone as its only outside source', () => {
+    const s = stack(stacks, 'itzbund-ndb-1--platform');
+    const pol = Object.values(resources(s, 'kubernetes_network_policy_v1')).find(
+      (p) => p.metadata.name === 'allow-from-ip-zone',
+    );
+    expect(pol.spec.ingress[0].from).toEqual([
+      { ip_block: { cidr: '10.64.0.0/12' } },
+      { ip_block: { cidr: 'fd00:64::/32' } },
+    ]);
+  });
+});
+
+describe('state backends', () => {
+  it('uses a local state file per stack by default', () => {
+    const s = stack(defaultStacks(), 'itzbund-ndb-1--platform');
+    expect(s.json.terraform.backend).toEqual({ local: { path: 'terraform.itzbund-ndb-1--platform.tfstate' } });
+  });
+
+  it('uses one PostgreSQL schema per stack, with the connection string only from PG_CONN_STR', () => {
+    const stacks = synthesize(defaultFederation((y) => y.replace('type: local', 'type: pg\n  schemaPrefix: bund')));
+    const s = stack(stacks, 'itzbund-ndb-1--platform');
+    expect(s.json.terraform.backend).toEqual({ pg: { schema_name: 'bund_itzbund_ndb_1__platform' } });
+    const schemas = stacks.map((x) => x.json.terraform.backend.pg.schema_name);
+    expect(new Set(schemas).size).toBe(stacks.length);
+  });
+
+  it('uses an S3-compatible store (MinIO) without credentials in the output', () => {
+    const stacks = synthesize(
+      defaultFederation((y) =>
+        y.replace('type: local', 'type: s3\n  bucket: tfstate\n  endpoint: https://minio.itzbund.example:9000'),
+      ),
+    );
+    const backend = stack(stacks, 'bab-bum-1--platform').json.terraform.backend.s3;
+    expect(backend).toMatchObject({
+      bucket: 'tfstate',
+      key: 'bund-messenger/bab-bum-1--platform.tfstate',
+      endpoints: { s3: 'https://minio.itzbund.example:9000' },
+      use_path_style: true,
+    });
+    expect(JSON.stringify(backend)).not.toMatch(/access_key|secret_key|token/);
+  });
+});
+
+describe('cdktf deploy prerequisites', () => {
+  it('has the CLI native module built (npm allowScripts)', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pty = require('@cdktf/node-pty-prebuilt-multiarch');
+    expect(typeof pty.spawn).toBe('function');
+    const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+    expect(pkg.allowScripts['@cdktf/node-pty-prebuilt-multiarch']).toBe(true);
+  });
+
+  it('runs the compiled app from cdktf.json', () => {
+    const cdktf = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdktf.json'), 'utf8'));
+    expect(cdktf.app).toBe('npm run --silent build && node dist/main.js');
+  });
+});
