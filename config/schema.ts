@@ -164,11 +164,9 @@ const stateBackendSchema = z.discriminatedUnion('type', [
       .default('tfstate'),
   }),
   z.strictObject({
-    type: z
-      .literal('s3')
-      .meta({
-        description: 'S3-compatible store such as MinIO; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
-      }),
+    type: z.literal('s3').meta({
+      description: 'S3-compatible store such as MinIO; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
+    }),
     bucket: z.string().min(3),
     endpoint: z.url({ protocol: /^https?$/, message: 'endpoint must be an http(s):// URL' }),
     region: z.string().default('eu-central-1'),
