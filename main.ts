@@ -14,8 +14,8 @@ function main(): number {
   try {
     const federation = loadFederation(file);
     const result = synthFederation(federation, outdir);
-    process.stderr.write(`Synthesized ${result.stacks.length} stacks of '${federation.name}' into ${outdir}:\n`);
-    for (const s of result.stacks) process.stderr.write(`  ${s}\n`);
+    process.stdout.write(`Synthesized ${result.stacks.length} stacks of '${federation.name}' into ${outdir}:\n`);
+    for (const s of result.stacks) process.stdout.write(`  ${s}\n`);
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {
