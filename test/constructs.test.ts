@@ -2,6 +2,7 @@ import { App, Testing, TerraformStack } from 'cdktf';
 import { GuardedNamespace } from '../constructs/guarded-namespace';
 import { NetworkZone } from '../constructs/network-zone';
 import { Peer } from '../constructs/peer';
+import { NamespaceV1, NetworkPolicyV1, ResourceQuotaV1 } from '../constructs/providers';
 import { ZoneCluster, type ClusterConnection } from '../constructs/zone-cluster';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -155,6 +156,21 @@ describe('GuardedNamespace secure defaults', () => {
       'messenger.bund/tenant': 'bmbsp',
     });
     expect(labels['messenger.bund/zone-edge']).toBeUndefined();
+  });
+
+  it('passes the cdktf Testing matchers for its resources', () => {
+    const { stack } = guarded();
+    const synthesized = Testing.synth(stack);
+    expect(synthesized).toHaveResourceWithProperties(NamespaceV1, {
+      metadata: expect.objectContaining({ name: 'wire-s1' }),
+      provider: 'kubernetes.c1',
+    });
+    expect(synthesized).toHaveResourceWithProperties(NetworkPolicyV1, {
+      metadata: expect.objectContaining({ name: 'default-deny', namespace: 'wire-s1' }),
+    });
+    expect(synthesized).toHaveResourceWithProperties(ResourceQuotaV1, {
+      spec: { hard: { 'services.loadbalancers': '0', 'services.nodeports': '0' } },
+    });
   });
 
   it('denies all ingress and egress by default', () => {
