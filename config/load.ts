@@ -10,7 +10,7 @@ import { parseCidr, type Cidr } from './cidr';
 import { ConfigError, type ConfigIssue, type ConfigPath } from './errors';
 import { byId, type Cluster, type Federation, type Operator, type WirePillar, type Zone } from './model';
 import { federationSchema, type FederationConfig } from './schema';
-import { checkSemantics } from './semantic';
+import { checkSemantics, PILLAR_CLASSIFICATION } from './semantic';
 
 /** The embedded default federation. */
 export const DEFAULT_CONFIG_FILE = path.join(projectRoot(), 'config', 'federation.yaml');
@@ -163,10 +163,24 @@ function buildModel(cfg: FederationConfig, file: string): Federation {
     zone: byId(zones, c.zone),
     operator: byId(operators, c.operator),
   }));
+  const instances = new Map<string, { domain: string; zone: string }>();
+  for (const p of cfg.wire.pillars) {
+    instances.set(p.id, { domain: p.federationDomain ?? p.domain, zone: byId(clusters, p.cluster).zone.id });
+  }
+  for (const e of cfg.wire.externalBackends) instances.set(e.id, { domain: e.domain, zone: e.zone });
   const pillars: WirePillar[] = cfg.wire.pillars.map((p) => ({
     ...p,
     cluster: byId(clusters, p.cluster),
     operator: byId(operators, p.operator ?? 'itzbund'),
+    classification: PILLAR_CLASSIFICATION[p.pillar],
+    federationDomain: p.federationDomain ?? p.domain,
+    partners: cfg.wire.federationLinks
+      .filter((l) => l.between.includes(p.id))
+      .map((l) => {
+        const other = l.between[0] === p.id ? l.between[1] : l.between[0];
+        const inst = instances.get(other)!;
+        return { id: other, domain: inst.domain, zone: inst.zone, searchPolicy: l.searchPolicy };
+      }),
   }));
   return {
     sourceFile: file,
@@ -176,6 +190,7 @@ function buildModel(cfg: FederationConfig, file: string): Federation {
     zones,
     clusters,
     pillars,
+    chartRepositories: cfg.wire.chartRepositories,
     tenants: cfg.tenants,
     config: cfg,
   };

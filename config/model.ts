@@ -26,9 +26,20 @@ export interface Cluster extends Omit<ClusterConfig, 'zone' | 'operator'> {
   readonly operator: Operator;
 }
 
-export interface WirePillar extends Omit<WirePillarConfig, 'cluster' | 'operator'> {
+export interface FederationPartner {
+  readonly id: string;
+  readonly domain: string;
+  readonly searchPolicy: 'no_search' | 'exact_handle_search' | 'full_search';
+  readonly zone: string;
+}
+
+export interface WirePillar extends Omit<WirePillarConfig, 'cluster' | 'operator' | 'federationDomain'> {
   readonly cluster: Cluster;
   readonly operator: Operator;
+  readonly classification: Classification;
+  readonly federationDomain: string;
+  /** Declared federation links of this pillar, resolved to the remote instance. */
+  readonly partners: readonly FederationPartner[];
 }
 
 export interface Federation {
@@ -40,6 +51,7 @@ export interface Federation {
   readonly zones: readonly Zone[];
   readonly clusters: readonly Cluster[];
   readonly pillars: readonly WirePillar[];
+  readonly chartRepositories: FederationConfig['wire']['chartRepositories'];
   readonly tenants: readonly TenantConfig[];
   /** The raw (defaulted) config, for reports. */
   readonly config: FederationConfig;

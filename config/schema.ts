@@ -104,6 +104,14 @@ export const clusterSchema = z.strictObject({
   connection: connectionSchema.meta({
     description: 'how Terraform reaches the API server: a kubeconfig file/context or an exec plugin; never credentials',
   }),
+  pki: z
+    .strictObject({
+      type: z.enum(['internal-ca', 'acme']).meta({ description: 'acme (public) only in the internet zone' }),
+      issuerName: k8sName('pki.issuerName'),
+      issuerKind: z.enum(['ClusterIssuer', 'Issuer']).default('ClusterIssuer'),
+    })
+    .optional()
+    .meta({ description: 'cert-manager issuer for the TLS certificates of services on this cluster' }),
   ingressController: z.strictObject({
     namespace: k8sName('ingressController.namespace').meta({
       description: "namespace that runs the zone's ingress controller (the cluster's zone edge)",
@@ -114,12 +122,117 @@ export const clusterSchema = z.strictObject({
 
 export const PILLARS = [1, 2, 3] as const;
 export const STAGES = ['pilot', 'production'] as const;
+export const SIZES = ['small', 'medium', 'large'] as const;
+export const SEARCH_POLICIES = ['no_search', 'exact_handle_search', 'full_search'] as const;
+
+const ipList = (what: string) =>
+  z
+    .array(z.string().min(1))
+    .min(1)
+    .meta({ description: `IP addresses of the ${what} nodes (outside Kubernetes)` });
+
+const datastoresSchema = z.discriminatedUnion('mode', [
+  z.strictObject({
+    mode: z
+      .literal('external')
+      .meta({ description: 'production: datastores outside Kubernetes via the *-external charts' }),
+    cassandra: ipList('Cassandra'),
+    elasticsearch: ipList('Elasticsearch/OpenSearch'),
+    minio: ipList('MinIO/S3'),
+    rabbitmq: ipList('RabbitMQ'),
+    postgresql: z.strictObject({ rw: ipList('PostgreSQL read-write'), ro: z.array(z.string()).default([]) }),
+    redis: z.strictObject({ host: z.string().min(1).meta({ description: 'Redis host name (ephemeral cache)' }) }),
+    queues: z
+      .strictObject({
+        sqsEndpoint: z.url({ protocol: /^https?$/ }),
+        snsEndpoint: z.url({ protocol: /^https?$/ }),
+      })
+      .meta({ description: 'SQS/SNS-compatible queue endpoints (fake-aws is for demo only)' }),
+  }),
+  z.strictObject({
+    mode: z
+      .literal('demo')
+      .meta({ description: 'ephemeral demo datastores (databases-ephemeral, fake-aws); never in production' }),
+  }),
+]);
+
+const callingSchema = z.strictObject({
+  nodes: z
+    .array(
+      z.strictObject({
+        name: k8sName('calling node name').meta({ description: 'Kubernetes node of the calling pool' }),
+        advertisedIp: z.string().min(1).meta({ description: 'IP announced to clients; must lie inside the zone' }),
+      }),
+    )
+    .min(1)
+    .meta({ description: 'nodes of the calling pool; sftd and coturn (hostNetwork) announce these IPs' }),
+  mediaPorts: z
+    .strictObject({
+      min: z.number().int().min(1024).max(65535).default(32768),
+      max: z.number().int().min(1024).max(65535).default(61000),
+    })
+    .default({ min: 32768, max: 61000 })
+    .meta({ description: 'UDP media relay port range, opened at the zone firewall' }),
+  turnPort: z.number().int().min(1).max(65535).default(3478),
+});
+
 export const wirePillarSchema = z.strictObject({
   id: id('pillar'),
   pillar: z.literal(PILLARS).meta({ description: 'Säule 1 (NdB, up to VS-NfD), 2 (internet), 3 (IT-Grundschutz)' }),
   cluster: ref('cluster'),
   stage: z.enum(STAGES).default('pilot'),
   operator: ref('operator').optional().meta({ description: 'default: itzbund for pillars 1 and 3' }),
+  acknowledgeNotImplemented: z
+    .literal(true)
+    .optional()
+    .meta({ description: 'required for Säule 2, which is not implemented in reality today' }),
+  domain: dnsName('domain').meta({ description: 'base domain; hosts are nginz-https.<domain>, webapp.<domain>, ...' }),
+  federationDomain: dnsName('federationDomain')
+    .optional()
+    .meta({ description: 'Wire federation domain; cannot change after the first install. Default: domain' }),
+  size: z.enum(SIZES).default('medium'),
+  datastores: datastoresSchema,
+  secrets: z
+    .strictObject({
+      existingSecret: k8sName('existingSecret').meta({
+        description: 'pre-created Kubernetes Secret in the pillar namespace with zauth keys, TURN secret, passwords',
+      }),
+    })
+    .default({ existingSecret: 'wire-server-secrets' }),
+  calling: callingSchema,
+});
+
+const externalWireSchema = z.strictObject({
+  id: id('external backend'),
+  domain: dnsName('domain').meta({ description: 'federation domain of the remote Wire backend' }),
+  zone: ref('zone'),
+  classification: z.enum(CLASSIFICATIONS),
+  operator: z.string().min(1).optional(),
+});
+
+const federationLinkSchema = z.strictObject({
+  between: z.tuple([ref('Wire instance'), ref('Wire instance')]),
+  searchPolicy: z.enum(SEARCH_POLICIES).default('exact_handle_search'),
+});
+
+export const DEFAULT_CHART_REPOSITORIES = {
+  stable: 'https://s3-eu-west-1.amazonaws.com/public.wire.com/charts',
+  webapp: 'https://s3-eu-west-1.amazonaws.com/public.wire.com/charts-webapp',
+  avs: 'https://s3-eu-west-1.amazonaws.com/public.wire.com/charts-avs',
+};
+
+const wireSchema = z.strictObject({
+  chartRepositories: z
+    .strictObject({
+      stable: z.url().default(DEFAULT_CHART_REPOSITORIES.stable),
+      webapp: z.url().default(DEFAULT_CHART_REPOSITORIES.webapp),
+      avs: z.url().default(DEFAULT_CHART_REPOSITORIES.avs),
+    })
+    .default(DEFAULT_CHART_REPOSITORIES)
+    .meta({ description: 'Helm repositories of the Wire charts; point them at an internal mirror when air-gapped' }),
+  pillars: z.array(wirePillarSchema).default([]),
+  externalBackends: z.array(externalWireSchema).default([]),
+  federationLinks: z.array(federationLinkSchema).default([]),
 });
 
 export const TENANT_KINDS = [
@@ -149,7 +262,26 @@ export const tenantSchema = z.strictObject({
   name: z.string().min(1),
   kind: z.enum(TENANT_KINDS),
   domain: dnsName('domain'),
-  wire: z.strictObject({ pillars: z.array(ref('Wire pillar')).min(1) }).optional(),
+  wire: z
+    .strictObject({
+      pillars: z.array(ref('Wire pillar')).min(1),
+      ldap: z
+        .strictObject({
+          host: dnsName('ldap.host'),
+          port: z.number().int().min(1).max(65535).default(636),
+          tls: z.boolean().default(true),
+          baseDn: z.string().min(1),
+          bindDn: z.string().min(1),
+          objectClass: z.string().default('person'),
+          memberOf: z.string().optional(),
+          existingSecret: k8sName('ldap.existingSecret').meta({
+            description: "pre-created Secret in the tenant namespace with keys 'ldap-password' and 'scim-token'",
+          }),
+        })
+        .optional()
+        .meta({ description: "sync the agency's team from its LDAP directory (one ldap-scim-bridge per pillar)" }),
+    })
+    .optional(),
   bundesMessenger: bundesMessengerSchema.optional(),
   bwMessenger: z.strictObject({ cluster: ref('cluster'), serverName: dnsName('serverName') }).optional(),
 });
@@ -181,7 +313,12 @@ export const federationSchema = z
     operators: z.array(operatorSchema).default([]),
     zones: z.array(zoneSchema).min(1),
     clusters: z.array(clusterSchema).default([]),
-    wire: z.strictObject({ pillars: z.array(wirePillarSchema).default([]) }).default({ pillars: [] }),
+    wire: wireSchema.default({
+      chartRepositories: DEFAULT_CHART_REPOSITORIES,
+      pillars: [],
+      externalBackends: [],
+      federationLinks: [],
+    }),
     tenants: z.array(tenantSchema).default([]),
   })
   .meta({
@@ -193,6 +330,7 @@ export type FederationConfig = z.output<typeof federationSchema>;
 export type ZoneConfig = FederationConfig['zones'][number];
 export type ClusterConfig = FederationConfig['clusters'][number];
 export type WirePillarConfig = FederationConfig['wire']['pillars'][number];
+export type ExternalWireConfig = FederationConfig['wire']['externalBackends'][number];
 export type TenantConfig = FederationConfig['tenants'][number];
 export type OperatorConfig = FederationConfig['operators'][number];
 export type StateBackendConfig = FederationConfig['stateBackend'];

@@ -2,11 +2,14 @@
  * Checks that need more than one value at a time: unique ids, references, CIDR overlaps, and whether a cluster's
  * zone kind fits what runs on it. Runs after the schema; reports every finding, not only the first.
  */
-import { Cidr, cidrsOverlap, parseCidr } from './cidr';
+import { Cidr, cidrsOverlap, insideAny, parseCidr, parseIp } from './cidr';
 import type { ConfigPath } from './errors';
-import type { FederationConfig, ZoneKind } from './schema';
+import type { Classification, FederationConfig, ZoneKind } from './schema';
 
 export type Report = (path: ConfigPath, message: string, value: unknown, allowed?: string) => void;
+
+/** The classification each Wire Bund pillar carries. */
+export const PILLAR_CLASSIFICATION: Record<1 | 2 | 3, Classification> = { 1: 'VS-NfD', 2: 'offen', 3: 'offen' };
 
 /** Which zone kind each Wire Bund pillar (Säule) must run in. */
 export const PILLAR_ZONE_KIND: Record<1 | 2 | 3, ZoneKind> = { 1: 'ndb', 2: 'internet', 3: 'grundschutz' };
@@ -236,6 +239,213 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
             "a cluster in a zone of kind 'ndb' or 'grundschutz'",
           );
         }
+      }
+    }
+  });
+  checkWire(cfg, report);
+}
+
+/** Wire Bund pillars: pillar 2 acknowledgement, stage rules, PKI, calling IPs, and the federation rules. */
+function checkWire(cfg: FederationConfig, report: Report): void {
+  const zones = new Map(cfg.zones.map((z) => [z.id, z]));
+  const clusters = new Map(cfg.clusters.map((c) => [c.id, c]));
+  const networksOf = (zoneId: string | undefined) =>
+    (zoneId ? (zones.get(zoneId)?.cidrs ?? []) : []).map((c) => parseCidr(c)).filter((c): c is Cidr => !!c);
+
+  cfg.clusters.forEach((cluster, ci) => {
+    if (cluster.pki?.type === 'acme' && zones.get(cluster.zone)?.kind !== 'internet') {
+      report(
+        ['clusters', ci, 'pki', 'type'],
+        `public ACME certificates are only for the internet zone; cluster '${cluster.id}' is in '${cluster.zone}'`,
+        'acme',
+        "'internal-ca' (the zone's own CA)",
+      );
+    }
+  });
+
+  cfg.wire.pillars.forEach((pillar, pi) => {
+    const at = (...rest: Array<string | number>) => ['wire', 'pillars', pi, ...rest];
+    if (pillar.pillar === 2 && pillar.acknowledgeNotImplemented !== true) {
+      report(
+        at('acknowledgeNotImplemented'),
+        `Säule 2 ('${pillar.id}') is not implemented in reality today; declaring it needs an explicit acknowledgement`,
+        pillar.acknowledgeNotImplemented,
+        'true',
+      );
+    }
+    if (pillar.pillar !== 2 && pillar.acknowledgeNotImplemented !== undefined) {
+      report(
+        at('acknowledgeNotImplemented'),
+        `only Säule 2 takes acknowledgeNotImplemented; '${pillar.id}' is Säule ${pillar.pillar}`,
+        pillar.acknowledgeNotImplemented,
+        'remove the key',
+      );
+    }
+    if (pillar.stage === 'production' && pillar.datastores.mode === 'demo') {
+      report(
+        at('datastores', 'mode'),
+        `pillar '${pillar.id}' is in stage 'production' and cannot use the ephemeral demo datastores`,
+        'demo',
+        "'external' (or stage 'pilot')",
+      );
+    }
+    const cluster = clusters.get(pillar.cluster);
+    if (cluster && !cluster.pki) {
+      report(
+        ['clusters', cfg.clusters.indexOf(cluster), 'pki'],
+        `cluster '${cluster.id}' runs Wire pillar '${pillar.id}' and needs a PKI issuer for its certificates`,
+        undefined,
+        '{ type: internal-ca, issuerName: <ClusterIssuer> } (acme only in the internet zone)',
+      );
+    }
+    if (cluster && !cluster.nodePools.some((p) => p.purpose === 'calling')) {
+      report(
+        at('cluster'),
+        `pillar '${pillar.id}' needs a node pool with purpose 'calling' on cluster '${cluster.id}' for sftd and coturn`,
+        pillar.cluster,
+        "a cluster with nodePools[].purpose 'calling'",
+      );
+    }
+    const networks = networksOf(cluster?.zone);
+    pillar.calling.nodes.forEach((node, ni) => {
+      if (!parseIp(node.advertisedIp)) {
+        report(
+          at('calling', 'nodes', ni, 'advertisedIp'),
+          'not an IP address',
+          node.advertisedIp,
+          'an IPv4 or IPv6 address inside the zone',
+        );
+      } else if (cluster && !insideAny(networks, node.advertisedIp)) {
+        report(
+          at('calling', 'nodes', ni, 'advertisedIp'),
+          `calling IP of pillar '${pillar.id}' lies outside zone '${cluster.zone}'`,
+          node.advertisedIp,
+          `an address inside ${zones.get(cluster.zone)?.cidrs.join(', ')}`,
+        );
+      }
+    });
+    const ports = pillar.calling.mediaPorts;
+    if (ports.min >= ports.max) {
+      report(
+        at('calling', 'mediaPorts'),
+        'media port range is empty',
+        ports,
+        'min < max, e.g. { min: 32768, max: 61000 }',
+      );
+    }
+    if (pillar.datastores.mode === 'external') {
+      for (const store of ['cassandra', 'elasticsearch', 'minio', 'rabbitmq'] as const) {
+        pillar.datastores[store].forEach((ip, ii) => {
+          if (!parseIp(ip)) report(at('datastores', store, ii), 'not an IP address', ip, 'an IPv4 or IPv6 address');
+        });
+      }
+    }
+  });
+
+  // Federation: instances are our pillars and declared external backends.
+  type Instance = {
+    id: string;
+    domain: string;
+    zone?: string;
+    classification: Classification;
+    pillar?: number;
+    path: Array<string | number>;
+  };
+  const instances = new Map<string, Instance>();
+  cfg.wire.pillars.forEach((p, pi) => {
+    instances.set(p.id, {
+      id: p.id,
+      domain: p.federationDomain ?? p.domain,
+      zone: clusters.get(p.cluster)?.zone,
+      classification: PILLAR_CLASSIFICATION[p.pillar],
+      pillar: p.pillar,
+      path: ['wire', 'pillars', pi, p.federationDomain ? 'federationDomain' : 'domain'],
+    });
+  });
+  cfg.wire.externalBackends.forEach((e, ei) => {
+    const zone = zones.get(e.zone);
+    if (!zone)
+      report(
+        ['wire', 'externalBackends', ei, 'zone'],
+        `external backend '${e.id}' names an unknown zone`,
+        e.zone,
+        list(zones.keys()),
+      );
+    if (zone && e.classification === 'VS-NfD' && zone.kind !== 'ndb') {
+      report(
+        ['wire', 'externalBackends', ei, 'classification'],
+        `external backend '${e.id}' in zone '${e.zone}' (${zone.kind}) cannot carry VS-NfD`,
+        e.classification,
+        "'offen'",
+      );
+    }
+    if (instances.has(e.id))
+      report(['wire', 'externalBackends', ei, 'id'], 'id already used by a pillar', e.id, 'an id not used by a pillar');
+    else
+      instances.set(e.id, {
+        id: e.id,
+        domain: e.domain,
+        zone: e.zone,
+        classification: e.classification,
+        path: ['wire', 'externalBackends', ei, 'domain'],
+      });
+  });
+  const domains = new Map<string, Instance>();
+  for (const inst of instances.values()) {
+    const first = domains.get(inst.domain);
+    if (first)
+      report(
+        inst.path,
+        `federation domain of '${inst.id}' is already used by '${first.id}'`,
+        inst.domain,
+        'a federation domain used by one instance only',
+      );
+    else domains.set(inst.domain, inst);
+  }
+  const seen = new Set<string>();
+  cfg.wire.federationLinks.forEach((link, li) => {
+    const at = ['wire', 'federationLinks', li, 'between'];
+    const [a, b] = link.between.map((id) => instances.get(id));
+    link.between.forEach((id, k) => {
+      if (!instances.has(id))
+        report([...at, k], 'unknown Wire instance', id, `a pillar or external backend: ${list(instances.keys())}`);
+    });
+    if (!a || !b) return;
+    const names = `'${a.id}' (${a.domain}) and '${b.id}' (${b.domain})`;
+    if (a.id === b.id) {
+      report(at, `a Wire instance never federates with itself: ${names}`, link.between, 'two different instances');
+      return;
+    }
+    const key = [a.id, b.id].sort().join('|');
+    if (seen.has(key)) report(at, `link between ${names} is declared twice`, link.between, 'each link once');
+    seen.add(key);
+    if (a.classification !== b.classification) {
+      report(
+        at,
+        `federation only joins instances of equal classification: ${names} are ${a.classification} and ${b.classification}`,
+        link.between,
+        'two instances of the same classification',
+      );
+    }
+    for (const [x, y] of [
+      [a, b],
+      [b, a],
+    ]) {
+      if (x.pillar === 1 && zones.get(y.zone ?? '')?.kind !== 'ndb') {
+        report(
+          at,
+          `Säule 1 '${x.id}' cannot federate with '${y.id}' outside the NdB zone (zone '${y.zone}')`,
+          link.between,
+          'instances in a zone of kind ndb',
+        );
+      }
+      if (x.pillar === 2 && (y.pillar === 1 || y.pillar === 3)) {
+        report(
+          at,
+          `Säule 2 '${x.id}' has no network path to Säule ${y.pillar} '${y.id}'`,
+          link.between,
+          'external backends in the internet zone',
+        );
       }
     }
   });

@@ -7,8 +7,9 @@ import type { ZoneCluster } from './zone-cluster';
 
 export type PodSecurity =
   | { readonly level: 'restricted' }
-  /** Only for workloads that cannot run restricted (sftd/coturn with hostNetwork); audit and warn stay restricted. */
-  | { readonly level: 'privileged'; readonly reason: string };
+  /** Only for workloads that cannot run restricted (e.g. sftd/coturn with hostNetwork, the ingress controller);
+   * audit and warn stay restricted, and the reason is recorded on the namespace. */
+  | { readonly level: 'baseline' | 'privileged'; readonly reason: string };
 
 export interface ZoneEdgeSettings {
   /** @default 1 */
@@ -102,9 +103,9 @@ export class GuardedNamespace extends Construct {
       );
     }
     const podSecurity = props.podSecurity ?? { level: 'restricted' };
-    if (podSecurity.level === 'privileged' && podSecurity.reason.trim().length < MIN_REASON) {
+    if (podSecurity.level !== 'restricted' && podSecurity.reason.trim().length < MIN_REASON) {
       throw new Error(
-        `GuardedNamespace '${props.name}': Pod Security 'privileged' needs a reason of at least ${MIN_REASON} characters; got '${podSecurity.reason}'`,
+        `GuardedNamespace '${props.name}': Pod Security '${podSecurity.level}' needs a reason of at least ${MIN_REASON} characters; got '${podSecurity.reason}'`,
       );
     }
     this.name = props.name;

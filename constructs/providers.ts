@@ -12,3 +12,6 @@ export type {
 export { ResourceQuotaV1 } from '@cdktf/provider-kubernetes/lib/resource-quota-v1';
 export { LimitRangeV1 } from '@cdktf/provider-kubernetes/lib/limit-range-v1';
 export { HelmProvider } from '@cdktf/provider-helm/lib/provider';
+export { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
+export { DataKubernetesSecretV1 } from '@cdktf/provider-kubernetes/lib/data-kubernetes-secret-v1';
+export { Release } from '@cdktf/provider-helm/lib/release';

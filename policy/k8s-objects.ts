@@ -43,6 +43,9 @@ export const RESOURCE_KINDS: Readonly<Record<string, { apiVersion: string; kind:
   kubernetes_ingress_v1: { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress' },
 };
 
+/** Resource types that carry a whole manifest or patch an existing object. */
+const PATCH_TYPES = new Set(['kubernetes_manifest', 'kubernetes_annotations', 'kubernetes_labels']);
+
 /** Keys whose value is a free-form map: copied as they are. */
 const MAP_KEYS = new Set([
   'labels',
@@ -142,6 +145,15 @@ export function toKubernetesObject(type: string, body: any): KubernetesObject | 
   if (type === 'kubernetes_manifest') {
     return body.manifest as KubernetesObject;
   }
+  if (type === 'kubernetes_annotations' || type === 'kubernetes_labels') {
+    // A patch of an existing object: the object as far as the patch defines it.
+    const field = type === 'kubernetes_annotations' ? 'annotations' : 'labels';
+    return {
+      apiVersion: body.api_version,
+      kind: body.kind,
+      metadata: { ...convert(body.metadata, type), [field]: body[field] },
+    } as KubernetesObject;
+  }
   const kind = RESOURCE_KINDS[type];
   if (!kind) return undefined;
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
@@ -173,6 +185,6 @@ export function kubernetesObjects(stack: SynthesizedStack): TranslatedObject[] {
 /** Resource types under `kubernetes_` that the translation does not know (a test keeps this empty). */
 export function unknownKubernetesTypes(stack: SynthesizedStack): string[] {
   return Object.keys(stack.json.resource ?? {}).filter(
-    (t) => t.startsWith('kubernetes_') && t !== 'kubernetes_manifest' && !RESOURCE_KINDS[t],
+    (t) => t.startsWith('kubernetes_') && !PATCH_TYPES.has(t) && !RESOURCE_KINDS[t],
   );
 }

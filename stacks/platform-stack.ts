@@ -2,6 +2,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Cluster, Federation } from '../config/model';
 import { GuardedNamespace } from '../constructs/guarded-namespace';
+import { ZoneIngressController } from '../constructs/ingress-controller';
 import { Peer } from '../constructs/peer';
 import type { ZoneCluster } from '../constructs/zone-cluster';
 import { zoneCluster } from './cluster-scope';
@@ -28,11 +29,23 @@ export class PlatformStack extends TerraformStack {
       name: cluster.ingressController.namespace,
       service: 'ingress',
       zoneEdge: { loadBalancers: 1, nodePorts: 0 },
+      podSecurity: {
+        level: 'baseline',
+        reason: 'the ingress-nginx controller binds ports 80/443 and escalates privileges for its nginx workers',
+      },
     });
     this.ingress.allowFrom(Peer.ipBlocks('zone', cluster.zone.cidrs), {
       ports: [{ port: 443 }, { port: 80 }],
     });
     this.ingress.allowTo(Peer.namespacesWithLabels('cluster', {}), {});
+    // the controller watches Ingress objects through the API server, which lies inside the zone
+    this.ingress.allowTo(Peer.ipBlocks('zone-apiserver', cluster.zone.cidrs), {
+      ports: [{ port: 443 }, { port: 6443 }],
+    });
+    new ZoneIngressController(this, 'ingress-controller', {
+      namespace: this.ingress,
+      repository: federation.chartRepositories.stable,
+    });
 
     new TerraformOutput(this, 'zone_summary', {
       value: `${cluster.zone.id} (${cluster.zone.kind}, up to ${cluster.zone.maxClassification})`,

@@ -1,0 +1,89 @@
+import { Construct } from 'constructs';
+import { stringify } from 'yaml';
+import { Labels } from './labels';
+import type { GuardedNamespace } from './guarded-namespace';
+import { DataKubernetesSecretV1, Release } from './providers';
+
+/** Terraform would read `${...}` and `%{...}` in a string as an expression: escape them to stay literal. */
+export function toTerraformString(text: string): string {
+  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+}
+
+export interface ChartRef {
+  /** Chart name in its repository, e.g. `wire-server`. */
+  readonly chart: string;
+  /** Repository URL (`https://...` or `oci://...`); configurable for internal mirrors. */
+  readonly repository: string;
+  /** Exact chart version. */
+  readonly version: string;
+}
+
+/** A secret value taken from a pre-created Kubernetes Secret and passed to Helm as a sensitive value. */
+export interface SecretValue {
+  /** Helm value path, e.g. `brig.secrets.turn.secret`. */
+  readonly path: string;
+  /** Key inside the Secret's data. */
+  readonly key: string;
+}
+
+export interface HelmChartProps extends ChartRef {
+  /** Release name. */
+  readonly name: string;
+  /** Where the release runs; its cluster's helm provider deploys it. */
+  readonly namespace: GuardedNamespace;
+  /** Typed values, rendered to one YAML document. */
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Secret values: never literals in the synthesized JSON, read from `secretName` at plan time. */
+  readonly secrets?: readonly SecretValue[];
+  /** Pre-created Secret (in the release namespace) that holds the keys of `secrets`. */
+  readonly secretName?: string;
+  /** @default 600 */
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * One Helm release in a guarded namespace. Values are generated from typed inputs and passed as YAML; secrets are
+ * read from a pre-created Kubernetes Secret and handed to Helm as `set_sensitive`, so no secret is a literal in
+ * the synthesized JSON (they do end up in the Terraform state: keep state in an encrypted backend).
+ */
+export class HelmChart extends Construct {
+  readonly release: Release;
+  readonly chart: ChartRef;
+  readonly values: Readonly<Record<string, unknown>>;
+
+  constructor(scope: Construct, id: string, props: HelmChartProps) {
+    super(scope, id);
+    const ns = props.namespace;
+    if ((props.secrets?.length ?? 0) > 0 && !props.secretName) {
+      throw new Error(`HelmChart '${props.name}': secrets given but no secretName to read them from`);
+    }
+    this.chart = { chart: props.chart, repository: props.repository, version: props.version };
+    this.values = props.values;
+    let setSensitive: Array<{ name: string; value: string; type: string }> | undefined;
+    if (props.secrets && props.secrets.length > 0 && props.secretName) {
+      const secret = new DataKubernetesSecretV1(this, 'secret', {
+        provider: ns.cluster.kubernetes,
+        metadata: { name: props.secretName, namespace: ns.name },
+      });
+      secret.overrideLogicalId(`${ns.name}_${props.name}_secret`);
+      setSensitive = props.secrets.map((s) => ({ name: s.path, value: secret.data.lookup(s.key), type: 'string' }));
+    }
+    this.release = new Release(this, 'release', {
+      provider: ns.cluster.helm,
+      dependsOn: [ns.namespace],
+      name: props.name,
+      namespace: ns.name,
+      chart: props.chart,
+      repository: props.repository,
+      version: props.version,
+      values: [toTerraformString(stringify(props.values, { aliasDuplicateObjects: false, lineWidth: 0 }))],
+      setSensitive,
+      createNamespace: false,
+      atomic: true,
+      cleanupOnFail: true,
+      timeout: props.timeoutSeconds ?? 600,
+      description: `${ns.labels[Labels.service]} in ${ns.name} (zone ${ns.cluster.zone.zoneId})`,
+    });
+    this.release.overrideLogicalId(`${ns.name}_${props.name}`);
+  }
+}

@@ -1,0 +1,53 @@
+import { Construct } from 'constructs';
+import type { GuardedNamespace } from './guarded-namespace';
+import { HelmChart } from './helm-chart';
+import { WIRE_CHARTS } from './wire/chart-versions';
+
+export interface ZoneIngressControllerProps {
+  /** The zone-edge namespace (GuardedNamespace with zoneEdge). */
+  readonly namespace: GuardedNamespace;
+  /** Helm repository of Wire's stable charts. */
+  readonly repository: string;
+}
+
+/**
+ * The zone's ingress controller (Wire's ingress-nginx-controller chart): the only entrance into the cluster,
+ * answering only for the zone's ingress class, behind a load balancer of the zone's load-balancer class.
+ */
+export class ZoneIngressController extends Construct {
+  readonly chart: HelmChart;
+
+  constructor(scope: Construct, id: string, props: ZoneIngressControllerProps) {
+    super(scope, id);
+    const ns = props.namespace;
+    const zone = ns.cluster.zone;
+    if (ns.labels['messenger.bund/zone-edge'] !== 'true') {
+      throw new Error(`ZoneIngressController: namespace '${ns.name}' is not a zone edge`);
+    }
+    this.chart = new HelmChart(this, 'chart', {
+      name: 'ingress-nginx-controller',
+      namespace: ns,
+      chart: 'ingress-nginx-controller',
+      repository: props.repository,
+      version: WIRE_CHARTS['ingress-nginx-controller'].version,
+      values: {
+        'ingress-nginx': {
+          controller: {
+            kind: 'Deployment',
+            ingressClass: zone.ingressClass,
+            ingressClassResource: {
+              name: zone.ingressClass,
+              controllerValue: `k8s.io/${zone.ingressClass}`,
+              default: false,
+            },
+            service: {
+              type: 'LoadBalancer',
+              loadBalancerClass: zone.loadBalancerClass,
+              externalTrafficPolicy: 'Local',
+            },
+          },
+        },
+      },
+    });
+  }
+}

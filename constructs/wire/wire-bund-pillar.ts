@@ -1,0 +1,183 @@
+import { Construct } from 'constructs';
+import { GuardedNamespace } from '../guarded-namespace';
+import { HelmChart, type SecretValue } from '../helm-chart';
+import { Annotations } from '../providers';
+import { Peer } from '../peer';
+import type { Classification, NetworkZoneKind } from '../network-zone';
+import type { ZoneCluster } from '../zone-cluster';
+import { WIRE_CHARTS, type WireChartName, type WireRepository } from './chart-versions';
+import { pillarHosts, type PillarNumber, type WirePillarSpec } from './pillar-spec';
+import {
+  COTURN_SECRETS,
+  coturnValues,
+  demoDatastoreValues,
+  externalDatastoreValues,
+  nginxIngressServicesSecrets,
+  nginxIngressServicesValues,
+  sftdSecrets,
+  sftdValues,
+  webValues,
+  wireServerSecrets,
+  wireServerValues,
+} from './values';
+
+/** What each pillar (Säule) may run on. */
+export const PILLAR_PRESETS: Readonly<
+  Record<PillarNumber, { zoneKind: NetworkZoneKind; classification: Classification }>
+> = {
+  1: { zoneKind: 'ndb', classification: 'VS-NfD' },
+  2: { zoneKind: 'internet', classification: 'offen' },
+  3: { zoneKind: 'grundschutz', classification: 'offen' },
+};
+
+export interface WireBundPillarProps {
+  readonly cluster: ZoneCluster;
+  readonly spec: WirePillarSpec;
+  /** Helm repositories of the Wire charts (internal mirrors when air-gapped). */
+  readonly repositories: Readonly<Record<WireRepository, string>>;
+}
+
+/** Ports wire-server uses towards its datastores (outside Kubernetes). */
+const DATASTORE_PORTS = [
+  { port: 9042 }, // Cassandra
+  { port: 9200 }, // Elasticsearch/OpenSearch
+  { port: 9000 }, // MinIO
+  { port: 5672 }, // RabbitMQ
+  { port: 5432 }, // PostgreSQL
+  { port: 6379 }, // Redis
+];
+
+/**
+ * The backend of one Wire Bund pillar, composed from the charts Wire ships (release 5.32): datastore endpoints,
+ * wire-server, nginx-ingress-services, webapp, team-settings, account-pages, and sftd + coturn on the cluster's
+ * dedicated calling node pool.
+ */
+export class WireBundPillar extends Construct {
+  readonly namespace: GuardedNamespace;
+  readonly callingNamespace: GuardedNamespace;
+  readonly charts: HelmChart[] = [];
+  readonly hosts: ReturnType<typeof pillarHosts>;
+
+  constructor(scope: Construct, id: string, props: WireBundPillarProps) {
+    super(scope, id);
+    const { cluster, spec } = props;
+    const preset = PILLAR_PRESETS[spec.pillar];
+    if (cluster.zone.kind !== preset.zoneKind) {
+      throw new Error(
+        `WireBundPillar '${spec.id}': Säule ${spec.pillar} runs only on clusters in a '${preset.zoneKind}' zone; cluster '${cluster.clusterId}' is in '${cluster.zone.zoneId}' (${cluster.zone.kind})`,
+      );
+    }
+    if (spec.pki.type === 'acme' && cluster.zone.kind !== 'internet') {
+      throw new Error(`WireBundPillar '${spec.id}': public ACME certificates only in the internet zone`);
+    }
+    const callingPool = cluster.nodePool('calling');
+    if (!callingPool) {
+      throw new Error(
+        `WireBundPillar '${spec.id}': cluster '${cluster.clusterId}' has no node pool with purpose 'calling'`,
+      );
+    }
+    for (const node of spec.calling.nodes) {
+      if (!cluster.zone.contains(node.advertisedIp)) {
+        throw new Error(
+          `WireBundPillar '${spec.id}': calling IP ${node.advertisedIp} of node '${node.name}' lies outside zone '${cluster.zone.zoneId}' (${cluster.zone.cidrs.join(', ')})`,
+        );
+      }
+    }
+    this.hosts = pillarHosts(spec.domain);
+
+    this.namespace = new GuardedNamespace(this, 'namespace', {
+      cluster,
+      name: spec.id,
+      service: 'wire',
+      pillar: spec.pillar,
+      classification: preset.classification,
+      quota: { 'requests.cpu': '64', 'requests.memory': '128Gi' },
+      containerLimits: {
+        defaultLimits: { cpu: '1', memory: '1Gi' },
+        defaultRequests: { cpu: '100m', memory: '128Mi' },
+      },
+    });
+    const ns = this.namespace;
+    // wire-server's services talk to each other inside the namespace.
+    ns.allowFrom(Peer.namespace(ns.name));
+    ns.allowTo(Peer.namespace(ns.name));
+    // Datastores, Redis and queue endpoints lie outside Kubernetes but inside the zone.
+    ns.allowTo(Peer.ipBlocks('zone-datastores', cluster.zone.cidrs), { ports: DATASTORE_PORTS });
+    ns.allowTo(Peer.ipBlocks('zone-queues', cluster.zone.cidrs), {
+      ports: [{ port: 9324 }, { port: 9911 }, { port: 4568 }, { port: 4575 }, { port: 25 }, { port: 587 }],
+    });
+    if (spec.federation.length > 0) {
+      // Federator to remote federators (HTTPS); remote backends of pillar 1 lie in the NdB (checked by the config).
+      ns.allowTo(Peer.ipBlocks('zone-federation', cluster.zone.cidrs), {
+        ports: [{ port: 443 }],
+        podLabels: { app: 'federator' },
+      });
+    }
+
+    this.callingNamespace = new GuardedNamespace(this, 'calling', {
+      cluster,
+      name: `${spec.id}-calling`,
+      service: 'wire-calling',
+      pillar: spec.pillar,
+      classification: preset.classification,
+      podSecurity: {
+        level: 'privileged',
+        reason: 'sftd and coturn run with hostNetwork on the dedicated calling node pool (Wire requirement)',
+      },
+    });
+
+    const chart = (
+      name: WireChartName,
+      target: GuardedNamespace,
+      values: Record<string, unknown>,
+      secrets: readonly SecretValue[] = [],
+      releaseName: string = name,
+    ) => {
+      const c = WIRE_CHARTS[name];
+      const h = new HelmChart(this, releaseName, {
+        name: releaseName,
+        namespace: target,
+        chart: name,
+        repository: props.repositories[c.repository],
+        version: c.version,
+        values,
+        secrets,
+        secretName: secrets.length > 0 ? spec.secretName : undefined,
+      });
+      this.charts.push(h);
+      return h;
+    };
+
+    for (const [name, values] of Object.entries({ ...externalDatastoreValues(spec), ...demoDatastoreValues(spec) })) {
+      chart(name as WireChartName, ns, values);
+    }
+    chart('wire-server', ns, wireServerValues(spec), wireServerSecrets(spec));
+    chart(
+      'nginx-ingress-services',
+      ns,
+      nginxIngressServicesValues(spec, { ingressClass: cluster.zone.ingressClass }),
+      nginxIngressServicesSecrets(spec),
+    );
+    chart('webapp', ns, webValues(spec, 'webapp'));
+    chart('team-settings', ns, webValues(spec, 'team-settings'));
+    chart('account-pages', ns, webValues(spec, 'account-pages'));
+
+    const placement = { nodeSelector: callingPool.nodeSelector, ingressClass: cluster.zone.ingressClass };
+    // this.callingNamespace runs with hostNetwork; a Secret of the same name is expected there too.
+    chart('sftd', this.callingNamespace, sftdValues(spec, placement), sftdSecrets(spec));
+    chart('coturn', this.callingNamespace, coturnValues(spec, placement), COTURN_SECRETS);
+
+    // sftd and coturn announce the IP in the node annotation wire.com/external-ip; it comes from the config.
+    for (const node of spec.calling.nodes) {
+      const a = new Annotations(this, `node-${node.name}`, {
+        provider: cluster.kubernetes,
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: node.name },
+        annotations: { 'wire.com/external-ip': node.advertisedIp },
+        force: true,
+      });
+      a.overrideLogicalId(`${spec.id}_node_${node.name}`);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { Annotations, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { Federation, WirePillar } from '../config/model';
+import type { WirePillarSpec } from '../constructs/wire/pillar-spec';
+import { WireBundPillar } from '../constructs/wire/wire-bund-pillar';
+import { zoneCluster } from './cluster-scope';
+import { StackNames } from './naming';
+import { applyStateBackend } from './state-backend';
+
+export const PILLAR_2_WARNING =
+  'Säule 2 (internet-facing Wire Bund for external organisations) is not implemented in reality today; ' +
+  'this pillar is declared with acknowledgeNotImplemented and deploys only to an internet-zone cluster.';
+
+export function pillarSpec(pillar: WirePillar): WirePillarSpec {
+  const pki = pillar.cluster.pki;
+  if (!pki) throw new Error(`internal: cluster '${pillar.cluster.id}' has no pki after validation`);
+  return {
+    id: pillar.id,
+    pillar: pillar.pillar,
+    stage: pillar.stage,
+    domain: pillar.domain,
+    federationDomain: pillar.federationDomain,
+    size: pillar.size,
+    datastores: pillar.datastores,
+    secretName: pillar.secrets.existingSecret,
+    calling: pillar.calling,
+    federation: pillar.partners.map((p) => ({ domain: p.domain, searchPolicy: p.searchPolicy })),
+    pki,
+  };
+}
+
+/** One Wire Bund pillar backend on its cluster; owned by the pillar's operator (ITZBund for Säulen 1 and 3). */
+export class WirePillarStack extends TerraformStack {
+  readonly pillar: WireBundPillar;
+
+  constructor(scope: Construct, federation: Federation, pillar: WirePillar) {
+    const name = StackNames.wirePillar(pillar.cluster.id, pillar.id);
+    super(scope, name);
+    applyStateBackend(this, name, federation.stateBackend);
+    const cluster = zoneCluster(this, pillar.cluster);
+    const spec = pillarSpec(pillar);
+    this.pillar = new WireBundPillar(this, 'pillar', { cluster, spec, repositories: federation.chartRepositories });
+    if (pillar.pillar === 2) Annotations.of(this).addWarning(PILLAR_2_WARNING);
+
+    const h = this.pillar.hosts;
+    const dns = [
+      ...Object.values(h)
+        .filter((host) => host !== h.federator || spec.federation.length > 0)
+        .map(
+          (host) =>
+            `${host} -> load balancer of ${pillar.cluster.ingressController.namespace} (class ${pillar.cluster.zone.loadBalancerClass})`,
+        ),
+      ...(spec.federation.length > 0
+        ? [`_wire-server-federator._tcp.${spec.federationDomain} SRV 0 10 443 ${h.federator}`]
+        : []),
+    ];
+    new TerraformOutput(this, 'dns_entries', { value: dns, description: 'DNS entries to create in the zone' });
+    new TerraformOutput(this, 'firewall_entries', {
+      description: 'zone firewall openings for calling (from the zone networks only)',
+      value: spec.calling.nodes.flatMap((n) => [
+        `${pillar.cluster.zone.cidrs.join(',')} -> ${n.advertisedIp} udp/${spec.calling.mediaPorts.min}-${spec.calling.mediaPorts.max} (media)`,
+        `${pillar.cluster.zone.cidrs.join(',')} -> ${n.advertisedIp} udp+tcp/${spec.calling.turnPort} (TURN)`,
+      ]),
+    });
+    new TerraformOutput(this, 'pillar_summary', {
+      value: {
+        pillar: pillar.pillar,
+        classification: pillar.classification,
+        stage: pillar.stage,
+        operator: pillar.operator.name,
+        federationDomain: spec.federationDomain,
+        federatesWith: spec.federation.map((p) => p.domain),
+        requiredSecret: `${spec.secretName} in namespaces ${spec.id} and ${spec.id}-calling`,
+      },
+    });
+  }
+}
