@@ -47,3 +47,53 @@ export function stack(stacks: SynthesizedStack[], name: string): SynthesizedStac
 export function resources(s: SynthesizedStack, type: string): Record<string, any> {
   return s.json.resource?.[type] ?? {};
 }
+
+/** The issues of the default config after `edit` (fails the test when the config is accepted). */
+export function configIssues(edit: (yaml: string) => string): import('../config/errors').ConfigIssue[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ConfigError } = require('../config/errors') as typeof import('../config/errors');
+  try {
+    defaultFederation(edit);
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.issues];
+    throw e;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+export function replaceOnce(yaml: string, from: string, to: string): string {
+  if (!yaml.includes(from)) throw new Error(`test setup: '${from}' not in the default config`);
+  return yaml.replace(from, to);
+}
+
+export const PILLAR_2_YAML = `    - id: wire-s2
+      pillar: 2
+      cluster: itzbund-inet-1
+      stage: pilot
+      size: small
+      domain: wire-s2.itzbund.example
+      acknowledgeNotImplemented: true
+      datastores: { mode: demo }
+      calling:
+        nodes: [{ name: inet-calling-1, advertisedIp: 198.51.100.21 }]
+`;
+
+export const INTERNET_CLUSTER_YAML = `  - id: itzbund-inet-1
+    zone: internet
+    operator: itzbund
+    connection: { type: kubeconfig, path: ~/.kube/itzbund-inet-1.yaml }
+    pki: { type: acme, issuerName: letsencrypt-http01 }
+    ingressController: { namespace: ingress-public }
+    nodePools:
+      - { name: calling, purpose: calling, nodeSelector: { node.messenger.bund/pool: calling } }
+`;
+
+/** Adds an internet cluster and (optionally acknowledged) Säule 2 to the default YAML. */
+export function withPillar2(yaml: string, acknowledged = true): string {
+  const pillar = acknowledged ? PILLAR_2_YAML : PILLAR_2_YAML.replace('      acknowledgeNotImplemented: true\n', '');
+  return replaceOnce(
+    replaceOnce(yaml, '\nwire:\n', `${INTERNET_CLUSTER_YAML}\nwire:\n`),
+    '  # Wire backends run by others',
+    `${pillar}  # Wire backends run by others`,
+  );
+}
