@@ -4,7 +4,7 @@
  */
 import { ConfigError } from './config/errors';
 import { DEFAULT_CONFIG_FILE, loadFederation } from './config/load';
-import { synthFederation } from './stacks/synth';
+import { SynthError, synthFederation } from './stacks/synth';
 
 process.env.CHECKPOINT_DISABLE ??= '1';
 
@@ -16,9 +16,12 @@ function main(): number {
     const result = synthFederation(federation, outdir);
     process.stdout.write(`Synthesized ${result.stacks.length} stacks of '${federation.name}' into ${outdir}:\n`);
     for (const s of result.stacks) process.stdout.write(`  ${s}\n`);
+    for (const a of result.annotations.filter((x) => x.level === 'warning')) {
+      process.stderr.write(`WARNING ${a.stack}: ${a.message}\n`);
+    }
     return 0;
   } catch (e) {
-    if (e instanceof ConfigError) {
+    if (e instanceof ConfigError || e instanceof SynthError) {
       process.stderr.write(`${e.message}\nNothing was written to ${outdir}.\n`);
       return 1;
     }

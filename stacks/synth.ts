@@ -3,10 +3,32 @@ import * as path from 'node:path';
 import type { Federation } from '../config/model';
 import { buildFederationApp } from './app';
 
+export interface SynthAnnotation {
+  readonly stack: string;
+  readonly level: 'warning' | 'error' | 'info';
+  readonly message: string;
+}
+
 export interface SynthResult {
   readonly outdir: string;
   readonly stacks: readonly string[];
+  /** Warnings and errors the constructs attached (cdktf annotations). */
+  readonly annotations: readonly SynthAnnotation[];
 }
+
+/** Thrown when a construct attached an error annotation; nothing was written. */
+export class SynthError extends Error {
+  constructor(readonly annotations: readonly SynthAnnotation[]) {
+    super(`Synthesis failed:\n${annotations.map((a) => `  - ${a.stack}: ${a.message}`).join('\n')}`);
+    this.name = 'SynthError';
+  }
+}
+
+const LEVELS: Record<string, SynthAnnotation['level']> = {
+  '@cdktf/warn': 'warning',
+  '@cdktf/error': 'error',
+  '@cdktf/info': 'info',
+};
 
 /**
  * Synthesizes the federation into a scratch directory next to `outdir` and only then replaces `outdir`, so a
@@ -20,11 +42,16 @@ export function synthFederation(federation: Federation, outdir: string): SynthRe
     const app = buildFederationApp(federation, { outdir: scratch });
     app.synth();
     const manifest = JSON.parse(fs.readFileSync(path.join(scratch, 'manifest.json'), 'utf8')) as {
-      stacks: Record<string, unknown>;
+      stacks: Record<string, { annotations: Array<{ level: string; message: string }> }>;
     };
+    const annotations = Object.entries(manifest.stacks).flatMap(([stack, s]) =>
+      s.annotations.map((a) => ({ stack, level: LEVELS[a.level] ?? 'info', message: a.message })),
+    );
+    const errors = annotations.filter((a) => a.level === 'error');
+    if (errors.length > 0) throw new SynthError(errors);
     fs.rmSync(target, { recursive: true, force: true });
     fs.renameSync(scratch, target);
-    return { outdir: target, stacks: Object.keys(manifest.stacks) };
+    return { outdir: target, stacks: Object.keys(manifest.stacks), annotations };
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

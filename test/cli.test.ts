@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_YAML, ROOT, tmpDir } from './helpers';
+import { DEFAULT_YAML, ROOT, tmpDir, withPillar2 } from './helpers';
 
 /** Runs the compiled app (`npm test` builds it first) the way `npm run synth` does. */
 function synth(env: Record<string, string>) {
@@ -51,5 +51,16 @@ describe('synth command', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('/nope/federation.yaml');
     expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('warns visibly when Säule 2 is declared', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'pillar2.yaml');
+    fs.writeFileSync(file, withPillar2(DEFAULT_YAML));
+    const r = synth({ CDKTF_OUTDIR: path.join(dir, 'out'), FEDERATION_CONFIG: file });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/WARNING itzbund-inet-1--wire-s2: Säule 2 .* is not implemented in reality today/);
+    const plain = synth({ CDKTF_OUTDIR: path.join(dir, 'out2') });
+    expect(plain.stderr).not.toMatch(/WARNING/);
   });
 });
