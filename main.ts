@@ -4,7 +4,7 @@
  */
 import { ConfigError } from './config/errors';
 import { DEFAULT_CONFIG_FILE, loadFederation } from './config/load';
-import { SynthError, synthFederation } from './stacks/synth';
+import { GuardError, SynthError, synthFederation } from './stacks/synth';
 
 process.env.CHECKPOINT_DISABLE ??= '1';
 
@@ -21,7 +21,7 @@ function main(): number {
     }
     return 0;
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof SynthError) {
+    if (e instanceof ConfigError || e instanceof SynthError || e instanceof GuardError) {
       process.stderr.write(`${e.message}\nNothing was written to ${outdir}.\n`);
       return 1;
     }

@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Federation } from '../config/model';
+import { checkExposure, formatFinding, type Finding } from '../policy/exposure';
+import { readSynthesized } from '../policy/synthesized';
 import { buildFederationApp } from './app';
 
 export interface SynthAnnotation {
@@ -21,6 +23,17 @@ export class SynthError extends Error {
   constructor(readonly annotations: readonly SynthAnnotation[]) {
     super(`Synthesis failed:\n${annotations.map((a) => `  - ${a.stack}: ${a.message}`).join('\n')}`);
     this.name = 'SynthError';
+  }
+}
+
+/** Thrown when the exposure guard finds a path from outside the NdB into Säule 1; nothing was written. */
+export class GuardError extends Error {
+  constructor(readonly findings: readonly Finding[]) {
+    super(
+      `The exposure guard found ${findings.length} way${findings.length === 1 ? '' : 's'} into Säule 1 from outside the NdB:\n` +
+        findings.map((f) => `  ${formatFinding(f)}`).join('\n'),
+    );
+    this.name = 'GuardError';
   }
 }
 
@@ -49,6 +62,8 @@ export function synthFederation(federation: Federation, outdir: string): SynthRe
     );
     const errors = annotations.filter((a) => a.level === 'error');
     if (errors.length > 0) throw new SynthError(errors);
+    const findings = checkExposure(readSynthesized(scratch));
+    if (findings.length > 0) throw new GuardError(findings);
     fs.rmSync(target, { recursive: true, force: true });
     fs.renameSync(scratch, target);
     return { outdir: target, stacks: Object.keys(manifest.stacks), annotations };

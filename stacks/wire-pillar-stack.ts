@@ -1,4 +1,4 @@
-import { Annotations, TerraformOutput, TerraformStack } from 'cdktf';
+import { Annotations, TerraformLocal, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Federation, WirePillar } from '../config/model';
 import type { WirePillarSpec } from '../constructs/wire/pillar-spec';
@@ -41,6 +41,19 @@ export class WirePillarStack extends TerraformStack {
     const spec = pillarSpec(pillar);
     this.pillar = new WireBundPillar(this, 'pillar', { cluster, spec, repositories: federation.chartRepositories });
     if (pillar.pillar === 2) Annotations.of(this).addWarning(PILLAR_2_WARNING);
+    // Facts for checks over the synthesized JSON: this instance and the instances it may federate with.
+    new TerraformLocal(this, 'wire_instance', {
+      id: pillar.id,
+      pillar: pillar.pillar,
+      domain: pillar.federationDomain,
+      zone: pillar.cluster.zone.id,
+      partners: pillar.partners.map((p) => ({
+        id: p.id,
+        domain: p.domain,
+        zone: p.zone,
+        zoneKind: federation.zones.find((z) => z.id === p.zone)?.kind ?? 'unknown',
+      })),
+    }).overrideLogicalId('wire_instance');
 
     const h = this.pillar.hosts;
     const dns = [

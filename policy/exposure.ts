@@ -1,0 +1,498 @@
+/**
+ * The synth-time guard: nothing of Säule 1 (anything on an NdB cluster, or labelled pillar 1 / zone-kind ndb) is
+ * reachable from outside the NdB. It reads only the synthesized Terraform JSON, so escape hatches and
+ * `addOverride` are seen as what they produce.
+ */
+import { parse as parseYaml } from 'yaml';
+import { insideAny } from '../config/cidr';
+import { collectFacts, providerAlias, type ClusterFacts, type Facts, type ZoneFacts } from './facts';
+import { toKubernetesObject, type KubernetesObject, type SynthesizedStack } from './k8s-objects';
+
+export const EXPOSURE_RULES = {
+  'P1-ZONE': 'deployed through the providers of a cluster whose zone is not the NdB (or of an unknown cluster)',
+  'P1-SERVICE':
+    'a Service reachable from outside the NdB (NodePort, foreign load balancer, external IPs, ExternalName)',
+  'P1-INGRESS': "an Ingress or Gateway API object outside the NdB zone's ingress class",
+  'P1-HOSTNET': 'a pod on the host network or with a host port, outside the calling pool',
+  'P1-NETPOL':
+    'a NetworkPolicy that admits traffic from or sends it to outside the NdB, or a namespace without default deny',
+  'P1-HELM': 'a Helm release whose values expose it, or a chart the guard does not know',
+  'P1-CALLING-IP': 'a calling node announces an IP outside the NdB',
+  'P1-FEDERATION': 'a federation link or DNS entry to an instance outside the NdB',
+} as const;
+
+export type ExposureRule = keyof typeof EXPOSURE_RULES;
+
+export interface Finding {
+  readonly stack: string;
+  /** Terraform resource address `type.name` (or `locals.name`). */
+  readonly address: string;
+  readonly rule: ExposureRule;
+  readonly message: string;
+}
+
+export function formatFinding(f: Finding): string {
+  return `${f.stack} ${f.address} [${f.rule}] ${f.message}`;
+}
+
+const POD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
+const GATEWAY_KINDS = new Set(['Gateway', 'HTTPRoute', 'GRPCRoute', 'TCPRoute', 'UDPRoute', 'TLSRoute']);
+const CLUSTER_LOCAL = /(^|\.)svc(\.cluster\.local)?\.?$/;
+
+/** Charts the guard knows how to read, and the values path that must carry the zone's ingress class. */
+export const KNOWN_CHARTS: Readonly<Record<string, { ingressClassPath?: string; calling?: boolean }>> = {
+  'wire-server': {},
+  'nginx-ingress-services': { ingressClassPath: 'config.ingressClass' },
+  'ingress-nginx-controller': { ingressClassPath: 'ingress-nginx.controller.ingressClassResource.name' },
+  'cassandra-external': {},
+  'elasticsearch-external': {},
+  'minio-external': {},
+  'postgresql-external': {},
+  'rabbitmq-external': {},
+  'redis-ephemeral': {},
+  'databases-ephemeral': {},
+  'fake-aws': {},
+  'ldap-scim-bridge': {},
+  webapp: {},
+  'team-settings': {},
+  'account-pages': {},
+  sftd: { ingressClassPath: 'config.ingressClass', calling: true },
+  coturn: { calling: true },
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+interface Scope {
+  readonly stack: SynthesizedStack;
+  readonly address: string;
+  readonly cluster?: ClusterFacts;
+  /** The NdB zone this resource must stay in. */
+  readonly zone: ZoneFacts;
+  readonly namespace?: string;
+  readonly namespaceLabels: Record<string, string>;
+}
+
+function getPath(obj: Json, path: string): Json {
+  return path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+}
+
+/** Applies helm `set` entries (`a.b[0].c`) onto the values, as Helm does. */
+function applySet(values: Json, sets: Array<{ name: string; value?: string }>): Json {
+  for (const { name, value } of sets) {
+    const parts = name.split(/\.(?![^[]*\])/).flatMap((p) => p.split(/\[(\d+)\]/).filter((x) => x !== ''));
+    let cur = values;
+    parts.forEach((part, i) => {
+      const key: string | number = /^\d+$/.test(part) ? Number(part) : part.replace(/\\\./g, '.');
+      if (i === parts.length - 1) {
+        cur[key] = value === 'true' ? true : value === 'false' ? false : value;
+      } else {
+        cur[key] ??= /^\d+$/.test(parts[i + 1]) ? [] : {};
+        cur = cur[key];
+      }
+    });
+  }
+  return values;
+}
+
+function sameSelector(a: Record<string, string> | undefined, b: Record<string, string>): boolean {
+  if (!a) return false;
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+export class ExposureGuard {
+  private readonly facts: Facts;
+  private readonly findings: Finding[] = [];
+
+  constructor(private readonly stacks: readonly SynthesizedStack[]) {
+    this.facts = collectFacts(stacks);
+  }
+
+  run(): Finding[] {
+    for (const stack of this.stacks) this.checkStack(stack);
+    this.checkDefaultDeny();
+    return this.findings;
+  }
+
+  private flag(scope: { stack: SynthesizedStack; address: string }, rule: ExposureRule, message: string): void {
+    this.findings.push({ stack: scope.stack.name, address: scope.address, rule, message });
+  }
+
+  private isPillar1Namespace(labels: Record<string, string>): boolean {
+    return labels['messenger.bund/pillar'] === '1' || labels['messenger.bund/zone-kind'] === 'ndb';
+  }
+
+  /** The scope of a resource when it belongs to Säule 1, else undefined. */
+  private scopeOf(
+    stack: SynthesizedStack,
+    address: string,
+    body: Json,
+    namespace: string | undefined,
+    labels: Record<string, string>,
+  ): Scope | undefined {
+    const alias = providerAlias(body.provider);
+    const cluster = alias ? this.facts.clusters.get(alias) : undefined;
+    const nsLabels = (alias && namespace && this.facts.namespaces.get(`${alias}/${namespace}`)) || {};
+    const pillar1 =
+      cluster?.zone.kind === 'ndb' ||
+      this.isPillar1Namespace(nsLabels) ||
+      this.isPillar1Namespace(labels) ||
+      (!cluster && this.stackLooksPillar1(stack));
+    if (!pillar1) return undefined;
+    const zone = cluster?.zone.kind === 'ndb' ? cluster.zone : this.facts.ndb;
+    const scope = { stack, address, cluster, namespace, namespaceLabels: nsLabels, zone: zone as ZoneFacts };
+    if (!cluster || cluster.zone.kind !== 'ndb') {
+      this.flag(
+        scope,
+        'P1-ZONE',
+        cluster
+          ? `Säule-1 resource deployed through the providers of cluster '${cluster.id}' in zone '${cluster.zone.id}' (${cluster.zone.kind})`
+          : `Säule-1 resource deployed through provider '${body.provider ?? '(default)'}', which belongs to no known NdB cluster`,
+      );
+    }
+    return zone ? scope : undefined;
+  }
+
+  private stackLooksPillar1(stack: SynthesizedStack): boolean {
+    const c = stack.json.locals?.zone_cluster;
+    return !!c && this.facts.clusters.get(c.id)?.zone.kind === 'ndb';
+  }
+
+  private checkStack(stack: SynthesizedStack): void {
+    const resources = stack.json.resource ?? {};
+    for (const [type, byName] of Object.entries(resources) as Array<[string, Record<string, Json>]>) {
+      for (const [name, body] of Object.entries(byName)) {
+        const address = `${type}.${name}`;
+        if (type === 'helm_release') {
+          this.checkRelease(stack, address, body);
+        } else if (type === 'kubernetes_annotations') {
+          this.checkNodeAnnotation(stack, address, body);
+        } else if (type.startsWith('kubernetes_')) {
+          const obj = toKubernetesObject(type, body);
+          if (!obj) {
+            const scope = this.scopeOf(stack, address, body, body.metadata?.namespace, body.metadata?.labels ?? {});
+            if (scope) this.flag(scope, 'P1-HELM', `resource type ${type} is not known to the guard`);
+            continue;
+          }
+          const ns = obj.kind === 'Namespace' ? obj.metadata.name : obj.metadata?.namespace;
+          const scope = this.scopeOf(stack, address, body, ns, obj.metadata?.labels ?? {});
+          if (scope) this.checkObject(scope, obj);
+        }
+      }
+    }
+    this.checkFederation(stack);
+  }
+
+  private checkObject(scope: Scope, obj: KubernetesObject): void {
+    const spec = (obj as Json).spec ?? {};
+    const zone = scope.zone;
+    if (obj.kind === 'Service') {
+      const type = spec.type ?? 'ClusterIP';
+      if (type === 'NodePort') this.flag(scope, 'P1-SERVICE', 'Service of type NodePort opens a port on every node');
+      if (type === 'LoadBalancer' && spec.loadBalancerClass !== zone.loadBalancerClass) {
+        this.flag(
+          scope,
+          'P1-SERVICE',
+          `Service of type LoadBalancer with class '${spec.loadBalancerClass ?? '(none)'}', not the NdB class '${zone.loadBalancerClass}'`,
+        );
+      }
+      for (const ip of spec.externalIPs ?? []) {
+        if (!insideAny(zone.networks, ip)) this.flag(scope, 'P1-SERVICE', `externalIPs ${ip} lies outside the NdB`);
+      }
+      for (const r of spec.loadBalancerSourceRanges ?? []) {
+        if (!insideAny(zone.networks, r))
+          this.flag(scope, 'P1-SERVICE', `loadBalancerSourceRanges ${r} reaches outside the NdB`);
+      }
+      if (type === 'ExternalName' && !CLUSTER_LOCAL.test(spec.externalName ?? '')) {
+        this.flag(scope, 'P1-SERVICE', `ExternalName ${spec.externalName} points outside the cluster`);
+      }
+    } else if (obj.kind === 'Ingress') {
+      const cls = spec.ingressClassName ?? obj.metadata.annotations?.['kubernetes.io/ingress.class'];
+      if (cls !== zone.ingressClass) {
+        this.flag(
+          scope,
+          'P1-INGRESS',
+          `Ingress with class '${cls ?? '(default class)'}', not the NdB class '${zone.ingressClass}'`,
+        );
+      }
+    } else if (GATEWAY_KINDS.has(obj.kind)) {
+      if (obj.kind !== 'Gateway' || spec.gatewayClassName !== zone.ingressClass) {
+        this.flag(scope, 'P1-INGRESS', `Gateway API ${obj.kind} attaches to a gateway class outside the NdB zone`);
+      }
+    } else if (POD_KINDS.has(obj.kind)) {
+      const podSpec =
+        obj.kind === 'Pod'
+          ? spec
+          : obj.kind === 'CronJob'
+            ? spec.jobTemplate?.spec?.template?.spec
+            : spec.template?.spec;
+      this.checkPodSpec(scope, podSpec ?? {});
+    } else if (obj.kind === 'NetworkPolicy') {
+      this.checkNetworkPolicy(scope, spec);
+    }
+  }
+
+  private isCallingPlacement(scope: Scope, nodeSelector: Record<string, string> | undefined): boolean {
+    const pool = scope.cluster?.nodePools.find((p) => p.purpose === 'calling');
+    return (
+      !!pool &&
+      scope.namespaceLabels['messenger.bund/service'] === 'wire-calling' &&
+      sameSelector(nodeSelector, pool.nodeSelector)
+    );
+  }
+
+  private checkPodSpec(scope: Scope, podSpec: Json): void {
+    const calling = this.isCallingPlacement(scope, podSpec.nodeSelector);
+    if (podSpec.hostNetwork === true && !calling)
+      this.flag(scope, 'P1-HOSTNET', 'pod uses hostNetwork outside the calling pool');
+    const containers = [...(podSpec.containers ?? []), ...(podSpec.initContainers ?? [])];
+    for (const c of containers) {
+      for (const p of c.ports ?? []) {
+        if (p.hostPort !== undefined && !calling)
+          this.flag(scope, 'P1-HOSTNET', `container '${c.name}' uses hostPort ${p.hostPort}`);
+      }
+    }
+  }
+
+  private checkNetworkPolicy(scope: Scope, spec: Json): void {
+    for (const rule of spec.ingress ?? []) {
+      if (!rule.from || rule.from.length === 0) {
+        this.flag(scope, 'P1-NETPOL', 'ingress rule without `from` admits traffic from anywhere');
+      }
+      for (const peer of rule.from ?? []) {
+        const cidr = peer.ipBlock?.cidr;
+        if (cidr && !insideAny(scope.zone.networks, cidr))
+          this.flag(scope, 'P1-NETPOL', `ingress from ipBlock ${cidr}, not wholly inside the NdB`);
+      }
+    }
+    for (const rule of spec.egress ?? []) {
+      if (!rule.to || rule.to.length === 0) {
+        this.flag(scope, 'P1-NETPOL', 'egress rule without `to` lets data leave to anywhere');
+      }
+      for (const peer of rule.to ?? []) {
+        const cidr = peer.ipBlock?.cidr;
+        if (cidr && !insideAny(scope.zone.networks, cidr))
+          this.flag(scope, 'P1-NETPOL', `egress to ipBlock ${cidr}, outside the NdB`);
+      }
+    }
+  }
+
+  /** Every Säule-1 namespace needs the default-deny policy (podSelector {}, both policy types, no rules). */
+  private checkDefaultDeny(): void {
+    const denied = new Set<string>();
+    for (const s of this.stacks) {
+      for (const body of Object.values(s.json.resource?.kubernetes_network_policy_v1 ?? {}) as Json[]) {
+        const obj = toKubernetesObject('kubernetes_network_policy_v1', body) as Json;
+        const spec = obj?.spec ?? {};
+        const types = new Set(spec.policyTypes ?? []);
+        const selectsAll =
+          !spec.podSelector ||
+          Object.keys(spec.podSelector).length === 0 ||
+          (Object.keys(spec.podSelector.matchLabels ?? {}).length === 0 && !spec.podSelector.matchExpressions);
+        if (
+          selectsAll &&
+          types.has('Ingress') &&
+          types.has('Egress') &&
+          !spec.ingress?.length &&
+          !spec.egress?.length
+        ) {
+          denied.add(`${providerAlias(body.provider)}/${obj.metadata.namespace}`);
+        }
+      }
+    }
+    for (const s of this.stacks) {
+      for (const [name, body] of Object.entries(s.json.resource?.kubernetes_namespace_v1 ?? {}) as Array<
+        [string, Json]
+      >) {
+        const address = `kubernetes_namespace_v1.${name}`;
+        const scope = this.scopeOf(s, address, body, body.metadata?.name, body.metadata?.labels ?? {});
+        if (scope && !denied.has(`${providerAlias(body.provider)}/${body.metadata?.name}`)) {
+          this.flag(scope, 'P1-NETPOL', `namespace '${body.metadata?.name}' has no default-deny NetworkPolicy`);
+        }
+      }
+    }
+  }
+
+  private checkRelease(stack: SynthesizedStack, address: string, body: Json): void {
+    const scope = this.scopeOf(stack, address, body, body.namespace, {});
+    if (!scope) return;
+    const chart = String(body.chart ?? '');
+    const known = KNOWN_CHARTS[chart.split('/').pop() ?? chart];
+    if (!known) {
+      this.flag(scope, 'P1-HELM', `chart '${chart}' is not known to the guard and cannot be checked`);
+      return;
+    }
+    const alias = providerAlias(body.provider);
+    if (!this.facts.namespaces.has(`${alias}/${body.namespace}`)) {
+      this.flag(
+        scope,
+        'P1-HELM',
+        `release into namespace '${body.namespace ?? '(default)'}', which is not a guarded namespace`,
+      );
+    }
+    let values: Json = {};
+    try {
+      for (const doc of body.values ?? [])
+        values = { ...values, ...(parseYaml(String(doc).replace(/\$\$\{/g, '${')) ?? {}) };
+    } catch {
+      this.flag(scope, 'P1-HELM', 'values are not valid YAML and cannot be checked');
+      return;
+    }
+    values = applySet(values, [...(body.set ?? []), ...(body.set_list ?? [])]);
+    const zone = scope.zone;
+
+    if (known.ingressClassPath && getPath(values, known.ingressClassPath) !== zone.ingressClass) {
+      this.flag(
+        scope,
+        'P1-HELM',
+        `${chart}: ${known.ingressClassPath} is '${getPath(values, known.ingressClassPath) ?? '(chart default)'}', not the NdB class '${zone.ingressClass}'`,
+      );
+    }
+    if (chart === 'wire-server' && getPath(values, 'cannon.service.nginz.enabled') === true) {
+      this.flag(scope, 'P1-HELM', 'wire-server: cannon.service.nginz.enabled creates a Service of type LoadBalancer');
+    }
+    if (chart === 'ingress-nginx-controller') {
+      const svc = getPath(values, 'ingress-nginx.controller.service') ?? {};
+      const type = svc.type ?? 'LoadBalancer';
+      if (type !== 'ClusterIP' && !(type === 'LoadBalancer' && svc.loadBalancerClass === zone.loadBalancerClass)) {
+        this.flag(
+          scope,
+          'P1-HELM',
+          `ingress-nginx-controller: service type ${type} with class '${svc.loadBalancerClass ?? '(none)'}', not the NdB load balancer '${zone.loadBalancerClass}'`,
+        );
+      }
+    }
+    if (known.calling) {
+      const pool = scope.cluster?.nodePools.find((p) => p.purpose === 'calling');
+      if (
+        !pool ||
+        !sameSelector(values.nodeSelector, pool.nodeSelector) ||
+        scope.namespaceLabels['messenger.bund/service'] !== 'wire-calling'
+      ) {
+        this.flag(
+          scope,
+          'P1-HOSTNET',
+          `${chart} runs with hostNetwork but is not placed on the calling pool in a calling namespace`,
+        );
+      }
+    }
+    this.walkValues(scope, chart, values, '', !!known.calling);
+  }
+
+  private walkValues(scope: Scope, chart: string, value: Json, path: string, callingChart: boolean): void {
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => this.walkValues(scope, chart, v, `${path}[${i}]`, callingChart));
+      return;
+    }
+    if (value === null || typeof value !== 'object') return;
+    const zone = scope.zone;
+    for (const [key, v] of Object.entries(value)) {
+      const p = path ? `${path}.${key}` : key;
+      if (key === 'hostNetwork' && v === true && !callingChart)
+        this.flag(scope, 'P1-HELM', `${chart}: ${p} puts pods on the host network`);
+      if (
+        key === 'hostPort' &&
+        (typeof v === 'number' || (v && typeof v === 'object' && (v as Json).enabled === true))
+      ) {
+        this.flag(scope, 'P1-HELM', `${chart}: ${p} opens a port on the node`);
+      }
+      if (key === 'type' && (v === 'NodePort' || v === 'LoadBalancer') && /service/i.test(path)) {
+        if (v === 'NodePort' || value.loadBalancerClass !== zone.loadBalancerClass) {
+          if (!(chart === 'ingress-nginx-controller' && p === 'ingress-nginx.controller.service.type')) {
+            this.flag(
+              scope,
+              'P1-HELM',
+              `${chart}: ${p} is ${v}${v === 'LoadBalancer' ? ` without the NdB class '${zone.loadBalancerClass}'` : ''}`,
+            );
+          }
+        }
+      }
+      if (
+        (key === 'ingressClass' ||
+          key === 'ingressClassName' ||
+          key === 'className' ||
+          key === 'kubernetes.io/ingress.class') &&
+        typeof v === 'string' &&
+        v !== zone.ingressClass
+      ) {
+        this.flag(scope, 'P1-HELM', `${chart}: ${p} is '${v}', not the NdB class '${zone.ingressClass}'`);
+      }
+      if ((key === 'externalIPs' || key === 'loadBalancerSourceRanges') && Array.isArray(v)) {
+        for (const ip of v)
+          if (!insideAny(zone.networks, String(ip)))
+            this.flag(scope, 'P1-HELM', `${chart}: ${p} contains ${ip}, outside the NdB`);
+      }
+      this.walkValues(scope, chart, v, p, callingChart);
+    }
+  }
+
+  private checkNodeAnnotation(stack: SynthesizedStack, address: string, body: Json): void {
+    const scope = this.scopeOf(stack, address, body, undefined, {});
+    if (!scope) return;
+    const ip = body.annotations?.['wire.com/external-ip'];
+    if (ip !== undefined && !insideAny(scope.zone.networks, String(ip))) {
+      this.flag(
+        scope,
+        'P1-CALLING-IP',
+        `node '${body.metadata?.name}' announces ${ip}, outside the NdB (${scope.zone.cidrs.join(', ')})`,
+      );
+    }
+  }
+
+  /** Federation of a Säule-1 pillar: only with instances in the NdB, and only with the declared ones. */
+  private checkFederation(stack: SynthesizedStack): void {
+    const inst = stack.json.locals?.wire_instance;
+    const alias = stack.json.locals?.zone_cluster?.id;
+    const cluster = alias ? this.facts.clusters.get(alias) : undefined;
+    if (!inst || (inst.pillar !== 1 && cluster?.zone.kind !== 'ndb')) return;
+    const scope = { stack, address: 'locals.wire_instance' };
+    const ndbDomains = new Set<string>();
+    for (const p of inst.partners ?? []) {
+      if (p.zoneKind !== 'ndb')
+        this.flag(
+          scope,
+          'P1-FEDERATION',
+          `Säule-1 instance '${inst.id}' federates with '${p.domain}' in zone '${p.zone}' (${p.zoneKind})`,
+        );
+      else ndbDomains.add(p.domain);
+    }
+    for (const [name, body] of Object.entries(stack.json.resource?.helm_release ?? {}) as Array<[string, Json]>) {
+      if (body.chart !== 'wire-server') continue;
+      let values: Json = {};
+      try {
+        values = applySet(parseYaml(String(body.values?.[0] ?? '').replace(/\$\$\{/g, '${')) ?? {}, body.set ?? []);
+      } catch {
+        continue;
+      }
+      const opt = getPath(values, 'brig.config.optSettings') ?? {};
+      const rscope = { stack, address: `helm_release.${name}` };
+      if (opt.setFederationStrategy === 'allowAll') {
+        this.flag(
+          rscope,
+          'P1-FEDERATION',
+          'setFederationStrategy allowAll federates with any backend, also outside the NdB',
+        );
+      }
+      for (const d of opt.setFederationDomainConfigs ?? []) {
+        if (!ndbDomains.has(d?.domain))
+          this.flag(rscope, 'P1-FEDERATION', `federation with '${d?.domain}', which is not a declared NdB instance`);
+      }
+    }
+    for (const entry of stack.json.output?.dns_entries?.value ?? []) {
+      const m = /class (\S+)\)/.exec(String(entry));
+      if (m && m[1] !== cluster?.zone.loadBalancerClass) {
+        this.flag(
+          { stack, address: 'output.dns_entries' },
+          'P1-FEDERATION',
+          `DNS entry points to load balancer class ${m[1]}, outside the NdB`,
+        );
+      }
+    }
+  }
+}
+
+/** Runs every exposure rule over the synthesized stacks. */
+export function checkExposure(stacks: readonly SynthesizedStack[]): Finding[] {
+  return new ExposureGuard(stacks).run();
+}

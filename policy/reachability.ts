@@ -1,0 +1,102 @@
+/**
+ * Which zone can reach which service endpoint of which pillar, derived from the synthesized JSON: hosts behind the
+ * zone edge (ingress class and load-balancer class of the cluster's zone) and calling IPs on the calling nodes.
+ */
+import { parse as parseYaml } from 'yaml';
+import { collectFacts, providerAlias } from './facts';
+import type { SynthesizedStack } from './k8s-objects';
+
+export interface ReachabilityRow {
+  /** The zone whose networks can reach the endpoint. */
+  readonly from: string;
+  readonly fromKind: string;
+  readonly stack: string;
+  readonly cluster: string;
+  readonly pillar: string;
+  readonly endpoint: string;
+  readonly via: string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export function reachability(stacks: readonly SynthesizedStack[]): ReachabilityRow[] {
+  const facts = collectFacts(stacks);
+  const zoneByLbClass = new Map([...facts.clusters.values()].map((c) => [c.zone.loadBalancerClass, c.zone]));
+  const rows: ReachabilityRow[] = [];
+  for (const s of stacks) {
+    for (const body of Object.values(s.json.resource?.helm_release ?? {}) as Json[]) {
+      const cluster = facts.clusters.get(providerAlias(body.provider) ?? '');
+      if (!cluster) continue;
+      const ns = facts.namespaces.get(`${cluster.id}/${body.namespace}`) ?? {};
+      const pillar = ns['messenger.bund/pillar']
+        ? `Säule ${ns['messenger.bund/pillar']}`
+        : (ns['messenger.bund/service'] ?? '-');
+      let values: Json = {};
+      try {
+        values = parseYaml(String(body.values?.[0] ?? '').replace(/\$\$\{/g, '${')) ?? {};
+      } catch {
+        continue;
+      }
+      if (body.chart === 'nginx-ingress-services') {
+        for (const host of new Set(Object.values(values.config?.dns ?? {}) as string[])) {
+          rows.push({
+            from: cluster.zone.id,
+            fromKind: cluster.zone.kind,
+            stack: s.name,
+            cluster: cluster.id,
+            pillar,
+            endpoint: `https://${host}:443`,
+            via: `ingress class ${values.config?.ingressClass}`,
+          });
+        }
+      }
+      if (body.chart === 'ingress-nginx-controller') {
+        const svc = values['ingress-nginx']?.controller?.service ?? {};
+        const zone = zoneByLbClass.get(svc.loadBalancerClass);
+        rows.push({
+          from: zone?.id ?? 'unknown (treat as internet)',
+          fromKind: zone?.kind ?? 'unknown',
+          stack: s.name,
+          cluster: cluster.id,
+          pillar: 'zone edge',
+          endpoint: 'tcp/80, tcp/443 (ingress controller)',
+          via: `load balancer class ${svc.loadBalancerClass ?? '(none)'}`,
+        });
+      }
+    }
+    for (const body of Object.values(s.json.resource?.kubernetes_annotations ?? {}) as Json[]) {
+      const cluster = facts.clusters.get(providerAlias(body.provider) ?? '');
+      const ip = body.annotations?.['wire.com/external-ip'];
+      if (!cluster || !ip) continue;
+      const inst = s.json.locals?.wire_instance;
+      rows.push({
+        from: cluster.zone.id,
+        fromKind: cluster.zone.kind,
+        stack: s.name,
+        cluster: cluster.id,
+        pillar: inst ? `Säule ${inst.pillar}` : '-',
+        endpoint: `udp ${ip} (TURN/SFT media)`,
+        via: `calling node ${body.metadata?.name}`,
+      });
+    }
+  }
+  return rows;
+}
+
+export function reachabilityMarkdown(rows: readonly ReachabilityRow[]): string {
+  const internetToP1 = rows.filter((r) => r.fromKind !== 'ndb' && r.pillar === 'Säule 1');
+  const lines = [
+    '# Erreichbarkeit / Reachability',
+    '',
+    `Säule 1 from outside the NdB: ${internetToP1.length === 0 ? '**not reachable**' : `**${internetToP1.length} endpoint(s) reachable**`}`,
+    '',
+    '| from zone | kind | pillar | endpoint | via | cluster | stack |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map(
+      (r) => `| ${r.from} | ${r.fromKind} | ${r.pillar} | ${r.endpoint} | ${r.via} | ${r.cluster} | ${r.stack} |`,
+    ),
+    '',
+  ];
+  return lines.join('\n');
+}
