@@ -15,3 +15,4 @@ export { HelmProvider } from '@cdktf/provider-helm/lib/provider';
 export { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 export { DataKubernetesSecretV1 } from '@cdktf/provider-kubernetes/lib/data-kubernetes-secret-v1';
 export { Release } from '@cdktf/provider-helm/lib/release';
+export { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';

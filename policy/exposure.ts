@@ -138,7 +138,7 @@ export class ExposureGuard {
       cluster?.zone.kind === 'ndb' ||
       this.isPillar1Namespace(nsLabels) ||
       this.isPillar1Namespace(labels) ||
-      (!cluster && this.stackLooksPillar1(stack));
+      this.stackLooksPillar1(stack);
     if (!pillar1) return undefined;
     const zone = cluster?.zone.kind === 'ndb' ? cluster.zone : this.facts.ndb;
     const scope = { stack, address, cluster, namespace, namespaceLabels: nsLabels, zone: zone as ZoneFacts };

@@ -2,6 +2,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Cluster, Federation } from '../config/model';
 import { GuardedNamespace } from '../constructs/guarded-namespace';
+import { NdbAdmissionGuardrail } from '../constructs/admission-guardrail';
 import { ZoneIngressController } from '../constructs/ingress-controller';
 import { Peer } from '../constructs/peer';
 import type { ZoneCluster } from '../constructs/zone-cluster';
@@ -46,6 +47,10 @@ export class PlatformStack extends TerraformStack {
       namespace: this.ingress,
       repository: federation.chartRepositories.stable,
     });
+
+    if (cluster.zone.kind === 'ndb') {
+      new NdbAdmissionGuardrail(this, 'admission-guardrail', { cluster: this.cluster });
+    }
 
     new TerraformOutput(this, 'zone_summary', {
       value: `${cluster.zone.id} (${cluster.zone.kind}, up to ${cluster.zone.maxClassification})`,

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { App } from 'cdktf';
 import type { Federation } from '../config/model';
 import { checkExposure, formatFinding, type Finding } from '../policy/exposure';
 import { readSynthesized } from '../policy/synthesized';
@@ -44,15 +45,17 @@ const LEVELS: Record<string, SynthAnnotation['level']> = {
 };
 
 /**
- * Synthesizes the federation into a scratch directory next to `outdir` and only then replaces `outdir`, so a
- * failure (an error annotation, a failing check) leaves the previous output untouched.
+ * Synthesizes the federation into a scratch directory next to `outdir`, runs the exposure guard over the JSON, and
+ * only then replaces `outdir`, so a failure (an error annotation, a guard finding) leaves the previous output
+ * untouched. `customize` may change the app before synthesis (escape hatches); the guard sees the result.
  */
-export function synthFederation(federation: Federation, outdir: string): SynthResult {
+export function synthFederation(federation: Federation, outdir: string, customize?: (app: App) => void): SynthResult {
   const target = path.resolve(outdir);
   const scratch = `${target}.tmp-${process.pid}`;
   fs.rmSync(scratch, { recursive: true, force: true });
   try {
     const app = buildFederationApp(federation, { outdir: scratch });
+    customize?.(app);
     app.synth();
     const manifest = JSON.parse(fs.readFileSync(path.join(scratch, 'manifest.json'), 'utf8')) as {
       stacks: Record<string, { annotations: Array<{ level: string; message: string }> }>;
