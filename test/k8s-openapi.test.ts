@@ -9,7 +9,15 @@ describe('every Kubernetes object the project emits is valid against the Kuberne
   it('emits objects (sanity)', () => {
     expect(objects.length).toBeGreaterThan(20);
     expect(new Set(objects.map((o) => o.object.kind))).toEqual(
-      new Set(['Namespace', 'NetworkPolicy', 'ResourceQuota', 'LimitRange', 'Node']),
+      new Set([
+        'Namespace',
+        'NetworkPolicy',
+        'ResourceQuota',
+        'LimitRange',
+        'Node',
+        'ValidatingAdmissionPolicy',
+        'ValidatingAdmissionPolicyBinding',
+      ]),
     );
   });
 

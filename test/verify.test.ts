@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { synthFederation } from '../stacks/synth';
+import { defaultFederation, ROOT, tmpDir } from './helpers';
+
+function verify(dir: string) {
+  return spawnSync(process.execPath, [path.join(ROOT, 'dist', 'policy', 'verify.js'), dir], { encoding: 'utf8' });
+}
+
+describe('verify command', () => {
+  const dir = path.join(tmpDir(), 'out');
+  synthFederation(defaultFederation(), dir);
+
+  it('exits 0 on the clean default federation and writes the reachability report', () => {
+    const r = verify(dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/no way into Säule 1 from outside the NdB/);
+    const report = JSON.parse(fs.readFileSync(path.join(dir, 'reports', 'reachability.json'), 'utf8'));
+    expect(report.findings).toEqual([]);
+    const p1 = report.reachability.filter((row: { pillar: string }) => row.pillar === 'Säule 1');
+    expect(p1.length).toBeGreaterThan(0);
+    expect(p1.every((row: { from: string }) => row.from === 'ndb')).toBe(true);
+    const md = fs.readFileSync(path.join(dir, 'reports', 'reachability.md'), 'utf8');
+    expect(md).toContain('Säule 1 from outside the NdB: **not reachable**');
+    expect(md).toContain('| ndb | ndb | Säule 1 | https://nginz-https.wire-s1.itzbund.ndb.example:443 |');
+  });
+
+  it('exits 1 with one line per finding (stack, address, rule, explanation)', () => {
+    const bad = path.join(tmpDir(), 'out');
+    fs.cpSync(dir, bad, { recursive: true });
+    const file = path.join(bad, 'stacks', 'itzbund-ndb-1--wire-s1', 'cdk.tf.json');
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    json.resource.kubernetes_service_v1 = {
+      debug: {
+        provider: 'kubernetes.itzbund-ndb-1',
+        metadata: { name: 'debug', namespace: 'wire-s1' },
+        spec: { type: 'NodePort' },
+      },
+    };
+    fs.writeFileSync(file, JSON.stringify(json));
+    const r = verify(bad);
+    expect(r.status).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe(
+      'itzbund-ndb-1--wire-s1 kubernetes_service_v1.debug [P1-SERVICE] Service of type NodePort opens a port on every node',
+    );
+    expect(r.stderr).toMatch(/verify: 1 finding\(s\) in 9 stacks/);
+  });
+
+  it('exits 2 when the input is unreadable', () => {
+    expect(verify(path.join(tmpDir(), 'nothing-here')).status).toBe(2);
+    const broken = tmpDir();
+    fs.writeFileSync(path.join(broken, 'manifest.json'), '{not json');
+    const r = verify(broken);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/cannot read synthesized output/);
+  });
+});
