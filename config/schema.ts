@@ -50,6 +50,20 @@ export const zoneSchema = z
         message: "loadBalancerClass must be a qualified name such as 'lb.ndb.example/internal'",
       })
       .meta({ description: 'Service loadBalancerClass that places a load balancer inside this zone' }),
+    turn: z
+      .strictObject({
+        uris: z.array(z.string().regex(/^turns?:/)).min(1),
+        existingSecret: k8sName('turn.existingSecret').meta({ description: "Secret with key 'turn-shared-secret'" }),
+      })
+      .optional()
+      .meta({ description: "the zone's TURN servers for Matrix calls" }),
+    allowFederationWith: z
+      .array(z.string().min(1))
+      .default([])
+      .meta({
+        description:
+          'zones of another kind whose Matrix servers may federate with this zone (both must list each other)',
+      }),
     maxClassification: z
       .enum(CLASSIFICATIONS)
       .optional()
@@ -215,6 +229,8 @@ const federationLinkSchema = z.strictObject({
   searchPolicy: z.enum(SEARCH_POLICIES).default('exact_handle_search'),
 });
 
+export const DEFAULT_MATRIX_CHART_REPOSITORY = 'oci://registry.opencode.de/bwi/bundesmessenger/backend/helm-chart';
+
 export const DEFAULT_CHART_REPOSITORIES = {
   stable: 'https://s3-eu-west-1.amazonaws.com/public.wire.com/charts',
   webapp: 'https://s3-eu-west-1.amazonaws.com/public.wire.com/charts-webapp',
@@ -244,16 +260,103 @@ export const TENANT_KINDS = [
 ] as const;
 export const BUM_MODES = ['self-hosted', 'saas'] as const;
 
-const bundesMessengerSchema = z.discriminatedUnion('mode', [
-  z.strictObject({
-    mode: z.literal('self-hosted'),
-    cluster: ref('cluster'),
-    serverName: dnsName('serverName').meta({ description: 'Matrix server name' }),
+const matrixFederationSchema = z
+  .discriminatedUnion('mode', [
+    z.strictObject({
+      mode: z.literal('none').meta({ description: 'no federation (Synapse federation_domain_whitelist: [])' }),
+    }),
+    z.strictObject({
+      mode: z.literal('allowList'),
+      servers: z
+        .array(dnsName('server'))
+        .min(1)
+        .meta({ description: 'Matrix server names of this federation it may federate with' }),
+    }),
+    z.strictObject({
+      mode: z.literal('open').meta({ description: 'federate with every server (whitelist unset); internet zone only' }),
+    }),
+  ])
+  .default({ mode: 'none' });
+
+const matrixPrivacySchema = z
+  .strictObject({
+    presence: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'online status; needs a Dienstvereinbarung that allows it' }),
+    urlPreviews: z.boolean().default(false),
+    openRegistration: z.boolean().default(false),
+    guestAccess: z.boolean().default(false),
+    publicRoomsOverFederation: z.boolean().default(false),
+    encryptionByDefault: z.enum(['all', 'invite', 'off']).default('all'),
+    pushNotificationContent: z.boolean().default(false),
+  })
+  .default({
+    presence: false,
+    urlPreviews: false,
+    openRegistration: false,
+    guestAccess: false,
+    publicRoomsOverFederation: false,
+    encryptionByDefault: 'all',
+    pushNotificationContent: false,
+  })
+  .meta({ description: 'privacy defaults; change only on purpose' });
+
+/** A Matrix homeserver run on one of our clusters (BundesMessenger self-hosted, BwMessenger). */
+const matrixServerFields = {
+  cluster: ref('cluster'),
+  serverName: dnsName('serverName').meta({
+    description: 'Matrix server name (the part after the colon in @user:server)',
   }),
+  publicServerName: dnsName('publicServerName').meta({ description: 'public host name of the homeserver' }),
+  adminApiServerName: dnsName('adminApiServerName'),
+  privacyPolicyUrl: z
+    .url({ protocol: /^https$/ })
+    .meta({ description: 'Datenschutzerklärung of the agency (mandatory)' }),
+  imprintUrl: z.url({ protocol: /^https$/ }).meta({ description: 'Impressum of the agency (mandatory)' }),
+  postgresql: z.strictObject({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535).default(5432),
+    database: z.string().min(1).default('synapse'),
+    username: z.string().min(1).default('synapse'),
+    existingSecret: k8sName('postgresql.existingSecret').meta({ description: 'pre-created Secret with the password' }),
+    existingSecretPasswordKey: z.string().min(1).default('password'),
+  }),
+  privacy: matrixPrivacySchema,
+  federation: matrixFederationSchema,
+  virusScanning: z
+    .discriminatedUnion('enabled', [
+      z.strictObject({
+        enabled: z.literal(true),
+        acknowledgeKeyDisclosure: z.literal(true).meta({
+          description: 'the content scanner receives each file key: scanning weakens end-to-end encryption for files',
+        }),
+        clamavMirror: z.url().meta({ description: 'internal ClamAV signature mirror' }),
+      }),
+      z.strictObject({ enabled: z.literal(false), reason: z.string().min(20) }),
+    ])
+    .meta({ description: 'virus scanning of attachments: state the choice explicitly' }),
+  push: z
+    .strictObject({
+      gateway: z.url({ protocol: /^https$/ }).meta({ description: 'approved push gateway (Sygnal) URL' }),
+    })
+    .optional()
+    .meta({ description: 'push through Apple/Google needs internet egress: off in NdB/Grundschutz zones unless set' }),
+};
+
+const bundesMessengerSchema = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('self-hosted'), ...matrixServerFields }),
   z.strictObject({
     mode: z.literal('saas'),
     serverName: dnsName('serverName'),
+    homeserverUrl: z.url({ protocol: /^https$/ }).meta({ description: 'homeserver of the SaaS offer' }),
     provider: ref('operator').default('t-systems'),
+    wellKnown: z
+      .strictObject({ cluster: ref('cluster') })
+      .optional()
+      .meta({
+        description: "serve .well-known/matrix for the agency's domain from a cluster in the zone of its web domain",
+      }),
   }),
 ]);
 
@@ -283,7 +386,10 @@ export const tenantSchema = z.strictObject({
     })
     .optional(),
   bundesMessenger: bundesMessengerSchema.optional(),
-  bwMessenger: z.strictObject({ cluster: ref('cluster'), serverName: dnsName('serverName') }).optional(),
+  bwMessenger: z
+    .strictObject(matrixServerFields)
+    .optional()
+    .meta({ description: 'BwMessenger (Bundeswehr only, operated by BWI)' }),
 });
 
 const stateBackendSchema = z.discriminatedUnion('type', [
@@ -320,6 +426,15 @@ export const federationSchema = z
       federationLinks: [],
     }),
     tenants: z.array(tenantSchema).default([]),
+    matrix: z
+      .strictObject({
+        chartRepository: z
+          .string()
+          .regex(/^(oci|https):\/\//)
+          .default(DEFAULT_MATRIX_CHART_REPOSITORY)
+          .meta({ description: 'repository of the BundesMessenger chart; an internal mirror when air-gapped' }),
+      })
+      .default({ chartRepository: DEFAULT_MATRIX_CHART_REPOSITORY }),
   })
   .meta({
     title: 'Messenger federation',
@@ -330,6 +445,7 @@ export type FederationConfig = z.output<typeof federationSchema>;
 export type ZoneConfig = FederationConfig['zones'][number];
 export type ClusterConfig = FederationConfig['clusters'][number];
 export type WirePillarConfig = FederationConfig['wire']['pillars'][number];
+export type MatrixServerConfig = NonNullable<TenantConfig['bwMessenger']>;
 export type ExternalWireConfig = FederationConfig['wire']['externalBackends'][number];
 export type TenantConfig = FederationConfig['tenants'][number];
 export type OperatorConfig = FederationConfig['operators'][number];

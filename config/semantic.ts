@@ -243,6 +243,133 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
     }
   });
   checkWire(cfg, report);
+  checkMatrix(cfg, report);
+}
+
+/** BundesMessenger and BwMessenger servers: federation states, classification and zone rules, references. */
+function checkMatrix(cfg: FederationConfig, report: Report): void {
+  const zones = new Map(cfg.zones.map((z) => [z.id, z]));
+  const clusters = new Map(cfg.clusters.map((c) => [c.id, c]));
+  type Server = {
+    tenant: string;
+    kind: 'bum' | 'bwm';
+    serverName: string;
+    zone?: string;
+    path: Array<string | number>;
+  };
+  const servers: Server[] = [];
+  cfg.tenants.forEach((t, ti) => {
+    const bum = t.bundesMessenger;
+    if (bum?.mode === 'self-hosted') {
+      servers.push({
+        tenant: t.id,
+        kind: 'bum',
+        serverName: bum.serverName,
+        zone: clusters.get(bum.cluster)?.zone,
+        path: ['tenants', ti, 'bundesMessenger'],
+      });
+    } else if (bum?.mode === 'saas') {
+      servers.push({
+        tenant: t.id,
+        kind: 'bum',
+        serverName: bum.serverName,
+        zone: cfg.zones.find((z) => z.kind === 'internet')?.id,
+        path: ['tenants', ti, 'bundesMessenger'],
+      });
+      if (bum.wellKnown && !clusters.has(bum.wellKnown.cluster)) {
+        report(
+          ['tenants', ti, 'bundesMessenger', 'wellKnown', 'cluster'],
+          `tenant '${t.id}' names an unknown cluster`,
+          bum.wellKnown.cluster,
+          list(clusters.keys()),
+        );
+      }
+    }
+    if (t.bwMessenger) {
+      servers.push({
+        tenant: t.id,
+        kind: 'bwm',
+        serverName: t.bwMessenger.serverName,
+        zone: clusters.get(t.bwMessenger.cluster)?.zone,
+        path: ['tenants', ti, 'bwMessenger'],
+      });
+    }
+  });
+  const byName = new Map<string, Server>();
+  for (const srv of servers) {
+    const first = byName.get(srv.serverName);
+    if (first)
+      report(
+        [...srv.path, 'serverName'],
+        `Matrix server name of '${srv.tenant}' is already used by '${first.tenant}'`,
+        srv.serverName,
+        'a server name used once',
+      );
+    else byName.set(srv.serverName, srv);
+  }
+  const classification = (zoneId?: string) =>
+    zones.get(zoneId ?? '')?.maxClassification ?? (zones.get(zoneId ?? '')?.kind === 'ndb' ? 'VS-NfD' : 'offen');
+  cfg.tenants.forEach((t, ti) => {
+    const entries: Array<
+      [Array<string | number>, 'bum' | 'bwm', { federation: { mode: string; servers?: string[] }; cluster: string }]
+    > = [];
+    if (t.bundesMessenger?.mode === 'self-hosted')
+      entries.push([['tenants', ti, 'bundesMessenger'], 'bum', t.bundesMessenger]);
+    if (t.bwMessenger) entries.push([['tenants', ti, 'bwMessenger'], 'bwm', t.bwMessenger]);
+    for (const [at, kind, server] of entries) {
+      const zone = zones.get(clusters.get(server.cluster)?.zone ?? '');
+      const product = kind === 'bum' ? 'BundesMessenger' : 'BwMessenger';
+      if (server.federation.mode === 'open' && zone && zone.kind !== 'internet') {
+        report(
+          [...at, 'federation', 'mode'],
+          `open federation of '${t.id}' is refused outside the internet zone; its cluster is in '${zone.id}' (${zone.kind})`,
+          'open',
+          "'none' or 'allowList'",
+        );
+      }
+      (server.federation.servers ?? []).forEach((name, si) => {
+        const path = [...at, 'federation', 'servers', si];
+        const other = byName.get(name);
+        if (!other || other.kind !== kind) {
+          report(
+            path,
+            `${product} of '${t.id}' federates only with other ${product} servers of this federation`,
+            name,
+            list(servers.filter((x) => x.kind === kind && x.tenant !== t.id).map((x) => x.serverName)),
+          );
+          return;
+        }
+        if (other.tenant === t.id) {
+          report(path, `'${t.id}' cannot federate with itself`, name, 'another server');
+          return;
+        }
+        const mine = classification(zone?.id);
+        const theirs = classification(other.zone);
+        if (mine !== theirs) {
+          report(
+            path,
+            `federation only joins servers of equal classification: '${t.id}' (${mine}) and '${other.tenant}' (${theirs})`,
+            name,
+            `servers classified ${mine}`,
+          );
+        }
+        const otherZone = zones.get(other.zone ?? '');
+        if (
+          zone &&
+          otherZone &&
+          zone.kind !== otherZone.kind &&
+          !(zone.allowFederationWith.includes(otherZone.id) && otherZone.allowFederationWith.includes(zone.id))
+        ) {
+          report(
+            path,
+            `'${t.id}' in zone '${zone.id}' (${zone.kind}) and '${other.tenant}' in zone '${otherZone.id}' (${otherZone.kind}) are in zones of different kinds`,
+            name,
+            `declare both zones in each other's allowFederationWith, or a server in a '${zone.kind}' zone`,
+          );
+        }
+      });
+    }
+  });
 }
 
 /** Wire Bund pillars: pillar 2 acknowledgement, stage rules, PKI, calling IPs, and the federation rules. */

@@ -16,3 +16,7 @@ export { Annotations } from '@cdktf/provider-kubernetes/lib/annotations';
 export { DataKubernetesSecretV1 } from '@cdktf/provider-kubernetes/lib/data-kubernetes-secret-v1';
 export { Release } from '@cdktf/provider-helm/lib/release';
 export { Manifest } from '@cdktf/provider-kubernetes/lib/manifest';
+export { ConfigMapV1 } from '@cdktf/provider-kubernetes/lib/config-map-v1';
+export { DeploymentV1 } from '@cdktf/provider-kubernetes/lib/deployment-v1';
+export { ServiceV1 } from '@cdktf/provider-kubernetes/lib/service-v1';
+export { IngressV1 } from '@cdktf/provider-kubernetes/lib/ingress-v1';

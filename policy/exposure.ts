@@ -58,6 +58,7 @@ export const KNOWN_CHARTS: Readonly<Record<string, { ingressClassPath?: string; 
   'account-pages': {},
   sftd: { ingressClassPath: 'config.ingressClass', calling: true },
   coturn: { calling: true },
+  bundesmessenger: { ingressClassPath: 'ingress.className' },
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -103,7 +103,8 @@ const RENAMES: Readonly<Record<string, Record<string, string>>> = {
   kubernetes_ingress_v1: { rule: 'rules', path: 'paths' },
 };
 
-const INT_OR_STRING = new Set(['port', 'targetPort', 'containerPort']);
+/** Fields Terraform keeps as strings that Kubernetes wants as numbers (or int-or-string). */
+const INT_OR_STRING = new Set(['port', 'targetPort', 'containerPort', 'replicas', 'runAsUser', 'runAsGroup', 'fsGroup']);
 
 // A LimitRange's `limits` is a list of items; a Deployment's `selector` is a label selector, not a map.
 const isListKey = (type: string, key: string) =>
@@ -121,7 +122,7 @@ function convert(value: any, type: string): any {
   for (const [rawKey, raw] of Object.entries(value)) {
     if (rawKey === '//' || raw === undefined || raw === null) continue;
     let key = camel(rawKey);
-    key = RENAMES[type]?.[key] ?? key;
+    if (raw !== null && typeof raw === 'object') key = RENAMES[type]?.[key] ?? key;
     let v = raw;
     if (isMapKey(type, key)) {
       out[key] = Array.isArray(v) ? v[0] : v;

@@ -17,7 +17,7 @@ describe('synth command', () => {
     const out = path.join(tmpDir(), 'cdktf.out');
     const r = synth({ CDKTF_OUTDIR: out });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/Synthesized 9 stacks/);
+    expect(r.stdout).toMatch(/Synthesized 12 stacks/);
     expect(r.stdout).toContain('itzbund-ndb-1--platform');
     expect(fs.existsSync(path.join(out, 'stacks', 'itzbund-ndb-1--platform', 'cdk.tf.json'))).toBe(true);
   });

@@ -17,6 +17,10 @@ describe('every Kubernetes object the project emits is valid against the Kuberne
         'Node',
         'ValidatingAdmissionPolicy',
         'ValidatingAdmissionPolicyBinding',
+        'ConfigMap',
+        'Deployment',
+        'Service',
+        'Ingress',
       ]),
     );
   });

@@ -44,7 +44,7 @@ describe('verify command', () => {
     expect(r.stderr.split('\n')[0]).toBe(
       'itzbund-ndb-1--wire-s1 kubernetes_service_v1.debug [P1-SERVICE] Service of type NodePort opens a port on every node',
     );
-    expect(r.stderr).toMatch(/verify: 1 finding\(s\) in 9 stacks/);
+    expect(r.stderr).toMatch(/verify: 1 finding\(s\) in 12 stacks/);
   });
 
   it('exits 2 when the input is unreadable', () => {

@@ -1,0 +1,88 @@
+import { Construct } from 'constructs';
+import { GuardedNamespace } from '../guarded-namespace';
+import { HelmChart } from '../helm-chart';
+import { Peer } from '../peer';
+import type { ZoneCluster } from '../zone-cluster';
+import { BUNDESMESSENGER_CHART } from './chart-version';
+import type { MatrixServerSpec } from './spec';
+import { bundesMessengerSecrets, bundesMessengerValues } from './values';
+
+export interface FederationPeerZone {
+  /** Zone id and networks of a server this homeserver federates with, when outside its own zone. */
+  readonly zone: string;
+  readonly cidrs: readonly string[];
+  readonly serverName: string;
+}
+
+export interface MatrixHomeserverProps {
+  readonly cluster: ZoneCluster;
+  readonly spec: MatrixServerSpec;
+  /** Repository of the BundesMessenger chart (`oci://...`), configurable for an internal mirror. */
+  readonly chartRepository: string;
+  /** Federation partners in other zones (declared in the config); egress to them is opened on 443/8448. */
+  readonly remotePeers?: readonly FederationPeerZone[];
+}
+
+/**
+ * A BundesMessenger (or BwMessenger) homeserver from BWI's chart in a guarded namespace, with the privacy defaults
+ * of the federal administration, the chart's own NetworkPolicies in addition to the guarded namespace, and virus
+ * scanning as the config states it.
+ */
+export class MatrixHomeserver extends Construct {
+  readonly namespace: GuardedNamespace;
+  readonly chart: HelmChart;
+
+  constructor(scope: Construct, id: string, props: MatrixHomeserverProps) {
+    super(scope, id);
+    const { cluster, spec } = props;
+    const zone = cluster.zone;
+    if (spec.federation.mode === 'open' && zone.kind !== 'internet') {
+      throw new Error(
+        `MatrixHomeserver '${spec.serverName}': open federation is refused outside the internet zone (zone '${zone.zoneId}' is ${zone.kind})`,
+      );
+    }
+    if (spec.product === 'bwmessenger' && cluster.operator.kind !== 'bundeswehr-it-service-provider') {
+      throw new Error(
+        `MatrixHomeserver '${spec.serverName}': BwMessenger runs only on clusters operated by BWI, not '${cluster.operator.name}'`,
+      );
+    }
+    this.namespace = new GuardedNamespace(this, 'namespace', {
+      cluster,
+      name: `${spec.product === 'bundesmessenger' ? 'bum' : 'bwm'}-${spec.tenant}`,
+      service: spec.product,
+      tenant: spec.tenant,
+      ...(zone.kind === 'ndb' ? { pillar: 1 as const } : {}),
+      quota: { 'requests.cpu': '32', 'requests.memory': '64Gi' },
+      containerLimits: {
+        defaultLimits: { cpu: '1', memory: '1Gi' },
+        defaultRequests: { cpu: '100m', memory: '128Mi' },
+      },
+    });
+    const ns = this.namespace;
+    ns.allowFrom(Peer.namespace(ns.name));
+    ns.allowTo(Peer.namespace(ns.name));
+    // PostgreSQL, the ClamAV mirror, the zone's TURN and push gateway: inside the zone.
+    ns.allowTo(Peer.ipBlocks('zone-services', zone.cidrs), {
+      ports: [{ port: spec.postgresql.port }, { port: 443 }, { port: 8448 }],
+    });
+    for (const peer of props.remotePeers ?? []) {
+      ns.allowTo(Peer.ipBlocks(`federation-${peer.zone}`, peer.cidrs), {
+        ports: [{ port: 443 }, { port: 8448 }],
+        outsideZoneReason: `declared federation with ${peer.serverName} in zone ${peer.zone} (allowFederationWith on both zones)`,
+      });
+    }
+    this.chart = new HelmChart(this, 'chart', {
+      name: spec.product,
+      namespace: ns,
+      chart: BUNDESMESSENGER_CHART.chart,
+      repository: props.chartRepository,
+      version: BUNDESMESSENGER_CHART.version,
+      values: bundesMessengerValues(spec, {
+        ingressClass: zone.ingressClass,
+        ingressNamespace: cluster.ingressControllerNamespace,
+      }),
+      secrets: bundesMessengerSecrets(spec),
+      secretName: spec.turn?.existingSecret,
+    });
+  }
+}

@@ -1,0 +1,45 @@
+/** What a Matrix homeserver (BundesMessenger self-hosted, BwMessenger) is generated from. */
+export type MatrixProduct = 'bundesmessenger' | 'bwmessenger';
+
+export type MatrixFederation =
+  | { readonly mode: 'none' }
+  | { readonly mode: 'allowList'; readonly servers: readonly string[] }
+  | { readonly mode: 'open' };
+
+export interface MatrixPrivacy {
+  readonly presence: boolean;
+  readonly urlPreviews: boolean;
+  readonly openRegistration: boolean;
+  readonly guestAccess: boolean;
+  readonly publicRoomsOverFederation: boolean;
+  readonly encryptionByDefault: 'all' | 'invite' | 'off';
+  readonly pushNotificationContent: boolean;
+}
+
+export type VirusScanning =
+  | { readonly enabled: true; readonly acknowledgeKeyDisclosure: true; readonly clamavMirror: string }
+  | { readonly enabled: false; readonly reason: string };
+
+export interface MatrixServerSpec {
+  readonly product: MatrixProduct;
+  readonly tenant: string;
+  readonly serverName: string;
+  readonly publicServerName: string;
+  readonly adminApiServerName: string;
+  readonly privacyPolicyUrl: string;
+  readonly imprintUrl: string;
+  readonly postgresql: {
+    readonly host: string;
+    readonly port: number;
+    readonly database: string;
+    readonly username: string;
+    readonly existingSecret: string;
+    readonly existingSecretPasswordKey: string;
+  };
+  readonly privacy: MatrixPrivacy;
+  readonly federation: MatrixFederation;
+  readonly virusScanning: VirusScanning;
+  readonly push?: { readonly gateway: string };
+  /** The zone's TURN servers; the shared secret comes from a pre-created Secret. */
+  readonly turn?: { readonly uris: readonly string[]; readonly existingSecret: string };
+}

@@ -1,0 +1,196 @@
+import { TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { Cluster, Federation, WirePillar } from '../config/model';
+import type { MatrixServerConfig, TenantConfig } from '../config/schema';
+import { GuardedNamespace } from '../constructs/guarded-namespace';
+import { HelmChart } from '../constructs/helm-chart';
+import { MatrixHomeserver } from '../constructs/matrix/matrix-homeserver';
+import type { MatrixProduct, MatrixServerSpec } from '../constructs/matrix/spec';
+import { WellKnownDelegation } from '../constructs/matrix/well-known-delegation';
+import { Peer } from '../constructs/peer';
+import { WIRE_CHARTS } from '../constructs/wire/chart-versions';
+import { LDAP_SCIM_BRIDGE_SECRETS, ldapScimBridgeValues } from '../constructs/wire/values';
+import type { ZoneCluster } from '../constructs/zone-cluster';
+import { zoneCluster } from './cluster-scope';
+import { StackNames } from './naming';
+import { applyStateBackend } from './state-backend';
+
+/** What one agency owns on one cluster. */
+export interface TenantParts {
+  readonly wirePillars: readonly WirePillar[];
+  readonly bundesMessenger?: MatrixServerConfig;
+  readonly bwMessenger?: MatrixServerConfig;
+  /** SaaS: serve `.well-known/matrix` for the agency's domain here. */
+  readonly wellKnown?: { readonly homeserverUrl: string };
+}
+
+function matrixSpec(
+  federation: Federation,
+  tenant: TenantConfig,
+  product: MatrixProduct,
+  cfg: MatrixServerConfig,
+  cluster: Cluster,
+): MatrixServerSpec {
+  return {
+    product,
+    tenant: tenant.id,
+    serverName: cfg.serverName,
+    publicServerName: cfg.publicServerName,
+    adminApiServerName: cfg.adminApiServerName,
+    privacyPolicyUrl: cfg.privacyPolicyUrl,
+    imprintUrl: cfg.imprintUrl,
+    postgresql: cfg.postgresql,
+    privacy: cfg.privacy,
+    federation: cfg.federation,
+    virusScanning: cfg.virusScanning,
+    push: cfg.push,
+    turn: federation.zones.find((z) => z.id === cluster.zone.id)?.turn,
+  };
+}
+
+/** Zones of the servers a Matrix server federates with, when they lie outside its own zone. */
+function remotePeers(federation: Federation, cfg: MatrixServerConfig, cluster: Cluster) {
+  if (cfg.federation.mode !== 'allowList') return [];
+  return cfg.federation.servers.flatMap((serverName) => {
+    const t = federation.tenants.find(
+      (x) => x.bundesMessenger?.serverName === serverName || x.bwMessenger?.serverName === serverName,
+    );
+    const b = t?.bundesMessenger;
+    const zoneId =
+      b?.mode === 'self-hosted'
+        ? federation.clusters.find((c) => c.id === b.cluster)?.zone.id
+        : b?.mode === 'saas'
+          ? federation.zones.find((z) => z.kind === 'internet')?.id
+          : federation.clusters.find((c) => c.id === t?.bwMessenger?.cluster)?.zone.id;
+    const zone = federation.zones.find((z) => z.id === zoneId);
+    return zone && zone.id !== cluster.zone.id ? [{ zone: zone.id, cidrs: zone.cidrs, serverName }] : [];
+  });
+}
+
+/**
+ * Everything one agency owns on one cluster: its Wire teams' ldap-scim-bridges, its self-hosted BundesMessenger or
+ * BwMessenger, the `.well-known/matrix` delegation of a SaaS agency; and what it still must do, as outputs.
+ */
+export class TenantStack extends TerraformStack {
+  readonly cluster: ZoneCluster;
+
+  constructor(scope: Construct, federation: Federation, tenant: TenantConfig, cluster: Cluster, parts: TenantParts) {
+    const name = StackNames.tenant(cluster.id, tenant.id);
+    super(scope, name);
+    applyStateBackend(this, name, federation.stateBackend);
+    this.cluster = zoneCluster(this, cluster);
+    const todo: string[] = [];
+    const ldap = tenant.wire?.ldap;
+    for (const pillar of parts.wirePillars) {
+      if (ldap) {
+        const ns = new GuardedNamespace(this, `ldap-${pillar.id}`, {
+          cluster: this.cluster,
+          name: `tenant-${tenant.id}-${pillar.id}`.slice(0, 63),
+          service: 'wire-ldap-scim-bridge',
+          pillar: pillar.pillar,
+          tenant: tenant.id,
+          allowFromIngressController: false,
+        });
+        // to spar's SCIM API in the pillar namespace, and to the agency's directory inside the zone
+        ns.allowTo(Peer.namespace(pillar.id, { 'app.kubernetes.io/name': 'spar' }), { ports: [{ port: 8080 }] });
+        ns.allowTo(Peer.ipBlocks('zone-ldap', cluster.zone.cidrs), { ports: [{ port: ldap.port }] });
+        new HelmChart(this, `ldap-scim-bridge-${pillar.id}`, {
+          name: 'ldap-scim-bridge',
+          namespace: ns,
+          chart: 'ldap-scim-bridge',
+          repository: federation.chartRepositories.stable,
+          version: WIRE_CHARTS['ldap-scim-bridge'].version,
+          values: ldapScimBridgeValues(ldap, pillar.id),
+          secrets: LDAP_SCIM_BRIDGE_SECRETS,
+          secretName: ldap.existingSecret,
+        });
+        todo.push(`Create Secret '${ldap.existingSecret}' (ldap-password, scim-token) in namespace ${ns.name}`);
+      }
+      todo.push(
+        `Auftragsverarbeitungsvertrag (AVV) with ${pillar.operator.name}, operator of Wire Bund Säule ${pillar.pillar}`,
+        `DNS: let ${tenant.domain} users reach https://webapp.${pillar.domain} and https://nginz-https.${pillar.domain} in zone ${cluster.zone.id}`,
+        ...(pillar.pillar === 1 ? ['Use only VS-NfD-approved devices for Säule 1 (up to VS-NfD)'] : []),
+      );
+    }
+    for (const [product, cfg] of [
+      ['bundesmessenger', parts.bundesMessenger],
+      ['bwmessenger', parts.bwMessenger],
+    ] as const) {
+      if (!cfg) continue;
+      const spec = matrixSpec(federation, tenant, product, cfg, cluster);
+      new MatrixHomeserver(this, product, {
+        cluster: this.cluster,
+        spec,
+        chartRepository: federation.config.matrix.chartRepository,
+        remotePeers: remotePeers(federation, cfg, cluster),
+      });
+      todo.push(
+        `DNS: ${cfg.publicServerName} and ${cfg.adminApiServerName} -> load balancer of ${cluster.ingressController.namespace} in zone ${cluster.zone.id}; ${cfg.serverName}/.well-known/matrix delegates to ${cfg.publicServerName}`,
+        `Create Secret '${cfg.postgresql.existingSecret}' (${cfg.postgresql.existingSecretPasswordKey}) in namespace ${product === 'bundesmessenger' ? 'bum' : 'bwm'}-${tenant.id}`,
+        ...(spec.turn ? [`Create Secret '${spec.turn.existingSecret}' (turn-shared-secret) in that namespace`] : []),
+        ...(product === 'bwmessenger'
+          ? [`Auftragsverarbeitungsvertrag (AVV) with ${cluster.operator.name}, operator of the BwMessenger`]
+          : []),
+      );
+      new TerraformOutput(this, `${product}_settings`, {
+        value: {
+          serverName: cfg.serverName,
+          federation:
+            cfg.federation.mode === 'allowList'
+              ? `allowList: ${cfg.federation.servers.join(', ')}`
+              : cfg.federation.mode,
+          presence: cfg.privacy.presence,
+          virusScanning: cfg.virusScanning.enabled
+            ? 'on (the scanner receives each file key: end-to-end encryption of files is weakened, acknowledged)'
+            : `off: ${cfg.virusScanning.reason}`,
+          push: cfg.push ? `via approved gateway ${cfg.push.gateway}` : 'off (no approved push gateway)',
+        },
+      });
+    }
+    if (parts.wellKnown) {
+      new WellKnownDelegation(this, 'well-known', {
+        cluster: this.cluster,
+        tenant: tenant.id,
+        domain: tenant.domain,
+        homeserverUrl: parts.wellKnown.homeserverUrl,
+      });
+      todo.push(
+        `DNS: ${tenant.domain} -> load balancer of ${cluster.ingressController.namespace} (serves /.well-known/matrix)`,
+      );
+    }
+    saasOutputs(this, federation, tenant);
+    new TerraformOutput(this, 'agency_todo', { value: todo, description: `what ${tenant.name} still must do` });
+  }
+}
+
+/** An agency on BundesMessenger SaaS without a cluster of ours: only what it must do, as outputs. */
+export class SaasTenantStack extends TerraformStack {
+  constructor(scope: Construct, federation: Federation, tenant: TenantConfig) {
+    const name = StackNames.saasTenant(tenant.id);
+    super(scope, name);
+    applyStateBackend(this, name, federation.stateBackend);
+    saasOutputs(this, federation, tenant);
+  }
+}
+
+/** Outputs of a SaaS agency: homeserver, DNS and egress entries, processor and the AVV it requires. */
+export function saasOutputs(scope: Construct, federation: Federation, tenant: TenantConfig): void {
+  const bum = tenant.bundesMessenger;
+  if (bum?.mode !== 'saas') return;
+  const provider = federation.operators.find((o) => o.id === bum.provider);
+  const host = new URL(bum.homeserverUrl).host;
+  new TerraformOutput(scope, 'homeserver_url', { value: bum.homeserverUrl });
+  new TerraformOutput(scope, 'dns_entries', {
+    value: [
+      `https://${tenant.domain}/.well-known/matrix/server -> {"m.server": "${host}:443"}`,
+      `https://${tenant.domain}/.well-known/matrix/client -> {"m.homeserver": {"base_url": "${bum.homeserverUrl}"}}`,
+    ],
+  });
+  new TerraformOutput(scope, 'egress_entries', {
+    value: [`agency network -> ${host}:443 (HTTPS, through the agency's web proxy)`],
+  });
+  new TerraformOutput(scope, 'processor', { value: provider?.name ?? bum.provider });
+  new TerraformOutput(scope, 'data_processing_agreement', {
+    value: `Auftragsverarbeitungsvertrag (AVV, Art. 28 DSGVO) between ${tenant.name} (controller) and ${provider?.name ?? bum.provider} (processor) required before use`,
+  });
+}
