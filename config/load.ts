@@ -75,7 +75,7 @@ function describeZodIssue(issue: $ZodIssue, data: unknown): { path: ConfigPath; 
     case 'invalid_value':
       return {
         path: p,
-        message: 'not an allowed value',
+        message: valueAt(data, p) === undefined ? 'required key is missing' : 'not an allowed value',
         allowed: issue.values.map((v) => JSON.stringify(v)).join(' | '),
       };
     case 'invalid_union': {

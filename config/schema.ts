@@ -57,13 +57,9 @@ export const zoneSchema = z
       })
       .optional()
       .meta({ description: "the zone's TURN servers for Matrix calls" }),
-    allowFederationWith: z
-      .array(z.string().min(1))
-      .default([])
-      .meta({
-        description:
-          'zones of another kind whose Matrix servers may federate with this zone (both must list each other)',
-      }),
+    allowFederationWith: z.array(z.string().min(1)).default([]).meta({
+      description: 'zones of another kind whose Matrix servers may federate with this zone (both must list each other)',
+    }),
     maxClassification: z
       .enum(CLASSIFICATIONS)
       .optional()

@@ -104,7 +104,15 @@ const RENAMES: Readonly<Record<string, Record<string, string>>> = {
 };
 
 /** Fields Terraform keeps as strings that Kubernetes wants as numbers (or int-or-string). */
-const INT_OR_STRING = new Set(['port', 'targetPort', 'containerPort', 'replicas', 'runAsUser', 'runAsGroup', 'fsGroup']);
+const INT_OR_STRING = new Set([
+  'port',
+  'targetPort',
+  'containerPort',
+  'replicas',
+  'runAsUser',
+  'runAsGroup',
+  'fsGroup',
+]);
 
 // A LimitRange's `limits` is a list of items; a Deployment's `selector` is a label selector, not a map.
 const isListKey = (type: string, key: string) =>

@@ -296,6 +296,13 @@ describe('exposure rules: a clean input passes, a minimal bad input is flagged w
       'helm_release.bad',
       /service type NodePort/,
     );
+    expectFlag(
+      findings(helm('bundesmessenger', 'ingress:\n  enabled: true\n  className: nginx-public\n')),
+      'P1-HELM',
+      'helm_release.bad',
+      /ingress.className is 'nginx-public'/,
+    );
+    expect(findings(helm('bundesmessenger', 'ingress:\n  enabled: true\n  className: nginx-ndb\n'))).toEqual([]);
     expectFlag(findings(helm('mystery-chart', '{}')), 'P1-HELM', 'helm_release.bad', /not known to the guard/);
     const unguarded = {
       helm_release: { bad: { provider: 'helm.ndb-1', chart: 'webapp', namespace: 'default', values: ['{}'] } },

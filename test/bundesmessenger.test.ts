@@ -1,0 +1,341 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { formatPath } from '../config/errors';
+import { BUNDESMESSENGER_CHART } from '../constructs/matrix/chart-version';
+import { configIssues, defaultFederation, defaultStacks, replaceOnce, resources, stack, synthesize } from './helpers';
+import { keyPaths, REFERENCE } from './values-keys';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+function chartRelease(stackName: string, stacks = defaultStacks()): Json {
+  return Object.values(resources(stack(stacks, stackName), 'helm_release')).find(
+    (r: Json) => r.chart === 'bundesmessenger',
+  );
+}
+function values(r: Json): Json {
+  return parse(String(r.values[0]).replace(/\$\$\{/g, '${'));
+}
+function issueAt(edit: (y: string) => string, p: string) {
+  const issues = configIssues(edit);
+  const found = issues.find((i) => formatPath(i.path) === p);
+  if (!found)
+    throw new Error(`no issue at ${p}: ${issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('\n')}`);
+  return found;
+}
+const BAB = 'bab-bum-1--tenant-bab';
+
+describe('BundesMessenger, self-hosted', () => {
+  const r = chartRelease(BAB);
+  const v = values(r);
+
+  it('deploys BWI’s chart, pinned once, from the configured repository, on the agency’s own cluster', () => {
+    expect(r.chart).toBe('bundesmessenger');
+    expect(r.version).toBe(BUNDESMESSENGER_CHART.version);
+    expect(r.repository).toBe('oci://registry.opencode.de/bwi/bundesmessenger/backend/helm-chart');
+    expect(r.provider).toBe('helm.bab-bum-1');
+    expect(r.namespace).toBe('bum-bab');
+    const mirrored = synthesize(
+      defaultFederation((y) =>
+        y.replace('tenants:\n', 'matrix:\n  chartRepository: oci://harbor.bab.bund.example/bum\n\ntenants:\n'),
+      ),
+    );
+    expect(chartRelease(BAB, mirrored).repository).toBe('oci://harbor.bab.bund.example/bum');
+  });
+
+  it('sets the required inputs: server names, privacy policy and imprint, PostgreSQL secret, ingress class', () => {
+    expect(v).toMatchObject({
+      serverName: 'bab.bund.example',
+      publicServerName: 'matrix.bab.bund.example',
+      adminAPIServerName: 'matrix-admin.bab.bund.example',
+      dataPrivacyUrl: 'https://www.bab.bund.example/datenschutz',
+      imprintUrl: 'https://www.bab.bund.example/impressum',
+      postgresql: { enabled: false },
+      externalPostgresql: {
+        host: 'pg.bab.bund.example',
+        existingSecret: 'synapse-postgresql',
+        existingSecretPasswordKey: 'password',
+      },
+      ingress: { enabled: true, className: 'nginx-bab' },
+    });
+  });
+
+  it.each([
+    ['presence (online status) off', (x: Json) => x.extraConfig.presence.enabled, false],
+    ['URL previews off', (x: Json) => x.extraConfig.url_preview_enabled, false],
+    ['open registration off', (x: Json) => x.config.enableRegistration, false],
+    ['guest access off', (x: Json) => x.extraConfig.allow_guest_access, false],
+    ['public room directory over federation off', (x: Json) => x.extraConfig.allow_public_rooms_over_federation, false],
+    [
+      'end-to-end encryption on for all rooms',
+      (x: Json) => x.extraConfig.encryption_enabled_by_default_for_room_type,
+      'all',
+    ],
+    ['push notification content off', (x: Json) => x.extraConfig.push.include_content, false],
+  ])('privacy default: %s', (_n, get, expected) => {
+    expect(get(v)).toBe(expected);
+  });
+
+  it('changes a privacy default only when the config says so', () => {
+    const stacks = synthesize(
+      defaultFederation((y) =>
+        replaceOnce(y, '      # privacy: all defaults', '      privacy: { urlPreviews: true }\n      # privacy'),
+      ),
+    );
+    const changed = values(chartRelease(BAB, stacks));
+    expect(changed.extraConfig.url_preview_enabled).toBe(true);
+    expect(changed.extraConfig.presence.enabled).toBe(false);
+  });
+
+  it('keeps the chart’s own NetworkPolicies on, in addition to the guarded namespace', () => {
+    expect(v.networkpolicies).toEqual({ enabled: true, ingressNamespace: 'ingress-bab' });
+    const policies = Object.values(resources(stack(defaultStacks(), BAB), 'kubernetes_network_policy_v1')) as Json[];
+    expect(policies.some((p) => p.metadata.namespace === 'bum-bab' && p.metadata.name === 'default-deny')).toBe(true);
+  });
+
+  it('scans attachments with ClamAV from the internal mirror, and says what that costs', () => {
+    expect(v.contentscanner.enabled).toBe(true);
+    expect(v.schadcodescanner).toEqual({
+      enabled: true,
+      freshclam: { mirrors: ['https://clamav-mirror.bab.bund.example'] },
+    });
+    const out = stack(defaultStacks(), BAB).json.output.bundesmessenger_settings.value;
+    expect(out.virusScanning).toMatch(/end-to-end encryption of files is weakened/);
+  });
+
+  it('requires the scanning choice to be explicit and acknowledged', () => {
+    const i = issueAt(
+      (y) =>
+        replaceOnce(
+          y,
+          '        acknowledgeKeyDisclosure: true\n        clamavMirror: https://clamav-mirror.bab',
+          '        clamavMirror: https://clamav-mirror.bab',
+        ),
+      'tenants[3].bundesMessenger.virusScanning.acknowledgeKeyDisclosure',
+    );
+    expect(i.message).toMatch(/required key is missing/);
+    const off = synthesize(
+      defaultFederation((y) =>
+        replaceOnce(
+          y,
+          '        enabled: true\n        acknowledgeKeyDisclosure: true\n        clamavMirror: https://clamav-mirror.bab.bund.example',
+          "        enabled: false\n        reason: 'Dateianhänge sind in dieser Behörde abgeschaltet'",
+        ),
+      ),
+    );
+    expect(values(chartRelease(BAB, off)).contentscanner.enabled).toBe(false);
+  });
+
+  it('uses the zone’s TURN servers, with the shared secret from a Secret', () => {
+    expect(v.extraConfig.turn_uris).toEqual([
+      'turn:172.20.10.11:3478?transport=udp',
+      'turn:172.20.10.11:3478?transport=tcp',
+    ]);
+    expect(r.set_sensitive).toEqual([
+      {
+        name: 'extraConfig.turn_shared_secret',
+        type: 'string',
+        value: '${data.kubernetes_secret_v1.bum-bab_bundesmessenger_secret.data["turn-shared-secret"]}',
+      },
+    ]);
+  });
+
+  it('keeps push off without an approved gateway, and on with one', () => {
+    expect(v.extraConfig.push.enabled).toBe(false);
+    expect(v.sygnal.enabled).toBe(false);
+    const withGw = synthesize(
+      defaultFederation((y) =>
+        replaceOnce(
+          y,
+          '      # privacy: all defaults',
+          '      push: { gateway: https://push.bab.bund.example }\n      # privacy',
+        ),
+      ),
+    );
+    expect(values(chartRelease(BAB, withGw)).extraConfig.push.enabled).toBe(true);
+  });
+});
+
+describe('BundesMessenger federation states', () => {
+  const whitelistOf = (edit: (y: string) => string) => {
+    const r = chartRelease(BAB, synthesize(defaultFederation(edit)));
+    return { parsed: values(r).extraConfig, raw: String(r.values[0]) };
+  };
+
+  it('allowList names the servers', () => {
+    expect(values(chartRelease(BAB)).extraConfig.federation_domain_whitelist).toEqual(['bfbs.bund.example']);
+  });
+
+  it('none renders an empty whitelist (no federation at all)', () => {
+    const w = whitelistOf((y) =>
+      replaceOnce(
+        y,
+        '      federation:\n        mode: allowList\n        servers: [bfbs.bund.example]',
+        '      federation: { mode: none }',
+      ),
+    );
+    expect(w.parsed.federation_domain_whitelist).toEqual([]);
+  });
+
+  it('open unsets the whitelist (null removes the chart default), and only in the internet zone', () => {
+    const i = issueAt(
+      (y) =>
+        replaceOnce(
+          y,
+          '      federation:\n        mode: allowList\n        servers: [bfbs.bund.example]',
+          '      federation: { mode: open }',
+        ),
+      'tenants[3].bundesMessenger.federation.mode',
+    );
+    expect(i.message).toBe(
+      "open federation of 'bab' is refused outside the internet zone; its cluster is in 'gs-bab' (grundschutz)",
+    );
+    const inInternet = (y: string) =>
+      replaceOnce(
+        replaceOnce(y, 'zone: gs-bab\n    operator: bab', 'zone: internet\n    operator: bab'),
+        '      federation:\n        mode: allowList\n        servers: [bfbs.bund.example]',
+        '      federation: { mode: open }',
+      );
+    const w = whitelistOf(inInternet);
+    expect(w.raw).toMatch(/federation_domain_whitelist: null/);
+    expect('federation_domain_whitelist' in w.parsed && w.parsed.federation_domain_whitelist === null).toBe(true);
+    expect(w.parsed.federation_domain_whitelist).not.toEqual([]);
+  });
+
+  it('refuses servers that are not BundesMessenger servers of this federation', () => {
+    const i = issueAt(
+      (y) => replaceOnce(y, 'servers: [bfbs.bund.example]', 'servers: [matrix.org]'),
+      'tenants[3].bundesMessenger.federation.servers[0]',
+    );
+    expect(i.message).toBe(
+      "BundesMessenger of 'bab' federates only with other BundesMessenger servers of this federation",
+    );
+    expect(i.allowed).toBe("'bfbs.bund.example'");
+    const bw = issueAt(
+      (y) => replaceOnce(y, 'servers: [bfbs.bund.example]', 'servers: [zbk.bundeswehr.example]'),
+      'tenants[3].bundesMessenger.federation.servers[0]',
+    );
+    expect(bw.message).toMatch(/only with other BundesMessenger servers/);
+  });
+
+  it('refuses zones of different kinds unless both zones declare it', () => {
+    const i = issueAt(
+      (y) => replaceOnce(y, '    allowFederationWith: [gs-bab]\n', ''),
+      'tenants[3].bundesMessenger.federation.servers[0]',
+    );
+    expect(i.message).toBe(
+      "'bab' in zone 'gs-bab' (grundschutz) and 'bfbs' in zone 'internet' (internet) are in zones of different kinds",
+    );
+  });
+});
+
+describe('BundesMessenger as SaaS', () => {
+  it('owns no helm_release of the chart, anywhere', () => {
+    for (const s of defaultStacks().filter((x) => x.name.includes('tenant-bfbs'))) {
+      expect(Object.values(resources(s, 'helm_release')).filter((r: Json) => r.chart === 'bundesmessenger')).toEqual(
+        [],
+      );
+    }
+    const all = defaultStacks().flatMap((s) => Object.values(resources(s, 'helm_release')) as Json[]);
+    expect(
+      all
+        .filter((r) => r.chart === 'bundesmessenger')
+        .map((r) => r.namespace)
+        .sort(),
+    ).toEqual(['bum-bab', 'bwm-zbkbw']);
+  });
+
+  it('serves the .well-known/matrix delegation as a small guarded deployment in the zone of its web domain', () => {
+    const s = stack(defaultStacks(), 'itzbund-gs-1--tenant-bfbs');
+    const cm = Object.values(resources(s, 'kubernetes_config_map_v1'))[0] as Json;
+    expect(JSON.parse(cm.data.server)).toEqual({ 'm.server': 'bfbs.bundesmessenger.t-systems.example:443' });
+    expect(JSON.parse(cm.data.client)).toEqual({
+      'm.homeserver': { base_url: 'https://bfbs.bundesmessenger.t-systems.example' },
+    });
+    const ing = Object.values(resources(s, 'kubernetes_ingress_v1'))[0] as Json;
+    expect(ing.spec.ingress_class_name).toBe('nginx-gs');
+    expect(ing.spec.rule[0].host).toBe('bfbs.bund.example');
+    const ns = Object.values(resources(s, 'kubernetes_namespace_v1'))[0] as Json;
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  });
+
+  it('outputs the homeserver, DNS and egress entries, the processor and the AVV it requires', () => {
+    const out = stack(defaultStacks(), 'itzbund-gs-1--tenant-bfbs').json.output;
+    expect(out.homeserver_url.value).toBe('https://bfbs.bundesmessenger.t-systems.example');
+    expect(out.processor.value).toBe('T-Systems International GmbH');
+    expect(out.data_processing_agreement.value).toMatch(
+      /Auftragsverarbeitungsvertrag \(AVV, Art. 28 DSGVO\) between Bundesamt für Beispielstatistik \(controller\) and T-Systems International GmbH \(processor\)/,
+    );
+    expect(out.dns_entries.value.join('\n')).toMatch(/bfbs.bund.example\/.well-known\/matrix\/server/);
+    expect(out.egress_entries.value[0]).toMatch(/bfbs.bundesmessenger.t-systems.example:443/);
+  });
+
+  it('without a delegation, has a stack of outputs only, and no provider', () => {
+    const stacks = synthesize(
+      defaultFederation((y) => replaceOnce(y, '      wellKnown: { cluster: itzbund-gs-1 }\n', '')),
+    );
+    const s = stack(stacks, 'saas--tenant-bfbs');
+    expect(s.json.resource).toBeUndefined();
+    expect(s.json.provider).toBeUndefined();
+    expect(s.json.output.processor.value).toBe('T-Systems International GmbH');
+  });
+});
+
+describe('BwMessenger', () => {
+  it('runs the same Matrix stack on the BWI cluster for the Bundeswehr tenant', () => {
+    const r = chartRelease('bwi-bwm-1--tenant-zbkbw');
+    expect(r.namespace).toBe('bwm-zbkbw');
+    expect(values(r).extraConfig.federation_domain_whitelist).toEqual([]);
+    const ns = Object.values(
+      resources(stack(defaultStacks(), 'bwi-bwm-1--tenant-zbkbw'), 'kubernetes_namespace_v1'),
+    ).find((n: Json) => n.metadata.name === 'bwm-zbkbw') as Json;
+    expect(ns.metadata.labels['messenger.bund/service']).toBe('bwmessenger');
+  });
+
+  it('is refused for a tenant that is not of kind bundeswehr', () => {
+    const i = issueAt(
+      (y) => replaceOnce(y, 'kind: bundeswehr\n', 'kind: federal-authority\n'),
+      'tenants[4].bwMessenger',
+    );
+    expect(i.message).toBe("BwMessenger is for the Bundeswehr only; tenant 'zbkbw' is of kind 'federal-authority'");
+  });
+
+  it('federates only with other BwMessenger servers', () => {
+    const i = issueAt(
+      (y) =>
+        replaceOnce(
+          y,
+          '      federation: { mode: none }\n      virusScanning:\n        enabled: true\n        acknowledgeKeyDisclosure: true\n        clamavMirror: https://clamav-mirror.bwi',
+          '      federation: { mode: allowList, servers: [bab.bund.example] }\n      virusScanning:\n        enabled: true\n        acknowledgeKeyDisclosure: true\n        clamavMirror: https://clamav-mirror.bwi',
+        ),
+      'tenants[4].bwMessenger.federation.servers[0]',
+    );
+    expect(i.message).toBe("BwMessenger of 'zbkbw' federates only with other BwMessenger servers of this federation");
+  });
+});
+
+describe('every values key path set appears in the chart’s values-keys.txt', () => {
+  const lines = fs
+    .readFileSync(path.join(REFERENCE, 'bundesmessenger-chart', 'values-keys.txt'), 'utf8')
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.replace(/\s+# commented$/, '').trim());
+  const known = new Set(lines);
+  /** Free-form maps (`path.*` in the file), listed once. */
+  const freeForm = lines.filter((l) => l.endsWith('.*')).map((l) => l.slice(0, -2));
+  const unknown = (v: unknown) =>
+    keyPaths(v).filter((p) => !known.has(p) && !freeForm.some((f) => p.startsWith(`${f}.`) || p.startsWith(`${f}[]`)));
+
+  it.each(['bab-bum-1--tenant-bab', 'bwi-bwm-1--tenant-zbkbw'])('%s', (name) => {
+    const r = chartRelease(name);
+    expect(unknown(values(r))).toEqual([]);
+    expect(unknown(Object.fromEntries((r.set_sensitive ?? []).map((x: Json) => [x.name, 'x'])))).toEqual([]);
+  });
+
+  it('catches a key the chart does not have', () => {
+    expect(unknown({ contentscanner: { enabled: true, quarantine: true }, extraConfig: { anything: 1 } })).toEqual([
+      'contentscanner.quarantine',
+    ]);
+  });
+});
