@@ -4,7 +4,8 @@
  */
 import { ConfigError } from './config/errors';
 import { DEFAULT_CONFIG_FILE, loadFederation } from './config/load';
-import { GuardError, SynthError, synthFederation } from './stacks/synth';
+import { formatComplianceFinding } from './policy/compliance';
+import { ComplianceError, GuardError, SynthError, synthFederation } from './stacks/synth';
 
 process.env.CHECKPOINT_DISABLE ??= '1';
 
@@ -19,9 +20,18 @@ function main(): number {
     for (const a of result.annotations.filter((x) => x.level === 'warning')) {
       process.stderr.write(`WARNING ${a.stack}: ${a.message}\n`);
     }
+    for (const f of result.compliance.filter((x) => x.level === 'warning' && !x.suppressed)) {
+      process.stderr.write(`WARNING ${formatComplianceFinding(f)}\n`);
+    }
+    process.stdout.write(`Compliance reports per agency: ${outdir}/reports/compliance/\n`);
     return 0;
   } catch (e) {
-    if (e instanceof ConfigError || e instanceof SynthError || e instanceof GuardError) {
+    if (
+      e instanceof ConfigError ||
+      e instanceof SynthError ||
+      e instanceof GuardError ||
+      e instanceof ComplianceError
+    ) {
       process.stderr.write(`${e.message}\nNothing was written to ${outdir}.\n`);
       return 1;
     }

@@ -356,11 +356,46 @@ const bundesMessengerSchema = z.discriminatedUnion('mode', [
   }),
 ]);
 
+export const LEGAL_BASES = ['public-task', 'employment-relationship', 'consent'] as const;
+
+const agreementFields = {
+  reference: z.string().min(1).meta({ description: 'file number / reference of the concluded agreement' }),
+  date: z.iso.date().meta({ description: 'date concluded (YYYY-MM-DD)' }),
+};
+
+const dataProtectionSchema = z.strictObject({
+  legalBasis: z
+    .array(z.enum(LEGAL_BASES))
+    .min(1)
+    .meta({ description: "public-task and employment-relationship; 'consent' is never a legal basis for employees" }),
+  agreements: z
+    .array(z.strictObject({ processor: ref('operator'), ...agreementFields }))
+    .default([])
+    .meta({ description: 'concluded data processing agreements (AVV) with the operators of services the agency uses' }),
+  serviceAgreement: z
+    .strictObject({
+      ...agreementFields,
+      allowsPresence: z
+        .boolean()
+        .default(false)
+        .meta({ description: 'whether the Dienstvereinbarung allows the online status' }),
+      scope: z.string().optional(),
+    })
+    .optional()
+    .meta({ description: 'Dienstvereinbarung with the staff council' }),
+  vsNfdApprovedDevices: z
+    .boolean()
+    .default(false)
+    .meta({ description: 'the agency uses only devices approved for VS-NfD (required for Säule 1)' }),
+  dataProtectionOfficer: z.string().optional(),
+});
+
 export const tenantSchema = z.strictObject({
   id: id('tenant'),
   name: z.string().min(1),
   kind: z.enum(TENANT_KINDS),
   domain: dnsName('domain'),
+  dataProtection: dataProtectionSchema.optional(),
   wire: z
     .strictObject({
       pillars: z.array(ref('Wire pillar')).min(1),
@@ -422,6 +457,30 @@ export const federationSchema = z
       federationLinks: [],
     }),
     tenants: z.array(tenantSchema).default([]),
+    compliance: z
+      .strictObject({
+        suppressions: z
+          .array(
+            z.strictObject({
+              rule: z.string().min(1),
+              tenant: ref('tenant').optional(),
+              resource: z.string().min(1).optional().meta({ description: "'<stack> <type.name>'" }),
+              owner: z.string().min(1),
+              reason: z.string().min(20, { message: 'a suppression needs a reason of at least 20 characters' }),
+            }),
+          )
+          .default([]),
+      })
+      .default({ suppressions: [] }),
+    images: z
+      .strictObject({
+        registry: z
+          .string()
+          .min(1)
+          .meta({ description: 'internal registry that mirrors every image (BSI SYS.1.6.A6)' }),
+        digests: z.record(z.string(), z.string().regex(/^sha256:[0-9a-f]{64}$/)).default({}),
+      })
+      .optional(),
     matrix: z
       .strictObject({
         chartRepository: z

@@ -138,8 +138,8 @@ export class GuardedNamespace extends Construct {
           'pod-security.kubernetes.io/warn-version': 'latest',
         },
         annotations:
-          podSecurity.level === 'privileged'
-            ? { [`${LABEL_PREFIX}/privileged-reason`]: podSecurity.reason }
+          podSecurity.level !== 'restricted'
+            ? { [`${LABEL_PREFIX}/pod-security-reason`]: podSecurity.reason }
             : undefined,
       },
     });

@@ -2,6 +2,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { App } from 'cdktf';
 import type { Federation } from '../config/model';
+import type { ComplianceFinding } from '../policy/compliance-rules';
+import {
+  blockingFindings,
+  buildReport,
+  evaluateCompliance,
+  formatComplianceFinding,
+  reportMarkdown,
+} from '../policy/compliance';
 import { checkExposure, formatFinding, type Finding } from '../policy/exposure';
 import { readSynthesized } from '../policy/synthesized';
 import { buildFederationApp } from './app';
@@ -17,6 +25,8 @@ export interface SynthResult {
   readonly stacks: readonly string[];
   /** Warnings and errors the constructs attached (cdktf annotations). */
   readonly annotations: readonly SynthAnnotation[];
+  /** All compliance findings (suppressed ones included), also in the reports. */
+  readonly compliance: readonly ComplianceFinding[];
 }
 
 /** Thrown when a construct attached an error annotation; nothing was written. */
@@ -24,6 +34,16 @@ export class SynthError extends Error {
   constructor(readonly annotations: readonly SynthAnnotation[]) {
     super(`Synthesis failed:\n${annotations.map((a) => `  - ${a.stack}: ${a.message}`).join('\n')}`);
     this.name = 'SynthError';
+  }
+}
+
+/** Thrown when the compliance pack has unsuppressed errors; nothing was written. */
+export class ComplianceError extends Error {
+  constructor(readonly findings: readonly ComplianceFinding[]) {
+    super(
+      `The compliance checks found ${findings.length} error(s):\n${findings.map((f) => `  ${formatComplianceFinding(f)}`).join('\n')}`,
+    );
+    this.name = 'ComplianceError';
   }
 }
 
@@ -65,12 +85,27 @@ export function synthFederation(federation: Federation, outdir: string, customiz
     );
     const errors = annotations.filter((a) => a.level === 'error');
     if (errors.length > 0) throw new SynthError(errors);
-    const findings = checkExposure(readSynthesized(scratch));
+    const stacks = readSynthesized(scratch);
+    const findings = checkExposure(stacks);
     if (findings.length > 0) throw new GuardError(findings);
+    const compliance = evaluateCompliance(federation, stacks);
+    const blocking = blockingFindings(compliance);
+    if (blocking.length > 0) throw new ComplianceError(blocking);
+    writeComplianceReports(federation, compliance, path.join(scratch, 'reports', 'compliance'));
     fs.rmSync(target, { recursive: true, force: true });
     fs.renameSync(scratch, target);
-    return { outdir: target, stacks: Object.keys(manifest.stacks), annotations };
+    return { outdir: target, stacks: Object.keys(manifest.stacks), annotations, compliance };
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** One Markdown (German) and one JSON report per agency. */
+function writeComplianceReports(federation: Federation, findings: readonly ComplianceFinding[], dir: string): void {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const tenant of federation.tenants) {
+    const report = buildReport(federation, tenant, findings);
+    fs.writeFileSync(path.join(dir, `${tenant.id}.json`), JSON.stringify(report, null, 2) + '\n');
+    fs.writeFileSync(path.join(dir, `${tenant.id}.md`), reportMarkdown(report));
   }
 }

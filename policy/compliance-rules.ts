@@ -1,0 +1,483 @@
+/**
+ * The data-protection and BSI compliance pack: rules with ids and levels (in the style of cdk-nag). Tenant rules
+ * read the validated model; BSI rules read the synthesized Terraform JSON.
+ */
+import type { Federation } from '../config/model';
+import type { TenantConfig } from '../config/schema';
+import { collectFacts, providerAlias } from './facts';
+import { toKubernetesObject, type SynthesizedStack } from './k8s-objects';
+
+export type Level = 'error' | 'warning' | 'info';
+
+export interface ComplianceRule {
+  readonly id: string;
+  readonly level: Level;
+  readonly title: string;
+  /** Rules that protect the zone separation of Säule 1 and the VS-NfD rules cannot be suppressed. */
+  readonly unsuppressible?: boolean;
+  /** BSI IT-Grundschutz requirements the rule covers. */
+  readonly bsi?: readonly string[];
+}
+
+export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
+  {
+    id: 'DS-LEGAL-BASIS',
+    level: 'error',
+    title: 'Rechtsgrundlage: öffentliche Aufgabe und Beschäftigungsverhältnis erklärt',
+  },
+  { id: 'DS-CONSENT', level: 'error', title: 'Einwilligung ist für Beschäftigte keine Rechtsgrundlage' },
+  {
+    id: 'DS-AVV',
+    level: 'error',
+    title: 'Auftragsverarbeitungsvertrag (AVV) mit jedem Betreiber, der nicht die Behörde selbst ist',
+  },
+  { id: 'DS-DIENSTVEREINBARUNG', level: 'warning', title: 'Dienstvereinbarung empfohlen (BfDI)' },
+  { id: 'DS-PRESENCE', level: 'error', title: 'Anwesenheitsstatus nur mit Dienstvereinbarung, die ihn erlaubt' },
+  {
+    id: 'DS-VIRUS-SCAN',
+    level: 'info',
+    title: 'Virenscan von Anhängen schwächt die Ende-zu-Ende-Verschlüsselung für Dateien (bestätigt)',
+  },
+  {
+    id: 'VSNFD-DEVICES',
+    level: 'error',
+    title: 'Säule 1 nur mit VS-NfD-zugelassenen Endgeräten',
+    unsuppressible: true,
+  },
+  { id: 'VSNFD-PRODUCTS', level: 'error', title: 'Im NdB nur für VS-NfD zugelassene Produkte', unsuppressible: true },
+  {
+    id: 'BSI-APP.4.4.A7',
+    level: 'error',
+    title: 'Netztrennung: Default-Deny zwischen Namespaces',
+    bsi: ['APP.4.4.A7', 'APP.4.4.A18', 'SYS.1.6.A21'],
+  },
+  {
+    id: 'BSI-APP.4.4.A15',
+    level: 'error',
+    title: 'Anwendungen unterschiedlichen Schutzbedarfs teilen keinen Cluster; Säule 1 auf eigenem Cluster',
+    unsuppressible: true,
+    bsi: ['APP.4.4.A1', 'APP.4.4.A14', 'APP.4.4.A15'],
+  },
+  {
+    id: 'BSI-SYS.1.6.A17',
+    level: 'error',
+    title: 'Keine privilegierten Container ohne begründete Ausnahme (Pod Security restricted)',
+    bsi: ['SYS.1.6.A17', 'APP.4.4.A4'],
+  },
+  {
+    id: 'BSI-SYS.1.6.A6',
+    level: 'warning',
+    title: 'Images aus der internen Registry, per Digest fixiert',
+    bsi: ['SYS.1.6.A6', 'SYS.1.6.A12'],
+  },
+  { id: 'BSI-SYS.1.6.A15', level: 'error', title: 'Ressourcenbegrenzung für jeden Container', bsi: ['SYS.1.6.A15'] },
+];
+
+export const RULES_BY_ID = new Map(COMPLIANCE_RULES.map((r) => [r.id, r]));
+
+/** What the BSI rules cover, for the coverage table of the reports. */
+export const BSI_COVERAGE: ReadonlyArray<{ requirement: string; title: string; rule?: string; how: string }> = [
+  {
+    requirement: 'APP.4.4.A1',
+    title: 'Planung der Separierung der Anwendungen',
+    rule: 'BSI-APP.4.4.A15',
+    how: 'Zonen und Cluster je Schutzbedarf; Säule 1 nur im NdB',
+  },
+  {
+    requirement: 'APP.4.4.A4',
+    title: 'Separierung von Pods',
+    rule: 'BSI-SYS.1.6.A17',
+    how: 'Pod Security restricted je Namespace',
+  },
+  {
+    requirement: 'APP.4.4.A7',
+    title: 'Separierung der Netze',
+    rule: 'BSI-APP.4.4.A7',
+    how: 'Default-Deny-NetworkPolicy je Namespace, Freigaben als Verbindungen',
+  },
+  { requirement: 'APP.4.4.A9', title: 'Nutzung von Kubernetes Service-Accounts', how: 'nicht geprüft (Charts)' },
+  {
+    requirement: 'APP.4.4.A13',
+    title: 'Automatisierte Auditierung der Konfiguration',
+    rule: 'BSI-APP.4.4.A7',
+    how: 'Prüfungen bei jeder Synthese und per npm run verify',
+  },
+  {
+    requirement: 'APP.4.4.A14',
+    title: 'Verwendung dedizierter Nodes',
+    rule: 'BSI-APP.4.4.A15',
+    how: 'Calling-Pool für hostNetwork-Dienste',
+  },
+  {
+    requirement: 'APP.4.4.A15',
+    title: 'Separierung von Anwendungen auf Node- und Cluster-Ebene',
+    rule: 'BSI-APP.4.4.A15',
+    how: 'Säule 1 auf eigenem Cluster',
+  },
+  {
+    requirement: 'APP.4.4.A18',
+    title: 'Verwendung von Mikro-Segmentierung',
+    rule: 'BSI-APP.4.4.A7',
+    how: 'eine NetworkPolicy je erklärter Verbindung',
+  },
+  {
+    requirement: 'SYS.1.6.A6',
+    title: 'Verwendung sicherer Images',
+    rule: 'BSI-SYS.1.6.A6',
+    how: 'interne Registry, Digests laut Konfiguration',
+  },
+  {
+    requirement: 'SYS.1.6.A8',
+    title: 'Sichere Speicherung von Zugangsdaten',
+    how: 'Secrets nur als Referenz; nie als Literal im Repository oder der Ausgabe',
+  },
+  {
+    requirement: 'SYS.1.6.A12',
+    title: 'Verteilung sicherer Images',
+    rule: 'BSI-SYS.1.6.A6',
+    how: 'Charts und Images aus gespiegelten Repositories',
+  },
+  {
+    requirement: 'SYS.1.6.A15',
+    title: 'Limitierung der Ressourcen pro Container',
+    rule: 'BSI-SYS.1.6.A15',
+    how: 'LimitRange je Namespace, Requests/Limits je Dienst',
+  },
+  {
+    requirement: 'SYS.1.6.A17',
+    title: 'Ausführung von Containern ohne Privilegien',
+    rule: 'BSI-SYS.1.6.A17',
+    how: 'Pod Security restricted; Ausnahmen mit Begründung',
+  },
+  {
+    requirement: 'SYS.1.6.A21',
+    title: 'Erweiterte Sicherheitsrichtlinien',
+    rule: 'BSI-APP.4.4.A7',
+    how: 'eingehende und ausgehende Verbindungen nur nach Freigabe',
+  },
+  { requirement: 'SYS.1.6.A23', title: 'Unveränderlichkeit der Container', how: 'nicht geprüft (Charts)' },
+];
+
+export interface ComplianceFinding {
+  readonly rule: string;
+  readonly level: Level;
+  readonly tenant?: string;
+  readonly stack?: string;
+  readonly resource?: string;
+  readonly message: string;
+  readonly suppressed?: { readonly owner: string; readonly reason: string };
+}
+
+function finding(
+  rule: string,
+  tenant: string | undefined,
+  message: string,
+  where: Partial<ComplianceFinding> = {},
+): ComplianceFinding {
+  const r = RULES_BY_ID.get(rule);
+  if (!r) throw new Error(`internal: unknown compliance rule ${rule}`);
+  return { rule, level: r.level, tenant, message, ...where };
+}
+
+/** The operators (processors) whose services a tenant uses, with what for. */
+export function processorsOf(
+  federation: Federation,
+  tenant: TenantConfig,
+): Array<{ operator: string; name: string; service: string }> {
+  const out: Array<{ operator: string; name: string; service: string }> = [];
+  for (const pid of tenant.wire?.pillars ?? []) {
+    const p = federation.pillars.find((x) => x.id === pid);
+    if (p && p.operator.id !== tenant.id)
+      out.push({ operator: p.operator.id, name: p.operator.name, service: `Wire Bund Säule ${p.pillar}` });
+  }
+  const bum = tenant.bundesMessenger;
+  if (bum?.mode === 'saas') {
+    const op = federation.operators.find((o) => o.id === bum.provider);
+    out.push({ operator: bum.provider, name: op?.name ?? bum.provider, service: 'BundesMessenger (SaaS)' });
+  }
+  if (bum?.mode === 'self-hosted') {
+    const c = federation.clusters.find((x) => x.id === bum.cluster);
+    if (c && c.operator.id !== tenant.id)
+      out.push({ operator: c.operator.id, name: c.operator.name, service: 'BundesMessenger (Cluster-Betrieb)' });
+  }
+  if (tenant.bwMessenger) {
+    const c = federation.clusters.find((x) => x.id === tenant.bwMessenger?.cluster);
+    if (c && c.operator.id !== tenant.id)
+      out.push({ operator: c.operator.id, name: c.operator.name, service: 'BwMessenger' });
+  }
+  const seen = new Set<string>();
+  return out.filter((p) => !seen.has(`${p.operator}|${p.service}`) && seen.add(`${p.operator}|${p.service}`));
+}
+
+/** Data-protection and VS-NfD rules per agency, on the validated model. */
+export function tenantFindings(federation: Federation): ComplianceFinding[] {
+  const out: ComplianceFinding[] = [];
+  for (const t of federation.tenants) {
+    const dp = t.dataProtection;
+    const bases = new Set(dp?.legalBasis ?? []);
+    if (bases.has('consent')) {
+      out.push(
+        finding(
+          'DS-CONSENT',
+          t.id,
+          `${t.name}: legalBasis 'consent' is not a legal basis for employees; use 'public-task' and 'employment-relationship'`,
+        ),
+      );
+    }
+    if (!bases.has('public-task') || !bases.has('employment-relationship')) {
+      out.push(
+        finding(
+          'DS-LEGAL-BASIS',
+          t.id,
+          `${t.name}: dataProtection.legalBasis must declare 'public-task' and 'employment-relationship' (found: ${[...bases].join(', ') || 'nothing'})`,
+        ),
+      );
+    }
+    for (const p of processorsOf(federation, t)) {
+      const avv = dp?.agreements.find((a) => a.processor === p.operator);
+      if (!avv) {
+        out.push(
+          finding(
+            'DS-AVV',
+            t.id,
+            `${t.name}: no Auftragsverarbeitungsvertrag (AVV) with ${p.name} for ${p.service}; add dataProtection.agreements[] with processor '${p.operator}', reference and date`,
+          ),
+        );
+      }
+    }
+    if (!dp?.serviceAgreement) {
+      out.push(
+        finding(
+          'DS-DIENSTVEREINBARUNG',
+          t.id,
+          `${t.name}: no Dienstvereinbarung declared; the BfDI recommends one (dataProtection.serviceAgreement)`,
+        ),
+      );
+    }
+    for (const [label, server] of [
+      ['BundesMessenger', t.bundesMessenger?.mode === 'self-hosted' ? t.bundesMessenger : undefined],
+      ['BwMessenger', t.bwMessenger],
+    ] as const) {
+      if (!server) continue;
+      if (server.privacy.presence && !dp?.serviceAgreement?.allowsPresence) {
+        out.push(
+          finding(
+            'DS-PRESENCE',
+            t.id,
+            `${t.name}: ${label} privacy.presence is on without a Dienstvereinbarung that allows it (enables performance monitoring); switch it off or declare serviceAgreement.allowsPresence`,
+          ),
+        );
+      }
+      if (server.virusScanning.enabled) {
+        out.push(
+          server.virusScanning.acknowledgeKeyDisclosure === true
+            ? finding(
+                'DS-VIRUS-SCAN',
+                t.id,
+                `${t.name}: ${label} scans attachments; the scanner receives each file key, which weakens end-to-end encryption for files (acknowledged)`,
+              )
+            : {
+                ...finding(
+                  'DS-VIRUS-SCAN',
+                  t.id,
+                  `${t.name}: ${label} scans attachments without acknowledging that it weakens end-to-end encryption for files; set acknowledgeKeyDisclosure: true`,
+                ),
+                level: 'error' as const,
+              },
+        );
+      }
+      // Only Wire Bund is approved for VS-NfD (with suitable devices); Matrix servers stay out of the NdB.
+      const cluster = federation.clusters.find((c) => c.id === server.cluster);
+      if (cluster?.zone.kind === 'ndb') {
+        out.push(
+          finding(
+            'VSNFD-PRODUCTS',
+            t.id,
+            `${t.name}: ${label} is not approved for VS-NfD and cannot run in the NdB zone (cluster '${cluster.id}')`,
+          ),
+        );
+      }
+    }
+    const onP1 = (t.wire?.pillars ?? []).some((pid) => federation.pillars.find((p) => p.id === pid)?.pillar === 1);
+    if (onP1 && !dp?.vsNfdApprovedDevices) {
+      out.push(
+        finding(
+          'VSNFD-DEVICES',
+          t.id,
+          `${t.name}: uses Wire Bund Säule 1 (up to VS-NfD) but does not declare dataProtection.vsNfdApprovedDevices: true`,
+        ),
+      );
+    }
+  }
+  return out;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+/** BSI IT-Grundschutz checks on the synthesized resources. */
+export function resourceFindings(
+  stacks: readonly SynthesizedStack[],
+  imageRegistry?: string,
+  digests: Readonly<Record<string, string>> = {},
+): ComplianceFinding[] {
+  const out: ComplianceFinding[] = [];
+  const facts = collectFacts(stacks);
+  const policiesByNs = new Map<string, Json[]>();
+  const limitRanges = new Set<string>();
+  for (const s of stacks) {
+    for (const body of Object.values(s.json.resource?.kubernetes_network_policy_v1 ?? {}) as Json[]) {
+      const key = `${providerAlias(body.provider)}/${body.metadata?.namespace}`;
+      policiesByNs.set(key, [
+        ...(policiesByNs.get(key) ?? []),
+        toKubernetesObject('kubernetes_network_policy_v1', body),
+      ]);
+    }
+    for (const body of Object.values(s.json.resource?.kubernetes_limit_range_v1 ?? {}) as Json[]) {
+      limitRanges.add(`${providerAlias(body.provider)}/${body.metadata?.namespace}`);
+    }
+  }
+  const clusterNamespaces = new Map<
+    string,
+    Array<{ stack: string; address: string; labels: Record<string, string> }>
+  >();
+  for (const s of stacks) {
+    for (const [name, body] of Object.entries(s.json.resource?.kubernetes_namespace_v1 ?? {}) as Array<
+      [string, Json]
+    >) {
+      const alias = providerAlias(body.provider) ?? '?';
+      const ns = body.metadata?.name;
+      const labels = body.metadata?.labels ?? {};
+      const tenant = labels['messenger.bund/tenant'];
+      const where = { stack: s.name, resource: `kubernetes_namespace_v1.${name}` };
+      clusterNamespaces.set(alias, [
+        ...(clusterNamespaces.get(alias) ?? []),
+        { stack: s.name, address: where.resource, labels },
+      ]);
+      const deny = (policiesByNs.get(`${alias}/${ns}`) ?? []).some((p: Json) => {
+        const spec = p?.spec ?? {};
+        const types = new Set(spec.policyTypes ?? []);
+        const all =
+          !spec.podSelector ||
+          (Object.keys(spec.podSelector.matchLabels ?? {}).length === 0 && !spec.podSelector.matchExpressions);
+        return all && types.has('Ingress') && types.has('Egress') && !spec.ingress?.length && !spec.egress?.length;
+      });
+      if (!deny)
+        out.push(
+          finding(
+            'BSI-APP.4.4.A7',
+            tenant,
+            `namespace '${ns}' on cluster '${alias}' has no default-deny NetworkPolicy`,
+            where,
+          ),
+        );
+      if (!limitRanges.has(`${alias}/${ns}`))
+        out.push(
+          finding(
+            'BSI-SYS.1.6.A15',
+            tenant,
+            `namespace '${ns}' on cluster '${alias}' has no LimitRange with default limits`,
+            where,
+          ),
+        );
+      const level = labels['pod-security.kubernetes.io/enforce'];
+      const reason = body.metadata?.annotations?.['messenger.bund/pod-security-reason'];
+      if (level !== 'restricted') {
+        out.push(
+          reason
+            ? {
+                ...finding(
+                  'BSI-SYS.1.6.A17',
+                  tenant,
+                  `namespace '${ns}' runs Pod Security '${level}' as a documented exception: ${reason}`,
+                  where,
+                ),
+                level: 'info' as const,
+              }
+            : finding(
+                'BSI-SYS.1.6.A17',
+                tenant,
+                `namespace '${ns}' is not Pod Security 'restricted' (found '${level ?? 'none'}') and gives no reason`,
+                where,
+              ),
+        );
+      }
+    }
+  }
+  for (const [alias, namespaces] of clusterNamespaces) {
+    const cluster = facts.clusters.get(alias);
+    const classifications = new Set(namespaces.map((n) => n.labels['messenger.bund/classification']).filter(Boolean));
+    if (classifications.size > 1) {
+      out.push(
+        finding(
+          'BSI-APP.4.4.A15',
+          undefined,
+          `cluster '${alias}' hosts namespaces of different protection need (${[...classifications].join(', ')})`,
+          { stack: namespaces[0].stack },
+        ),
+      );
+    }
+    if (cluster?.zone.kind === 'ndb') {
+      for (const n of namespaces) {
+        const service = n.labels['messenger.bund/service'];
+        if (n.labels['messenger.bund/pillar'] !== '1' && service !== 'ingress') {
+          out.push(
+            finding(
+              'BSI-APP.4.4.A15',
+              n.labels['messenger.bund/tenant'],
+              `cluster '${alias}' runs Säule 1 and must not host '${service}' (namespace of another pillar or service)`,
+              { stack: n.stack, resource: n.address },
+            ),
+          );
+        }
+      }
+    }
+  }
+  // Images: those the project sets itself must come from the internal registry and carry the configured digest.
+  for (const s of stacks) {
+    for (const [name, body] of Object.entries(s.json.resource?.kubernetes_deployment_v1 ?? {}) as Array<
+      [string, Json]
+    >) {
+      const obj = toKubernetesObject('kubernetes_deployment_v1', body) as Json;
+      for (const c of obj?.spec?.template?.spec?.containers ?? []) {
+        const where = { stack: s.name, resource: `kubernetes_deployment_v1.${name}` };
+        const image = String(c.image ?? '');
+        if (!c.resources?.limits?.cpu || !c.resources?.limits?.memory) {
+          out.push(finding('BSI-SYS.1.6.A15', undefined, `container '${c.name}' has no cpu and memory limits`, where));
+        }
+        if (imageRegistry && !image.startsWith(`${imageRegistry}/`)) {
+          out.push(
+            finding(
+              'BSI-SYS.1.6.A6',
+              undefined,
+              `image '${image}' does not come from the internal registry ${imageRegistry}`,
+              where,
+            ),
+          );
+        }
+        const repo = image.split('@')[0].split(':')[0].split('/').pop() ?? '';
+        if (digests[repo] && !image.endsWith(`@${digests[repo]}`)) {
+          out.push(
+            finding(
+              'BSI-SYS.1.6.A6',
+              undefined,
+              `image '${image}' is not pinned to the configured digest ${digests[repo]}`,
+              where,
+            ),
+          );
+        }
+      }
+    }
+  }
+  const releases = stacks.reduce((n, s) => n + Object.keys(s.json.resource?.helm_release ?? {}).length, 0);
+  if (!imageRegistry && releases > 0) {
+    out.push(
+      finding(
+        'BSI-SYS.1.6.A6',
+        undefined,
+        `no internal image registry configured (images.registry): ${releases} Helm releases pull their charts' default images from public registries; mirror them`,
+      ),
+    );
+  }
+  return out;
+}
