@@ -1,0 +1,334 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { formatPath } from '../config/errors';
+import type { Federation } from '../config/model';
+import {
+  blockingFindings,
+  buildReport,
+  complianceReportSchema,
+  evaluateCompliance,
+  reportMarkdown,
+} from '../policy/compliance';
+import { COMPLIANCE_RULES, resourceFindings, tenantFindings, type ComplianceFinding } from '../policy/compliance-rules';
+import type { SynthesizedStack } from '../policy/k8s-objects';
+import { ComplianceError, synthFederation } from '../stacks/synth';
+import { configIssues, defaultFederation, defaultStacks, replaceOnce, synthesize, tmpDir } from './helpers';
+import { ConfigError } from '../config/errors';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+const ids = (fs: readonly ComplianceFinding[], tenant?: string) =>
+  fs.filter((f) => !tenant || f.tenant === tenant).map((f) => f.rule);
+const base = defaultFederation();
+const baseFindings = tenantFindings(base);
+
+function tenantRule(edit: (y: string) => string) {
+  return tenantFindings(defaultFederation(edit));
+}
+
+describe('data-protection rules (one passing and one failing config each)', () => {
+  it('the default federation has no errors', () => {
+    expect(blockingFindings(evaluateCompliance(base, defaultStacks()))).toEqual([]);
+  });
+
+  it('DS-LEGAL-BASIS: public task and employment relationship must be declared', () => {
+    expect(ids(baseFindings, 'bmbsp')).not.toContain('DS-LEGAL-BASIS');
+    const f = tenantRule((y) =>
+      replaceOnce(
+        y,
+        'legalBasis: [public-task, employment-relationship]\n      agreements:\n        - { processor: itzbund, reference: AVV-ITZBund-2025-0117',
+        'legalBasis: [public-task]\n      agreements:\n        - { processor: itzbund, reference: AVV-ITZBund-2025-0117',
+      ),
+    );
+    const x = f.find((i) => i.rule === 'DS-LEGAL-BASIS');
+    expect(x).toMatchObject({ level: 'error', tenant: 'bmbsp' });
+    expect(x?.message).toMatch(
+      /Bundesministerium für Beispielangelegenheiten: dataProtection.legalBasis must declare 'public-task' and 'employment-relationship' \(found: public-task\)/,
+    );
+  });
+
+  it('DS-CONSENT: consent is never a legal basis for employees', () => {
+    expect(ids(baseFindings)).not.toContain('DS-CONSENT');
+    const f = tenantRule((y) =>
+      replaceOnce(
+        y,
+        'legalBasis: [public-task, employment-relationship]\n      agreements:\n        - { processor: itzbund, reference: AVV-ITZBund-2025-0342',
+        'legalBasis: [public-task, employment-relationship, consent]\n      agreements:\n        - { processor: itzbund, reference: AVV-ITZBund-2025-0342',
+      ),
+    );
+    expect(f.find((i) => i.rule === 'DS-CONSENT')).toMatchObject({ level: 'error', tenant: 'lamv' });
+  });
+
+  it('DS-AVV: an agreement with every operator that is not the agency itself; none for self-hosting', () => {
+    expect(ids(baseFindings)).not.toContain('DS-AVV');
+    const f = tenantRule((y) =>
+      replaceOnce(
+        y,
+        "      agreements:\n        - { processor: t-systems, reference: AVV-TSI-BuM-2025-12, date: '2025-04-15' }\n",
+        '      agreements: []\n',
+      ),
+    );
+    const x = f.find((i) => i.rule === 'DS-AVV');
+    expect(x).toMatchObject({ level: 'error', tenant: 'bfbs' });
+    expect(x?.message).toMatch(
+      /no Auftragsverarbeitungsvertrag \(AVV\) with T-Systems International GmbH for BundesMessenger \(SaaS\)/,
+    );
+    const bw = tenantRule((y) =>
+      replaceOnce(
+        y,
+        "      agreements:\n        - { processor: bwi, reference: AVV-BWI-BwM-2024-88, date: '2024-09-09' }\n",
+        '      agreements: []\n',
+      ),
+    );
+    expect(bw.find((i) => i.rule === 'DS-AVV')?.message).toMatch(/BWI GmbH for BwMessenger/);
+    expect(ids(baseFindings, 'bab')).not.toContain('DS-AVV');
+  });
+
+  it('DS-DIENSTVEREINBARUNG: missing is a warning that recommends one', () => {
+    expect(baseFindings.filter((f) => f.rule === 'DS-DIENSTVEREINBARUNG').map((f) => [f.tenant, f.level])).toEqual([
+      ['lamv', 'warning'],
+    ]);
+  });
+
+  it('DS-PRESENCE: online status only with a service agreement that allows it', () => {
+    const on = (y: string) =>
+      replaceOnce(y, '      # privacy: all defaults', '      privacy: { presence: true }\n      # privacy');
+    expect(tenantRule(on).find((f) => f.rule === 'DS-PRESENCE')).toMatchObject({ level: 'error', tenant: 'bab' });
+    const allowed = (y: string) =>
+      replaceOnce(
+        on(y),
+        "DV-BAB-2025-02, date: '2025-03-01', allowsPresence: false",
+        "DV-BAB-2025-02, date: '2025-03-01', allowsPresence: true",
+      );
+    expect(ids(tenantRule(allowed))).not.toContain('DS-PRESENCE');
+  });
+
+  it('DS-VIRUS-SCAN: allowed when acknowledged (shown), an error otherwise', () => {
+    expect(baseFindings.filter((f) => f.rule === 'DS-VIRUS-SCAN').map((f) => [f.tenant, f.level])).toEqual([
+      ['bab', 'info'],
+      ['zbkbw', 'info'],
+    ]);
+    const unacknowledged = structuredClone(base) as Federation;
+    (unacknowledged.tenants[3].bundesMessenger as Json).virusScanning.acknowledgeKeyDisclosure = false;
+    expect(tenantFindings(unacknowledged).find((f) => f.rule === 'DS-VIRUS-SCAN' && f.tenant === 'bab')?.level).toBe(
+      'error',
+    );
+  });
+
+  it('VSNFD-DEVICES: an agency on Säule 1 declares VS-NfD-approved devices', () => {
+    expect(ids(baseFindings)).not.toContain('VSNFD-DEVICES');
+    const f = tenantRule((y) => replaceOnce(y, '      vsNfdApprovedDevices: true\n', ''));
+    expect(f.find((i) => i.rule === 'VSNFD-DEVICES')).toMatchObject({ level: 'error', tenant: 'bmbsp' });
+  });
+
+  it('VSNFD-PRODUCTS: only VS-NfD-approved products run in the NdB zone', () => {
+    expect(ids(baseFindings)).not.toContain('VSNFD-PRODUCTS');
+    const ndbCluster = `  - id: bab-ndb-1
+    zone: ndb
+    operator: bab
+    connection: { type: kubeconfig, path: ~/.kube/bab-ndb-1.yaml }
+    ingressController: { namespace: ingress-ndb }
+`;
+    const f = tenantRule((y) =>
+      replaceOnce(
+        replaceOnce(y, '\nwire:\n', `${ndbCluster}\nwire:\n`),
+        'cluster: bab-bum-1\n      serverName',
+        'cluster: bab-ndb-1\n      serverName',
+      ).replace('mode: allowList\n        servers: [bfbs.bund.example]', 'mode: none'),
+    );
+    expect(f.find((i) => i.rule === 'VSNFD-PRODUCTS')?.message).toMatch(
+      /BundesMessenger is not approved for VS-NfD and cannot run in the NdB zone \(cluster 'bab-ndb-1'\)/,
+    );
+  });
+});
+
+describe('BSI IT-Grundschutz rules on the synthesized resources', () => {
+  const clone = (): SynthesizedStack[] =>
+    defaultStacks().map((s) => ({ name: s.name, json: JSON.parse(JSON.stringify(s.json)) }));
+  const get = (st: SynthesizedStack[], n: string) => st.find((s) => s.name === n)!.json;
+  const rules = (st: SynthesizedStack[], registry?: string, digests?: Record<string, string>) =>
+    resourceFindings(st, registry, digests).filter((f) => f.level !== 'info');
+
+  it('the default federation passes (apart from the missing registry warning)', () => {
+    expect(rules(defaultStacks()).map((f) => f.rule)).toEqual(['BSI-SYS.1.6.A6']);
+  });
+
+  it('BSI-APP.4.4.A7: default deny between namespaces', () => {
+    const st = clone();
+    delete get(st, 'itzbund-gs-1--wire-s3').resource.kubernetes_network_policy_v1['wire-s3_netpol_default-deny'];
+    expect(rules(st).find((f) => f.rule === 'BSI-APP.4.4.A7')).toMatchObject({
+      resource: 'kubernetes_namespace_v1.wire-s3_namespace',
+      level: 'error',
+    });
+  });
+
+  it('BSI-APP.4.4.A15: a Säule-1 cluster hosts nothing else; one protection need per cluster', () => {
+    const st = clone();
+    const p = get(st, 'itzbund-ndb-1--platform');
+    p.resource.kubernetes_namespace_v1.other = {
+      provider: 'kubernetes.itzbund-ndb-1',
+      metadata: {
+        name: 'monitoring',
+        labels: { 'messenger.bund/service': 'monitoring', 'messenger.bund/classification': 'offen' },
+      },
+    };
+    const f = rules(st).filter((x) => x.rule === 'BSI-APP.4.4.A15');
+    expect(f.map((x) => x.message)).toEqual(
+      expect.arrayContaining([
+        "cluster 'itzbund-ndb-1' hosts namespaces of different protection need (VS-NfD, offen)",
+        "cluster 'itzbund-ndb-1' runs Säule 1 and must not host 'monitoring' (namespace of another pillar or service)",
+      ]),
+    );
+  });
+
+  it('BSI-SYS.1.6.A17: Pod Security restricted, exceptions only with a reason', () => {
+    const st = clone();
+    const ns = get(st, 'itzbund-gs-1--wire-s3').resource.kubernetes_namespace_v1['wire-s3-calling_namespace'];
+    expect(
+      resourceFindings(defaultStacks()).find(
+        (f) => f.rule === 'BSI-SYS.1.6.A17' && f.resource === 'kubernetes_namespace_v1.wire-s3-calling_namespace',
+      )?.level,
+    ).toBe('info');
+    delete ns.metadata.annotations;
+    expect(rules(st).find((f) => f.rule === 'BSI-SYS.1.6.A17')?.message).toMatch(
+      /'wire-s3-calling' is not Pod Security 'restricted' \(found 'privileged'\) and gives no reason/,
+    );
+  });
+
+  it('BSI-SYS.1.6.A6: images from the internal registry, pinned by the configured digest', () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const f = rules(defaultStacks(), 'registry.itzbund.example', { 'nginx-unprivileged': digest });
+    expect(f.map((x) => x.message)).toEqual([
+      "image 'docker.io/nginxinc/nginx-unprivileged:1.27-alpine' does not come from the internal registry registry.itzbund.example",
+      `image 'docker.io/nginxinc/nginx-unprivileged:1.27-alpine' is not pinned to the configured digest ${digest}`,
+    ]);
+  });
+
+  it('BSI-SYS.1.6.A15: a LimitRange in every namespace and limits on every container we define', () => {
+    const st = clone();
+    delete get(st, 'bab-bum-1--tenant-bab').resource.kubernetes_limit_range_v1['bum-bab_limits'];
+    const dep = get(st, 'itzbund-gs-1--tenant-bfbs').resource.kubernetes_deployment_v1['wk-bfbs_deployment'];
+    delete dep.spec.template.spec.container[0].resources.limits;
+    const f = rules(st).filter((x) => x.rule === 'BSI-SYS.1.6.A15');
+    expect(f.map((x) => x.message)).toEqual([
+      "namespace 'bum-bab' on cluster 'bab-bum-1' has no LimitRange with default limits",
+      "container 'nginx' has no cpu and memory limits",
+    ]);
+  });
+});
+
+describe('suppressions', () => {
+  const suppress =
+    (rule: string, reason: string, target = 'tenant: lamv') =>
+    (y: string) =>
+      `${y}\ncompliance:\n  suppressions:\n    - { rule: ${rule}, ${target}, owner: Datenschutz LAMV, reason: '${reason}' }\n`;
+
+  it('a suppression with owner and reason moves the finding into the report’s suppressions', () => {
+    const fed = defaultFederation(suppress('DS-DIENSTVEREINBARUNG', 'Dienstvereinbarung wird bis Q2 2026 verhandelt'));
+    const findings = evaluateCompliance(fed, defaultStacks());
+    const report = buildReport(fed, fed.tenants.find((t) => t.id === 'lamv')!, findings);
+    expect(report.findings.map((f) => f.rule)).not.toContain('DS-DIENSTVEREINBARUNG');
+    expect(report.suppressions).toEqual([
+      expect.objectContaining({
+        rule: 'DS-DIENSTVEREINBARUNG',
+        suppressed: { owner: 'Datenschutz LAMV', reason: 'Dienstvereinbarung wird bis Q2 2026 verhandelt' },
+      }),
+    ]);
+    expect(reportMarkdown(report)).toContain('| DS-DIENSTVEREINBARUNG | ');
+    expect(reportMarkdown(report)).toContain('| Datenschutz LAMV | Dienstvereinbarung wird bis Q2 2026 verhandelt |');
+  });
+
+  it('a reason shorter than 20 characters is rejected', () => {
+    const issues = configIssues(suppress('DS-DIENSTVEREINBARUNG', 'kommt noch'));
+    expect(issues.map((i) => [formatPath(i.path), i.message])).toEqual([
+      ['compliance.suppressions[0].reason', 'a suppression needs a reason of at least 20 characters'],
+    ]);
+  });
+
+  it('rules that protect Säule 1 zone separation or VS-NfD cannot be suppressed; trying is an error', () => {
+    for (const rule of COMPLIANCE_RULES.filter((r) => r.unsuppressible).map((r) => r.id)) {
+      const fed = defaultFederation(suppress(rule, 'Wir wissen, was wir tun, ganz bestimmt', 'tenant: bmbsp'));
+      let error: unknown;
+      try {
+        evaluateCompliance(fed, defaultStacks());
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toContain(
+        `compliance.suppressions[0].rule: rule ${rule} protects the zone separation of Säule 1 or VS-NfD and cannot be suppressed`,
+      );
+    }
+    expect(COMPLIANCE_RULES.filter((r) => r.unsuppressible).map((r) => r.id)).toEqual([
+      'VSNFD-DEVICES',
+      'VSNFD-PRODUCTS',
+      'BSI-APP.4.4.A15',
+    ]);
+  });
+
+  it('unknown rules are rejected', () => {
+    expect(() =>
+      evaluateCompliance(defaultFederation(suppress('DS-NOPE', 'eine ausreichend lange Begründung')), defaultStacks()),
+    ).toThrow(/unknown compliance rule; found "DS-NOPE"/);
+  });
+});
+
+describe('compliance at synth', () => {
+  it('an unsuppressed error fails synthesis and writes nothing', () => {
+    const out = path.join(tmpDir(), 'out');
+    const fed = defaultFederation((y) => replaceOnce(y, '      vsNfdApprovedDevices: true\n', ''));
+    expect(() => synthFederation(fed, out)).toThrow(ComplianceError);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it('writes one German Markdown and one JSON report per agency, and the JSON validates against its schema', () => {
+    const out = path.join(tmpDir(), 'out');
+    synthFederation(defaultFederation(), out);
+    const dir = path.join(out, 'reports', 'compliance');
+    expect(fs.readdirSync(dir).sort()).toEqual(
+      ['bab', 'bfbs', 'bmbsp', 'lamv', 'zbkbw'].flatMap((t) => [`${t}.json`, `${t}.md`]),
+    );
+    for (const t of ['bab', 'bfbs', 'bmbsp', 'lamv', 'zbkbw']) {
+      const json = JSON.parse(fs.readFileSync(path.join(dir, `${t}.json`), 'utf8'));
+      expect(complianceReportSchema.safeParse(json).success).toBe(true);
+      expect(fs.readFileSync(path.join(dir, `${t}.md`), 'utf8')).toMatchSnapshot(`${t}.md`);
+      expect(json).toMatchSnapshot(`${t}.json`);
+    }
+    const bad = JSON.parse(fs.readFileSync(path.join(dir, 'bmbsp.json'), 'utf8'));
+    bad.services[0].classification = 'GEHEIM';
+    expect(complianceReportSchema.safeParse(bad).success).toBe(false);
+  });
+
+  it('reports what the data protection officer needs', () => {
+    const fed = defaultFederation();
+    const r = buildReport(fed, fed.tenants.find((t) => t.id === 'bmbsp')!, evaluateCompliance(fed, synthesize(fed)));
+    expect(r.services.map((s) => [s.service, s.pillar, s.classification])).toEqual([
+      ['Wire Bund', 1, 'VS-NfD'],
+      ['Wire Bund', 3, 'offen'],
+    ]);
+    expect(r.processors).toEqual([
+      {
+        name: 'Informationstechnikzentrum Bund (ITZBund)',
+        service: 'Wire Bund Säule 1',
+        agreement: { reference: 'AVV-ITZBund-2025-0117', date: '2025-02-03' },
+      },
+      {
+        name: 'Informationstechnikzentrum Bund (ITZBund)',
+        service: 'Wire Bund Säule 3',
+        agreement: { reference: 'AVV-ITZBund-2025-0117', date: '2025-02-03' },
+      },
+    ]);
+    expect(r.federationPartners).toEqual([
+      { service: 'Wire Bund (wire-s1)', partner: 'wire.bkbsp.ndb.example' },
+      { service: 'Wire Bund (wire-s3)', partner: 'wire.musterland.example' },
+    ]);
+    expect(r.coverage.map((c) => c.requirement)).toEqual(
+      expect.arrayContaining(['APP.4.4.A7', 'APP.4.4.A15', 'SYS.1.6.A6', 'SYS.1.6.A15', 'SYS.1.6.A17']),
+    );
+    const bab = buildReport(fed, fed.tenants.find((t) => t.id === 'bab')!, evaluateCompliance(fed, synthesize(fed)));
+    expect(bab.processors).toEqual([]);
+    expect(bab.presence).toEqual([{ service: 'BundesMessenger', enabled: false }]);
+    expect(bab.virusScanning[0].note).toMatch(/Ende-zu-Ende-Verschlüsselung von Dateien ist geschwächt/);
+  });
+});
