@@ -1,10 +1,9 @@
-import { Testing, TerraformStack } from 'cdktf';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { parseFederation } from '../config/load';
 import { checkExposure } from '../policy/exposure';
 import type { SynthesizedStack } from '../policy/k8s-objects';
-import { buildFederationApp } from '../stacks/app';
+import { synthesizeInMemory } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -172,11 +171,7 @@ const federationArb = fc
   });
 
 function synthInMemory(config: Json): SynthesizedStack[] {
-  const fed = parseFederation(stringify(config), '/tmp/random-federation.yaml');
-  const app = buildFederationApp(fed, { outdir: '/tmp/unused-random-federation' });
-  return app.node.children
-    .filter((c): c is TerraformStack => c instanceof TerraformStack)
-    .map((s) => ({ name: s.node.id, json: JSON.parse(Testing.synth(s)) }));
+  return synthesizeInMemory(parseFederation(stringify(config), '/tmp/random-federation.yaml'));
 }
 
 function p1Namespaces(stacks: SynthesizedStack[]): Array<{ stack: SynthesizedStack; name: string; ns: Json }> {

@@ -97,3 +97,15 @@ export function withPillar2(yaml: string, acknowledged = true): string {
     `${pillar}  # Wire backends run by others`,
   );
 }
+
+/** Synthesizes in memory (no files), for tests that synthesize many federations. */
+export function synthesizeInMemory(federation: Federation): SynthesizedStack[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Testing, TerraformStack } = require('cdktf') as typeof import('cdktf');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { buildFederationApp } = require('../stacks/app') as typeof import('../stacks/app');
+  const app = buildFederationApp(federation, { outdir: path.join(os.tmpdir(), 'unused-in-memory-synth') });
+  return app.node.children
+    .filter((c): c is InstanceType<typeof TerraformStack> => c instanceof TerraformStack)
+    .map((s) => ({ name: s.node.id, json: JSON.parse(Testing.synth(s)) }));
+}

@@ -1,0 +1,145 @@
+/**
+ * `npm run bench`: synthesis time and peak memory of the default federation and of generated federations of 10,
+ * 100 and 500 agencies (the app run directly, without the cdktf CLI), the verify command's time, the number of
+ * stacks and the resources of the largest stack; and the same for a bare cdktf app with the same two providers and
+ * one namespace (the floor). Every figure is also printed as a ratio to the floor. `--tests` also times `npm test`.
+ * Writes bench-results.json and prints a Markdown table.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DEFAULT_CONFIG_FILE, projectRoot } from '../config/load';
+import { readSynthesized } from '../policy/synthesized';
+import { generateFederationYaml } from './generate-federation';
+
+const ROOT = projectRoot();
+const DIST = path.join(ROOT, 'dist');
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+
+interface Run {
+  readonly ms: number;
+  readonly maxRssMb: number;
+}
+
+function run(args: string[], env: Record<string, string> = {}): Run {
+  const rssFile = path.join(os.tmpdir(), `bench-rss-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const start = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['-r', path.join(DIST, 'scripts', 'bench-rss.js'), ...args], {
+    env: { ...process.env, CHECKPOINT_DISABLE: '1', BENCH_RSS_FILE: rssFile, ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}):\n${r.stderr}`);
+  const maxRssMb = Number(fs.readFileSync(rssFile, 'utf8')) / 1024;
+  fs.rmSync(rssFile, { force: true });
+  return { ms, maxRssMb };
+}
+
+/** Median of several runs (by time), to smooth out the machine's noise. */
+function median(make: () => Run): Run {
+  const runs = Array.from({ length: REPEAT }, make).sort((a, b) => a.ms - b.ms);
+  return runs[Math.floor(runs.length / 2)];
+}
+
+interface Row {
+  readonly name: string;
+  readonly agencies: number;
+  readonly synth: Run;
+  readonly verifyMs: number;
+  readonly stacks: number;
+  readonly largestStack: string;
+  readonly largestStackResources: number;
+}
+
+function resourceCount(json: {
+  resource?: Record<string, Record<string, unknown>>;
+  data?: Record<string, Record<string, unknown>>;
+}): number {
+  const count = (m?: Record<string, Record<string, unknown>>) =>
+    Object.values(m ?? {}).reduce((n, byName) => n + Object.keys(byName).length, 0);
+  return count(json.resource) + count(json.data);
+}
+
+function measure(name: string, agencies: number, configFile: string, work: string): Row {
+  const out = path.join(work, name);
+  const synth = median(() => run([path.join(DIST, 'main.js')], { FEDERATION_CONFIG: configFile, CDKTF_OUTDIR: out }));
+  const verify = median(() => run([path.join(DIST, 'policy', 'verify.js'), out]));
+  const stacks = readSynthesized(out);
+  const largest = stacks.map((s) => ({ name: s.name, n: resourceCount(s.json) })).sort((a, b) => b.n - a.n)[0];
+  return {
+    name,
+    agencies,
+    synth,
+    verifyMs: verify.ms,
+    stacks: stacks.length,
+    largestStack: largest.name,
+    largestStackResources: largest.n,
+  };
+}
+
+function main(): void {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  const floor = median(() => run([path.join(DIST, 'scripts', 'bench-floor.js'), path.join(work, 'floor')]));
+  const rows: Row[] = [measure('default', 5, DEFAULT_CONFIG_FILE, work)];
+  for (const n of [10, 100, 500]) {
+    const file = path.join(work, `federation-${n}.yaml`);
+    fs.writeFileSync(file, generateFederationYaml(n));
+    rows.push(measure(`${n} agencies`, n, file, work));
+  }
+  let testsMs: number | undefined;
+  if (process.argv.includes('--tests')) {
+    const start = process.hrtime.bigint();
+    const r = spawnSync('npm', ['test'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, CHECKPOINT_DISABLE: '1' },
+    });
+    testsMs = Number(process.hrtime.bigint() - start) / 1e6;
+    if (r.status !== 0) throw new Error(`npm test failed:\n${r.stdout}\n${r.stderr}`);
+  }
+  const def = rows[0];
+  const r10 = rows.find((r) => r.agencies === 10)!;
+  const r500 = rows.find((r) => r.agencies === 500)!;
+  const marginalMs = (r500.synth.ms - r10.synth.ms) / (500 - 10);
+  const targets = [
+    ['default federation synth within 3x the floor', def.synth.ms / floor.ms, 3, 'x floor'],
+    ['500 agencies within 10x the default federation', r500.synth.ms / def.synth.ms, 10, 'x default'],
+    ['500 agencies under 1.5 GiB peak memory', r500.synth.maxRssMb, 1536, 'MiB'],
+    ['marginal cost per agency under 20 ms', marginalMs, 20, 'ms'],
+    ['verify of 500 agencies under 2 s', r500.verifyMs, 2000, 'ms'],
+    ['no stack above 400 resources at 500 agencies', r500.largestStackResources, 400, 'resources'],
+    ...(testsMs !== undefined ? [['whole test suite under 90 s', testsMs / 1000, 90, 's']] : []),
+  ] as Array<[string, number, number, string]>;
+  const f = (n: number, d = 0) => n.toFixed(d);
+  const lines = [
+    `Measured on ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}), ${f(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, median of ${REPEAT} runs.`,
+    '',
+    '| federation | stacks | largest stack (resources) | synth ms | x floor | peak MiB | x floor | verify ms | x floor |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| floor (bare app, 2 providers, 1 namespace) | 1 | floor (1) | ${f(floor.ms)} | 1.0 | ${f(floor.maxRssMb)} | 1.0 | - | - |`,
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.stacks} | ${r.largestStack} (${r.largestStackResources}) | ${f(r.synth.ms)} | ${f(r.synth.ms / floor.ms, 1)} | ${f(r.synth.maxRssMb)} | ${f(r.synth.maxRssMb / floor.maxRssMb, 1)} | ${f(r.verifyMs)} | ${f(r.verifyMs / floor.ms, 1)} |`,
+    ),
+    '',
+    `Marginal synth cost per agency (10 -> 500): ${f(marginalMs, 1)} ms.${testsMs !== undefined ? ` Whole test suite (npm test): ${f(testsMs / 1000, 1)} s.` : ''}`,
+    '',
+    '| target | measured | limit | met |',
+    '| --- | --- | --- | --- |',
+    ...targets.map(
+      ([t, v, limit, unit]) =>
+        `| ${t} | ${f(v, v < 10 ? 2 : 0)} ${unit} | ${limit} ${unit} | ${v <= limit ? 'yes' : '**no**'} |`,
+    ),
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  fs.writeFileSync(
+    path.join(ROOT, 'bench-results.json'),
+    JSON.stringify({ floor, rows, marginalMs, testsMs, targets }, null, 2) + '\n',
+  );
+  fs.rmSync(work, { recursive: true, force: true });
+  process.exitCode = targets.every(([, v, limit]) => v <= limit) ? 0 : 1;
+}
+
+main();
