@@ -9,6 +9,15 @@ import { ComplianceError, GuardError, SynthError, synthFederation } from './stac
 
 process.env.CHECKPOINT_DISABLE ??= '1';
 
+// cdktf captures a creation stack trace for every token (on a plain object, for debugging unresolvable tokens).
+// Formatting those traces costs about a sixth of a large synth; real errors keep their traces. Set
+// CDKTF_TOKEN_TRACES=1 to keep the token traces when debugging a token error.
+if (!process.env.CDKTF_TOKEN_TRACES) {
+  const prepare = Error.prepareStackTrace;
+  Error.prepareStackTrace = (error, frames) =>
+    error instanceof Error ? (prepare ? prepare(error, frames) : `${error}\n    at ${frames.join('\n    at ')}`) : '';
+}
+
 function main(): number {
   const file = process.env.FEDERATION_CONFIG || DEFAULT_CONFIG_FILE;
   const outdir = process.env.CDKTF_OUTDIR || 'cdktf.out';
