@@ -2,9 +2,12 @@
  * Entry point: `npm run synth` (or `cdktf synth|deploy`, which runs this through cdktf.json).
  * FEDERATION_CONFIG=<path> selects another federation file; the default is config/federation.yaml.
  */
+import * as path from 'node:path';
 import { ConfigError } from './config/errors';
 import { DEFAULT_CONFIG_FILE, loadFederation } from './config/load';
+import { writeArchitecture } from './policy/architecture';
 import { formatComplianceFinding } from './policy/compliance';
+import { progressReporter } from './stacks/progress';
 import { ComplianceError, GuardError, SynthError, synthFederation } from './stacks/synth';
 
 process.env.CHECKPOINT_DISABLE ??= '1';
@@ -18,12 +21,13 @@ if (!process.env.CDKTF_TOKEN_TRACES) {
     error instanceof Error ? (prepare ? prepare(error, frames) : `${error}\n    at ${frames.join('\n    at ')}`) : '';
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const file = process.env.FEDERATION_CONFIG || DEFAULT_CONFIG_FILE;
   const outdir = process.env.CDKTF_OUTDIR || 'cdktf.out';
   try {
     const federation = loadFederation(file);
-    const result = synthFederation(federation, outdir);
+    const result = synthFederation(federation, outdir, { onProgress: progressReporter(process.stderr, process.env) });
+    await writeArchitecture(federation, path.join(outdir, 'reports'));
     process.stdout.write(`Synthesized ${result.stacks.length} stacks of '${federation.name}' into ${outdir}:\n`);
     for (const s of result.stacks) process.stdout.write(`  ${s}\n`);
     for (const a of result.annotations.filter((x) => x.level === 'warning')) {
@@ -32,7 +36,7 @@ function main(): number {
     for (const f of result.compliance.filter((x) => x.level === 'warning' && !x.suppressed)) {
       process.stderr.write(`WARNING ${formatComplianceFinding(f)}\n`);
     }
-    process.stdout.write(`Compliance reports per agency: ${outdir}/reports/compliance/\n`);
+    process.stdout.write(`Reports: ${outdir}/reports/ (compliance per agency, architecture.svg)\n`);
     return 0;
   } catch (e) {
     if (
@@ -48,4 +52,6 @@ function main(): number {
   }
 }
 
-process.exitCode = main();
+main().then((code) => {
+  process.exitCode = code;
+});

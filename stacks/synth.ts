@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { App } from 'cdktf';
+import { TerraformStack, type App, type IStackSynthesizer, type ISynthesisSession } from 'cdktf';
 import type { Federation } from '../config/model';
 import type { ComplianceFinding } from '../policy/compliance-rules';
 import {
@@ -69,13 +69,22 @@ const LEVELS: Record<string, SynthAnnotation['level']> = {
  * only then replaces `outdir`, so a failure (an error annotation, a guard finding) leaves the previous output
  * untouched. `customize` may change the app before synthesis (escape hatches); the guard sees the result.
  */
-export function synthFederation(federation: Federation, outdir: string, customize?: (app: App) => void): SynthResult {
+export interface SynthOptions {
+  /** May change the app before synthesis (escape hatches); the guard sees the result. */
+  readonly customize?: (app: App) => void;
+  /** Called after each stack is synthesized. */
+  readonly onProgress?: (done: number, total: number, stack: string) => void;
+}
+
+export function synthFederation(federation: Federation, outdir: string, options: SynthOptions = {}): SynthResult {
+  const { customize, onProgress } = options;
   const target = path.resolve(outdir);
   const scratch = `${target}.tmp-${process.pid}`;
   fs.rmSync(scratch, { recursive: true, force: true });
   try {
     const app = buildFederationApp(federation, { outdir: scratch });
     customize?.(app);
+    if (onProgress) reportProgress(app, onProgress);
     app.synth();
     const manifest = JSON.parse(fs.readFileSync(path.join(scratch, 'manifest.json'), 'utf8')) as {
       stacks: Record<string, { annotations: Array<{ level: string; message: string }> }>;
@@ -107,5 +116,20 @@ function writeComplianceReports(federation: Federation, findings: readonly Compl
     const report = buildReport(federation, tenant, findings);
     fs.writeFileSync(path.join(dir, `${tenant.id}.json`), JSON.stringify(report, null, 2) + '\n');
     fs.writeFileSync(path.join(dir, `${tenant.id}.md`), reportMarkdown(report));
+  }
+}
+
+/** Wraps each stack's synthesizer so that progress is reported stack by stack. */
+function reportProgress(app: App, onProgress: (done: number, total: number, stack: string) => void): void {
+  const stacks = app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack);
+  let done = 0;
+  for (const stack of stacks) {
+    const inner: IStackSynthesizer = stack.synthesizer;
+    stack.synthesizer = {
+      synthesize(session: ISynthesisSession) {
+        inner.synthesize(session);
+        onProgress(++done, stacks.length, stack.node.id);
+      },
+    };
   }
 }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { TerraformStack } from 'cdktf';
+import { TerraformStack, type App } from 'cdktf';
 import { stringify, parse } from 'yaml';
 import { HelmChart } from '../constructs/helm-chart';
 import { GuardedNamespace } from '../constructs/guarded-namespace';
@@ -178,14 +178,14 @@ describe('mutations of the synthesized default federation are caught on exactly 
 });
 
 describe('escape hatches on the constructs are caught at synth, and nothing is written', () => {
-  function synthWith(customize: Parameters<typeof synthFederation>[2]) {
+  function synthWith(customize: (app: App) => void) {
     const dir = tmpDir();
     const out = path.join(dir, 'cdktf.out');
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'marker'), 'previous');
     let error: unknown;
     try {
-      synthFederation(defaultFederation(), out, customize);
+      synthFederation(defaultFederation(), out, { customize });
     } catch (e) {
       error = e;
     }
@@ -194,7 +194,7 @@ describe('escape hatches on the constructs are caught at synth, and nothing is w
     return error;
   }
 
-  function p1Stack(app: Parameters<NonNullable<Parameters<typeof synthFederation>[2]>>[0]): TerraformStack {
+  function p1Stack(app: App): TerraformStack {
     return app.node.children.find((c) => c instanceof TerraformStack && c.node.id === P1) as TerraformStack;
   }
 
