@@ -68,23 +68,19 @@ export function architectureGraph(f: Federation): ArchitectureGraph {
   const nodes: ArchNode[] = [];
   const edges: ArchEdge[] = [];
   for (const p of f.pillars) {
-    clusterGroups
-      .get(p.cluster.id)
-      ?.nodes.push({
-        id: nid('wire', p.id),
-        label: `Wire Bund Säule ${p.pillar} (${p.id}, ${p.classification})`,
-        shape: 'cylinder',
-      });
+    clusterGroups.get(p.cluster.id)?.nodes.push({
+      id: nid('wire', p.id),
+      label: `Wire Bund Säule ${p.pillar} (${p.id}, ${p.classification})`,
+      shape: 'cylinder',
+    });
     edges.push({ from: nid('edge', p.cluster.id), to: nid('wire', p.id), label: 'HTTPS', kind: 'edge' });
   }
   for (const e of f.config.wire.externalBackends) {
-    zoneGroups
-      .get(e.zone)
-      ?.nodes.push({
-        id: nid('ext', e.id),
-        label: `Wire ${e.domain} (extern, ${e.classification})`,
-        shape: 'cylinder',
-      });
+    zoneGroups.get(e.zone)?.nodes.push({
+      id: nid('ext', e.id),
+      label: `Wire ${e.domain} (extern, ${e.classification})`,
+      shape: 'cylinder',
+    });
   }
   for (const l of f.config.wire.federationLinks) {
     const end = (id: string) => (f.pillars.some((p) => p.id === id) ? nid('wire', id) : nid('ext', id));

@@ -20,6 +20,14 @@ describe('synth command', () => {
     expect(r.stdout).toMatch(/Synthesized 12 stacks/);
     expect(r.stdout).toContain('itzbund-ndb-1--platform');
     expect(fs.existsSync(path.join(out, 'stacks', 'itzbund-ndb-1--platform', 'cdk.tf.json'))).toBe(true);
+    expect(fs.readdirSync(path.join(out, 'reports')).sort()).toEqual([
+      'architecture.dot',
+      'architecture.mmd',
+      'architecture.svg',
+      'compliance',
+    ]);
+    // not a terminal: no progress lines
+    expect(r.stderr).not.toMatch(/\[\d+\/\d+\]/);
   });
 
   it('fails on a malformed config with file, path, value and what is allowed, and leaves the output untouched', () => {

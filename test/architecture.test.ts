@@ -1,0 +1,84 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { architectureGraph, renderSvg, toDot, toMermaid, writeArchitecture } from '../policy/architecture';
+import { progressReporter } from '../stacks/progress';
+import { synthFederation } from '../stacks/synth';
+import { defaultFederation, tmpDir, withPillar2 } from './helpers';
+
+/** All text content of an SVG document. */
+function svgTexts(svg: string): string[] {
+  const out: string[] = [];
+  const walk = (n: unknown): void => {
+    if (typeof n === 'string') out.push(n);
+    else if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') Object.values(n).forEach(walk);
+  };
+  walk(new XMLParser({ ignoreAttributes: true, processEntities: true }).parse(svg));
+  return out.map((t) => t.replace(/&#45;/g, '-'));
+}
+
+describe('architecture diagram', () => {
+  const fed = defaultFederation();
+  let svg = '';
+  beforeAll(async () => {
+    const dir = tmpDir();
+    await writeArchitecture(fed, dir);
+    svg = fs.readFileSync(path.join(dir, 'architecture.svg'), 'utf8');
+    expect(fs.readFileSync(path.join(dir, 'architecture.mmd'), 'utf8')).toMatch(/^flowchart LR/);
+  });
+
+  it('is a well-formed SVG', () => {
+    expect(XMLValidator.validate(svg)).toBe(true);
+    expect(svg).toMatch(/<svg[\s\S]*<\/svg>\s*$/);
+    expect(XMLValidator.validate('<svg><g></svg>')).not.toBe(true);
+  });
+
+  it('names every agency, zone, cluster and federation link', () => {
+    const text = svgTexts(svg).join('\n');
+    for (const t of fed.tenants) expect(text).toContain(`${t.name} (${t.id})`);
+    for (const z of fed.zones) expect(text).toContain(z.name);
+    for (const c of fed.clusters) expect(text).toContain(`Cluster ${c.id}`);
+    for (const l of fed.config.wire.federationLinks)
+      expect(text).toContain(`Föderation ${l.between[0]} – ${l.between[1]}`);
+    expect(text).toContain('Föderation bab.bund.example – bfbs.bund.example');
+    expect(text).toContain('Internet (kein Weg in Säule 1)');
+  });
+
+  it('draws the internet edge to internet clusters only, never to Säule 1', () => {
+    const g = architectureGraph(defaultFederation((y) => withPillar2(y)));
+    const fromInternet = g.edges.filter((e) => e.from === 'internet_edge').map((e) => e.to);
+    expect(fromInternet).toEqual(['edge_itzbund_inet_1']);
+    const dot = toDot(g);
+    expect(dot).toContain('subgraph cluster_zone_internet');
+    expect(toMermaid(g)).toContain('subgraph zone_ndb["Netze des Bundes (ndb, bis VS-NfD)"]');
+  });
+
+  it('renders in process, without system binaries', async () => {
+    const out = await renderSvg('digraph { a -> b }');
+    expect(XMLValidator.validate(out)).toBe(true);
+  });
+});
+
+describe('progress while synthesizing', () => {
+  it('reports every stack on a terminal', () => {
+    const writes: string[] = [];
+    const report = progressReporter({ isTTY: true, write: (t) => writes.push(t) }, {});
+    expect(report).toBeDefined();
+    const seen: string[] = [];
+    synthFederation(defaultFederation(), path.join(tmpDir(), 'out'), {
+      onProgress: (done, total, stack) => {
+        seen.push(`${done}/${total} ${stack}`);
+        report!(done, total, stack);
+      },
+    });
+    expect(seen).toHaveLength(12);
+    expect(seen[11]).toMatch(/^12\/12 /);
+    expect(writes.join('')).toContain('[1/12] ');
+  });
+
+  it('stays quiet in CI and when not on a terminal', () => {
+    expect(progressReporter({ isTTY: true, write: () => undefined }, { CI: 'true' })).toBeUndefined();
+    expect(progressReporter({ isTTY: false, write: () => undefined }, {})).toBeUndefined();
+  });
+});
