@@ -72,6 +72,12 @@ const DEFAULT_LIMITS: ContainerLimits = {
 
 const MIN_REASON = 20;
 
+/** Container defaults for namespaces that run a messenger backend (services set their own limits on top). */
+export const SERVICE_CONTAINER_LIMITS: ContainerLimits = {
+  defaultLimits: { cpu: '1', memory: '1Gi' },
+  defaultRequests: { cpu: '100m', memory: '128Mi' },
+};
+
 /**
  * Every namespace the project creates comes through here: Pod Security `restricted`, default-deny ingress and
  * egress, DNS egress, ingress only from the ingress controller and from declared peers, a quota of zero load
@@ -231,6 +237,12 @@ export class GuardedNamespace extends Construct {
       policyTypes: ['Egress'],
       egress: [{ to: peer.selectors.map((s) => ({ ...s })), ports: this.ports(options.ports) }],
     });
+  }
+
+  /** Allows the pods of this namespace to talk to each other (both directions). */
+  allowWithin(): void {
+    this.allowFrom(Peer.namespace(this.name));
+    this.allowTo(Peer.namespace(this.name));
   }
 
   /** Allows traffic both ways between this namespace and another guarded namespace on the same cluster. */

@@ -4,7 +4,7 @@
  */
 import type { Federation } from '../config/model';
 import type { TenantConfig } from '../config/schema';
-import { collectFacts, providerAlias } from './facts';
+import { collectFacts, defaultDenyNamespaces, providerAlias } from './facts';
 import { toKubernetesObject, type SynthesizedStack } from './k8s-objects';
 
 export type Level = 'error' | 'warning' | 'info';
@@ -323,16 +323,9 @@ export function resourceFindings(
 ): ComplianceFinding[] {
   const out: ComplianceFinding[] = [];
   const facts = collectFacts(stacks);
-  const policiesByNs = new Map<string, Json[]>();
+  const denied = defaultDenyNamespaces(stacks);
   const limitRanges = new Set<string>();
   for (const s of stacks) {
-    for (const body of Object.values(s.json.resource?.kubernetes_network_policy_v1 ?? {}) as Json[]) {
-      const key = `${providerAlias(body.provider)}/${body.metadata?.namespace}`;
-      policiesByNs.set(key, [
-        ...(policiesByNs.get(key) ?? []),
-        toKubernetesObject('kubernetes_network_policy_v1', body),
-      ]);
-    }
     for (const body of Object.values(s.json.resource?.kubernetes_limit_range_v1 ?? {}) as Json[]) {
       limitRanges.add(`${providerAlias(body.provider)}/${body.metadata?.namespace}`);
     }
@@ -354,14 +347,7 @@ export function resourceFindings(
         ...(clusterNamespaces.get(alias) ?? []),
         { stack: s.name, address: where.resource, labels },
       ]);
-      const deny = (policiesByNs.get(`${alias}/${ns}`) ?? []).some((p: Json) => {
-        const spec = p?.spec ?? {};
-        const types = new Set(spec.policyTypes ?? []);
-        const all =
-          !spec.podSelector ||
-          (Object.keys(spec.podSelector.matchLabels ?? {}).length === 0 && !spec.podSelector.matchExpressions);
-        return all && types.has('Ingress') && types.has('Egress') && !spec.ingress?.length && !spec.egress?.length;
-      });
+      const deny = denied.has(`${alias}/${ns}`);
       if (!deny)
         out.push(
           finding(

@@ -5,7 +5,14 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { insideAny } from '../config/cidr';
-import { collectFacts, providerAlias, type ClusterFacts, type Facts, type ZoneFacts } from './facts';
+import {
+  collectFacts,
+  defaultDenyNamespaces,
+  providerAlias,
+  type ClusterFacts,
+  type Facts,
+  type ZoneFacts,
+} from './facts';
 import { toKubernetesObject, type KubernetesObject, type SynthesizedStack } from './k8s-objects';
 
 export const EXPOSURE_RULES = {
@@ -281,7 +288,7 @@ export class ExposureGuard {
 
   /** Every Säule-1 namespace needs the default-deny policy (podSelector {}, both policy types, no rules). */
   private checkDefaultDeny(): void {
-    const denied = new Set<string>();
+    const denied = defaultDenyNamespaces(this.stacks);
     for (const s of this.stacks) {
       for (const body of Object.values(s.json.resource?.kubernetes_network_policy_v1 ?? {}) as Json[]) {
         const obj = toKubernetesObject('kubernetes_network_policy_v1', body) as Json;

@@ -3,7 +3,7 @@
  * `network_zone` and `zone_cluster` locals the constructs write, and the namespaces' labels), never from props.
  */
 import { parseCidr, type Cidr } from '../config/cidr';
-import type { SynthesizedStack } from './k8s-objects';
+import { toKubernetesObject, type SynthesizedStack } from './k8s-objects';
 
 export interface ZoneFacts {
   readonly id: string;
@@ -68,4 +68,29 @@ export function collectFacts(stacks: readonly SynthesizedStack[]): Facts {
   }
   const ndb = [...clusters.values()].find((c) => c.zone.kind === 'ndb')?.zone;
   return { clusters, namespaces, ndb };
+}
+
+/**
+ * `<cluster>/<namespace>` of every namespace that has a default-deny NetworkPolicy: all pods selected, both policy
+ * types, and no rule that lets anything in or out.
+ */
+export function defaultDenyNamespaces(stacks: readonly SynthesizedStack[]): Set<string> {
+  const denied = new Set<string>();
+  for (const s of stacks) {
+    for (const body of Object.values(s.json.resource?.kubernetes_network_policy_v1 ?? {}) as Array<{
+      provider?: string;
+    }>) {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const obj = toKubernetesObject('kubernetes_network_policy_v1', body) as any;
+      const spec = obj?.spec ?? {};
+      const types = new Set(spec.policyTypes ?? []);
+      const selectsAll =
+        !spec.podSelector ||
+        (Object.keys(spec.podSelector.matchLabels ?? {}).length === 0 && !spec.podSelector.matchExpressions);
+      if (selectsAll && types.has('Ingress') && types.has('Egress') && !spec.ingress?.length && !spec.egress?.length) {
+        denied.add(`${providerAlias(body.provider)}/${obj.metadata.namespace}`);
+      }
+    }
+  }
+  return denied;
 }

@@ -47,7 +47,7 @@ export const RESOURCE_KINDS: Readonly<Record<string, { apiVersion: string; kind:
 const PATCH_TYPES = new Set(['kubernetes_manifest', 'kubernetes_annotations', 'kubernetes_labels']);
 
 /** Keys whose value is a free-form map: copied as they are. */
-const MAP_KEYS = new Set([
+export const MAP_KEYS = new Set([
   'labels',
   'annotations',
   'matchLabels',

@@ -1,4 +1,4 @@
-import type { KubernetesObject } from '../policy/k8s-objects';
+import { MAP_KEYS, type KubernetesObject } from '../policy/k8s-objects';
 
 /** Validates a Kubernetes object against the Kubernetes OpenAPI schema (kubernetes-models 4.x). Throws on errors. */
 export function validateKubernetesObject(object: KubernetesObject): void {
@@ -15,20 +15,7 @@ export function snakeCaseKeys(value: unknown, path = ''): string[] {
   if (Array.isArray(value)) return value.flatMap((v, i) => snakeCaseKeys(v, `${path}[${i}]`));
   if (value === null || typeof value !== 'object') return [];
   return Object.entries(value).flatMap(([k, v]) => {
-    if (
-      [
-        'labels',
-        'annotations',
-        'matchLabels',
-        'hard',
-        'default',
-        'defaultRequest',
-        'nodeSelector',
-        'data',
-        'selector',
-      ].includes(k)
-    )
-      return [];
+    if (MAP_KEYS.has(k)) return [];
     return [...(k.includes('_') ? [`${path}.${k}`] : []), ...snakeCaseKeys(v, `${path}.${k}`)];
   });
 }

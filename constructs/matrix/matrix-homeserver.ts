@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { GuardedNamespace } from '../guarded-namespace';
+import { GuardedNamespace, SERVICE_CONTAINER_LIMITS } from '../guarded-namespace';
 import { HelmChart } from '../helm-chart';
 import { Peer } from '../peer';
 import type { ZoneCluster } from '../zone-cluster';
@@ -53,14 +53,10 @@ export class MatrixHomeserver extends Construct {
       tenant: spec.tenant,
       ...(zone.kind === 'ndb' ? { pillar: 1 as const } : {}),
       quota: { 'requests.cpu': '32', 'requests.memory': '64Gi' },
-      containerLimits: {
-        defaultLimits: { cpu: '1', memory: '1Gi' },
-        defaultRequests: { cpu: '100m', memory: '128Mi' },
-      },
+      containerLimits: SERVICE_CONTAINER_LIMITS,
     });
     const ns = this.namespace;
-    ns.allowFrom(Peer.namespace(ns.name));
-    ns.allowTo(Peer.namespace(ns.name));
+    ns.allowWithin();
     // PostgreSQL, the ClamAV mirror, the zone's TURN and push gateway: inside the zone.
     ns.allowTo(Peer.ipBlocks('zone-services', zone.cidrs), {
       ports: [{ port: spec.postgresql.port }, { port: 443 }, { port: 8448 }],

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { GuardedNamespace } from '../guarded-namespace';
+import { GuardedNamespace, SERVICE_CONTAINER_LIMITS } from '../guarded-namespace';
 import { HelmChart, type SecretValue } from '../helm-chart';
 import { Annotations } from '../providers';
 import { Peer } from '../peer';
@@ -92,15 +92,11 @@ export class WireBundPillar extends Construct {
       pillar: spec.pillar,
       classification: preset.classification,
       quota: { 'requests.cpu': '64', 'requests.memory': '128Gi' },
-      containerLimits: {
-        defaultLimits: { cpu: '1', memory: '1Gi' },
-        defaultRequests: { cpu: '100m', memory: '128Mi' },
-      },
+      containerLimits: SERVICE_CONTAINER_LIMITS,
     });
     const ns = this.namespace;
     // wire-server's services talk to each other inside the namespace.
-    ns.allowFrom(Peer.namespace(ns.name));
-    ns.allowTo(Peer.namespace(ns.name));
+    ns.allowWithin();
     // Datastores, Redis and queue endpoints lie outside Kubernetes but inside the zone.
     ns.allowTo(Peer.ipBlocks('zone-datastores', cluster.zone.cidrs), { ports: DATASTORE_PORTS });
     ns.allowTo(Peer.ipBlocks('zone-queues', cluster.zone.cidrs), {
