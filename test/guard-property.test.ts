@@ -28,10 +28,10 @@ const federationArb = fc
         pillars: fc.array(fc.nat(), { maxLength: 3 }),
         ldap: fc.boolean(),
         kind: fc.constantFrom('federal-ministry', 'federal-authority', 'land-authority'),
+        bum: fc.constantFrom('none', 'saas', 'self-hosted'),
+        bumZone: fc.nat(),
       }),
-      {
-        maxLength: 4,
-      },
+      { maxLength: 4 },
     ),
   })
   .map((r) => {
@@ -143,7 +143,36 @@ const federationArb = fc
     }
     const tenants = r.tenants.map((t, i) => {
       const ps = [...new Set(t.pillars.map((n) => pillars[n % Math.max(pillars.length, 1)]?.id).filter(Boolean))];
+      const domain = `t${i}.agency.example`;
+      let bundesMessenger: Json;
+      if (t.bum === 'saas') {
+        bundesMessenger = { mode: 'saas', serverName: domain, homeserverUrl: `https://t${i}.saas.example` };
+      } else if (t.bum === 'self-hosted') {
+        // the agency's own cluster, in any zone but the internet (also the NdB: the guard must treat it as Säule 1)
+        const zonesInside = zones.filter((z) => z.kind !== 'internet');
+        const z = zonesInside[t.bumZone % zonesInside.length];
+        const id = `c-t${i}`;
+        clusters.push({
+          id,
+          zone: z.id,
+          operator: `t${i}`,
+          connection: { type: 'kubeconfig', path: `~/.kube/${id}` },
+          ingressController: { namespace: 'ingress' },
+        });
+        bundesMessenger = {
+          mode: 'self-hosted',
+          cluster: id,
+          serverName: domain,
+          publicServerName: `matrix.${domain}`,
+          adminApiServerName: `admin.${domain}`,
+          privacyPolicyUrl: `https://${domain}/datenschutz`,
+          imprintUrl: `https://${domain}/impressum`,
+          postgresql: { host: `pg.${domain}`, existingSecret: 'pg' },
+          virusScanning: { enabled: true, acknowledgeKeyDisclosure: true, clamavMirror: `https://clamav.${domain}` },
+        };
+      }
       return {
+        ...(bundesMessenger ? { bundesMessenger } : {}),
         id: `t${i}`,
         name: `Agency ${i}`,
         kind: t.kind,
@@ -162,7 +191,10 @@ const federationArb = fc
     });
     return {
       federation: { name: 'random' },
-      operators: [{ id: 'itzbund', name: 'ITZBund', kind: 'federal-it-service-provider' }],
+      operators: [
+        { id: 'itzbund', name: 'ITZBund', kind: 'federal-it-service-provider' },
+        { id: 't-systems', name: 'T-Systems International GmbH', kind: 'commercial-provider' },
+      ],
       zones,
       clusters,
       wire: { pillars, externalBackends, federationLinks },
