@@ -7,4 +7,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   testTimeout: 60000,
+  // jest's default (cores - 1) runs a single worker on a 2-core machine; the guard property test dominates.
+  maxWorkers: 2,
 };
