@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { cidrsOverlap, insideAny, parseCidr, parseIp } from '../config/cidr';
 import { ConfigError } from '../config/errors';
-import { loadFederation } from '../config/load';
+import { loadFederation, parseFederation } from '../config/load';
 import { federationJsonSchema } from '../config/schema';
 import { SCHEMA_FILES } from '../scripts/write-schemas';
-import { defaultFederation, DEFAULT_YAML, ROOT, tmpDir } from './helpers';
+import { defaultFederation, DEFAULT_YAML, ROOT, synthesize, tmpDir } from './helpers';
 
 describe('default federation', () => {
   const f = defaultFederation();
@@ -91,5 +91,21 @@ describe('CIDR arithmetic', () => {
     expect(insideAny([ndb], '0.0.0.0/0')).toBe(false);
     expect(insideAny([parseCidr('fd00:64::/32')!], 'fd00:64:1::/48')).toBe(true);
     expect(parseCidr('10.0.0.1/8')).toBeUndefined();
+  });
+});
+
+describe('README config reference', () => {
+  it('is a complete, valid federation that synthesizes clean', () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Config reference'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(yaml).toBeDefined();
+    const f = parseFederation(yaml!, path.join(ROOT, 'README.md'));
+    expect(f.pillars.map((p) => p.id)).toEqual(['wire-s1']);
+    expect(
+      synthesize(f)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['itzbund-ndb-1--platform', 'itzbund-ndb-1--tenant-bmbsp', 'itzbund-ndb-1--wire-s1']);
   });
 });
