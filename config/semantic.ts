@@ -154,7 +154,7 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
         list(operators.keys()),
       );
     }
-    if (pillar.operator === undefined && pillar.pillar !== 2 && !operators.has('itzbund')) {
+    if (pillar.operator === undefined && !operators.has('itzbund')) {
       report(
         ['wire', 'pillars', pi, 'operator'],
         `pillar '${pillar.id}' has no operator and the default operator 'itzbund' is not declared`,

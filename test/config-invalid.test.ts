@@ -160,6 +160,18 @@ const cases: Case[] = [
     message: /required key is missing/,
   },
   {
+    name: 'pillar without operator when the default operator is not declared',
+    edit: (y) =>
+      replaceOnce(
+        y,
+        '  - id: itzbund\n    name: Informationstechnikzentrum Bund (ITZBund)\n    kind: federal-it-service-provider\n',
+        '',
+      ).replace(/operator: itzbund/g, 'operator: bwi'),
+    path: 'wire.pillars[0].operator',
+    value: undefined,
+    message: /has no operator and the default operator 'itzbund' is not declared/,
+  },
+  {
     name: 'unknown operator',
     edit: (y) => replaceOnce(y, 'operator: bwi', 'operator: bwi-gmbh'),
     path: 'clusters[3].operator',
