@@ -101,11 +101,30 @@ export function synthFederation(federation: Federation, outdir: string, options:
     const blocking = blockingFindings(compliance);
     if (blocking.length > 0) throw new ComplianceError(blocking);
     writeComplianceReports(federation, compliance, path.join(scratch, 'reports', 'compliance'));
+    keepTerraformWorkdirs(target, scratch);
     fs.rmSync(target, { recursive: true, force: true });
     fs.renameSync(scratch, target);
     return { outdir: target, stacks: Object.keys(manifest.stacks), annotations, compliance };
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Carries Terraform's working files (`.terraform/`, the lock file, any state a stack keeps beside it) from the
+ * previous output into the new one, so that a new synth does not throw away provider caches or state.
+ */
+function keepTerraformWorkdirs(previous: string, next: string): void {
+  const stacksDir = path.join(previous, 'stacks');
+  if (!fs.existsSync(stacksDir)) return;
+  for (const stack of fs.readdirSync(stacksDir)) {
+    const target = path.join(next, 'stacks', stack);
+    if (!fs.existsSync(target)) continue;
+    for (const entry of fs.readdirSync(path.join(stacksDir, stack))) {
+      if (entry === '.terraform' || entry === '.terraform.lock.hcl' || /\.tfstate(\.backup)?$/.test(entry)) {
+        fs.renameSync(path.join(stacksDir, stack, entry), path.join(target, entry));
+      }
+    }
   }
 }
 

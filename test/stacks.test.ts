@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { defaultFederation, defaultStacks, resources, stack, synthesize } from './helpers';
+import { defaultFederation, defaultStacks, resources, stack, synthesize, tmpDir } from './helpers';
 import { StackNames } from '../stacks/naming';
+import { pgSchemaName } from '../stacks/state-backend';
+import { synthFederation } from '../stacks/synth';
 
 describe('default federation stacks', () => {
   const stacks = defaultStacks();
@@ -45,9 +47,35 @@ describe('default federation stacks', () => {
 });
 
 describe('state backends', () => {
-  it('uses a local state file per stack by default', () => {
+  it('uses a local state file per stack by default, outside the output directory', () => {
     const s = stack(defaultStacks(), 'itzbund-ndb-1--platform');
-    expect(s.json.terraform.backend).toEqual({ local: { path: 'terraform.itzbund-ndb-1--platform.tfstate' } });
+    expect(s.json.terraform.backend).toEqual({ local: { path: '../../../terraform.itzbund-ndb-1--platform.tfstate' } });
+    // Terraform runs in <outdir>/stacks/<stack>: the state lands beside <outdir>, not inside it
+    expect(path.resolve('/work/cdktf.out/stacks/x', '../../../terraform.x.tfstate')).toBe('/work/terraform.x.tfstate');
+  });
+
+  it('keeps Terraform working files of the previous output on a new synth', () => {
+    const out = path.join(tmpDir(), 'cdktf.out');
+    synthFederation(defaultFederation(), out);
+    const dir = path.join(out, 'stacks', 'itzbund-ndb-1--platform');
+    fs.mkdirSync(path.join(dir, '.terraform', 'providers'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.terraform.lock.hcl'), 'lock');
+    fs.writeFileSync(path.join(dir, 'terraform.tfstate'), '{}');
+    synthFederation(defaultFederation(), out);
+    expect(fs.readdirSync(dir).sort()).toEqual([
+      '.terraform',
+      '.terraform.lock.hcl',
+      'cdk.tf.json',
+      'metadata.json',
+      'terraform.tfstate',
+    ]);
+  });
+
+  it('keeps long PostgreSQL schema names apart when it truncates them', () => {
+    const a = pgSchemaName('tfstate', 'a-very-long-cluster-name-of-some-agency--tenant-with-a-long-id-1');
+    const b = pgSchemaName('tfstate', 'a-very-long-cluster-name-of-some-agency--tenant-with-a-long-id-2');
+    expect(a.length).toBeLessThanOrEqual(63);
+    expect(a).not.toBe(b);
   });
 
   it('uses one PostgreSQL schema per stack, with the connection string only from PG_CONN_STR', () => {
