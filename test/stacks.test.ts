@@ -66,7 +66,6 @@ describe('state backends', () => {
       '.terraform',
       '.terraform.lock.hcl',
       'cdk.tf.json',
-      'metadata.json',
       'terraform.tfstate',
     ]);
   });
