@@ -3,16 +3,17 @@
  * reachable from outside the NdB. It reads only the synthesized Terraform JSON, so escape hatches and
  * `addOverride` are seen as what they produce.
  */
-import { parse as parseYaml } from 'yaml';
 import { insideAny } from '../config/cidr';
 import {
   collectFacts,
   defaultDenyNamespaces,
   providerAlias,
   type ClusterFacts,
+  type ExpectedFacts,
   type Facts,
   type ZoneFacts,
 } from './facts';
+import { chartName, releaseValues } from './helm-values';
 import { toKubernetesObject, type KubernetesObject, type SynthesizedStack } from './k8s-objects';
 
 export const EXPOSURE_RULES = {
@@ -26,6 +27,7 @@ export const EXPOSURE_RULES = {
   'P1-HELM': 'a Helm release whose values expose it, or a chart the guard does not know',
   'P1-CALLING-IP': 'a calling node announces an IP outside the NdB',
   'P1-FEDERATION': 'a federation link or DNS entry to an instance outside the NdB',
+  'P1-PATCH': 'a label or annotation patch that changes the guardrails or the exposure of an existing object',
 } as const;
 
 export type ExposureRule = keyof typeof EXPOSURE_RULES;
@@ -44,7 +46,7 @@ export function formatFinding(f: Finding): string {
 
 const POD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob']);
 const GATEWAY_KINDS = new Set(['Gateway', 'HTTPRoute', 'GRPCRoute', 'TCPRoute', 'UDPRoute', 'TLSRoute']);
-const CLUSTER_LOCAL = /(^|\.)svc(\.cluster\.local)?\.?$/;
+const CLUSTER_LOCAL = /\.svc\.cluster\.local\.?$/;
 
 /** Charts the guard knows how to read, and the values path that must carry the zone's ingress class. */
 export const KNOWN_CHARTS: Readonly<Record<string, { ingressClassPath?: string; calling?: boolean }>> = {
@@ -85,23 +87,9 @@ function getPath(obj: Json, path: string): Json {
   return path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
 }
 
-/** Applies helm `set` entries (`a.b[0].c`) onto the values, as Helm does. */
-function applySet(values: Json, sets: Array<{ name: string; value?: string }>): Json {
-  for (const { name, value } of sets) {
-    const parts = name.split(/\.(?![^[]*\])/).flatMap((p) => p.split(/\[(\d+)\]/).filter((x) => x !== ''));
-    let cur = values;
-    parts.forEach((part, i) => {
-      const key: string | number = /^\d+$/.test(part) ? Number(part) : part.replace(/\\\./g, '.');
-      if (i === parts.length - 1) {
-        cur[key] = value === 'true' ? true : value === 'false' ? false : value;
-      } else {
-        cur[key] ??= /^\d+$/.test(parts[i + 1]) ? [] : {};
-        cur = cur[key];
-      }
-    });
-  }
-  return values;
-}
+/** Value paths that decide exposure; set through set_sensitive they cannot be checked. */
+const EXPOSURE_PATH =
+  /(^|\.)(service|hostNetwork|hostPort|ingress|ingressClass|ingressClassName|className|loadBalancer\w*|externalIPs|setFederation\w*|federation_domain_whitelist|networkpolicies)(\.|\[|$)/;
 
 function sameSelector(a: Record<string, string> | undefined, b: Record<string, string>): boolean {
   if (!a) return false;
@@ -113,11 +101,19 @@ export class ExposureGuard {
   private readonly facts: Facts;
   private readonly findings: Finding[] = [];
 
-  constructor(private readonly stacks: readonly SynthesizedStack[]) {
-    this.facts = collectFacts(stacks);
+  constructor(
+    private readonly stacks: readonly SynthesizedStack[],
+    expected?: ExpectedFacts,
+  ) {
+    this.facts = collectFacts(stacks, expected);
   }
 
   run(): Finding[] {
+    const byName = new Map(this.stacks.map((s) => [s.name, s]));
+    for (const p of this.facts.problems) {
+      const stack = byName.get(p.stack);
+      if (stack) this.flag({ stack, address: p.address }, 'P1-ZONE', p.message);
+    }
     for (const stack of this.stacks) this.checkStack(stack);
     this.checkDefaultDeny();
     return this.findings;
@@ -174,8 +170,8 @@ export class ExposureGuard {
         const address = `${type}.${name}`;
         if (type === 'helm_release') {
           this.checkRelease(stack, address, body);
-        } else if (type === 'kubernetes_annotations') {
-          this.checkNodeAnnotation(stack, address, body);
+        } else if (type === 'kubernetes_annotations' || type === 'kubernetes_labels') {
+          this.checkPatch(stack, address, type, body);
         } else if (type.startsWith('kubernetes_')) {
           const obj = toKubernetesObject(type, body);
           if (!obj) {
@@ -241,23 +237,18 @@ export class ExposureGuard {
     }
   }
 
-  private isCallingPlacement(scope: Scope, nodeSelector: Record<string, string> | undefined): boolean {
-    const pool = scope.cluster?.nodePools.find((p) => p.purpose === 'calling');
-    return (
-      !!pool &&
-      scope.namespaceLabels['messenger.bund/service'] === 'wire-calling' &&
-      sameSelector(nodeSelector, pool.nodeSelector)
-    );
-  }
-
+  /** Pods the project defines itself never use the host network; only the sftd and coturn releases may. */
   private checkPodSpec(scope: Scope, podSpec: Json): void {
-    const calling = this.isCallingPlacement(scope, podSpec.nodeSelector);
-    if (podSpec.hostNetwork === true && !calling)
-      this.flag(scope, 'P1-HOSTNET', 'pod uses hostNetwork outside the calling pool');
+    if (podSpec.hostNetwork === true)
+      this.flag(
+        scope,
+        'P1-HOSTNET',
+        'pod uses hostNetwork (only the sftd and coturn releases may, on the calling pool)',
+      );
     const containers = [...(podSpec.containers ?? []), ...(podSpec.initContainers ?? [])];
     for (const c of containers) {
       for (const p of c.ports ?? []) {
-        if (p.hostPort !== undefined && !calling)
+        if (p.hostPort !== undefined)
           this.flag(scope, 'P1-HOSTNET', `container '${c.name}' uses hostPort ${p.hostPort}`);
       }
     }
@@ -290,33 +281,15 @@ export class ExposureGuard {
   private checkDefaultDeny(): void {
     const denied = defaultDenyNamespaces(this.stacks);
     for (const s of this.stacks) {
-      for (const body of Object.values(s.json.resource?.kubernetes_network_policy_v1 ?? {}) as Json[]) {
-        const obj = toKubernetesObject('kubernetes_network_policy_v1', body) as Json;
-        const spec = obj?.spec ?? {};
-        const types = new Set(spec.policyTypes ?? []);
-        const selectsAll =
-          !spec.podSelector ||
-          Object.keys(spec.podSelector).length === 0 ||
-          (Object.keys(spec.podSelector.matchLabels ?? {}).length === 0 && !spec.podSelector.matchExpressions);
-        if (
-          selectsAll &&
-          types.has('Ingress') &&
-          types.has('Egress') &&
-          !spec.ingress?.length &&
-          !spec.egress?.length
-        ) {
-          denied.add(`${providerAlias(body.provider)}/${obj.metadata.namespace}`);
-        }
-      }
-    }
-    for (const s of this.stacks) {
-      for (const [name, body] of Object.entries(s.json.resource?.kubernetes_namespace_v1 ?? {}) as Array<
-        [string, Json]
-      >) {
-        const address = `kubernetes_namespace_v1.${name}`;
-        const scope = this.scopeOf(s, address, body, body.metadata?.name, body.metadata?.labels ?? {});
-        if (scope && !denied.has(`${providerAlias(body.provider)}/${body.metadata?.name}`)) {
-          this.flag(scope, 'P1-NETPOL', `namespace '${body.metadata?.name}' has no default-deny NetworkPolicy`);
+      for (const [type, byName] of Object.entries(s.json.resource ?? {}) as Array<[string, Record<string, Json>]>) {
+        if (type !== 'kubernetes_namespace_v1' && type !== 'kubernetes_manifest') continue;
+        for (const [name, body] of Object.entries(byName)) {
+          const obj = toKubernetesObject(type, body);
+          if (obj?.kind !== 'Namespace') continue;
+          const scope = this.scopeOf(s, `${type}.${name}`, body, obj.metadata.name, obj.metadata.labels ?? {});
+          if (scope && !denied.has(`${providerAlias(body.provider)}/${obj.metadata.name}`)) {
+            this.flag(scope, 'P1-NETPOL', `namespace '${obj.metadata.name}' has no default-deny NetworkPolicy`);
+          }
         }
       }
     }
@@ -325,10 +298,10 @@ export class ExposureGuard {
   private checkRelease(stack: SynthesizedStack, address: string, body: Json): void {
     const scope = this.scopeOf(stack, address, body, body.namespace, {});
     if (!scope) return;
-    const chart = String(body.chart ?? '');
-    const known = KNOWN_CHARTS[chart.split('/').pop() ?? chart];
+    const chart = chartName(body.chart);
+    const known = KNOWN_CHARTS[chart];
     if (!known) {
-      this.flag(scope, 'P1-HELM', `chart '${chart}' is not known to the guard and cannot be checked`);
+      this.flag(scope, 'P1-HELM', `chart '${body.chart}' is not known to the guard and cannot be checked`);
       return;
     }
     const alias = providerAlias(body.provider);
@@ -339,17 +312,19 @@ export class ExposureGuard {
         `release into namespace '${body.namespace ?? '(default)'}', which is not a guarded namespace`,
       );
     }
-    let values: Json = {};
+    let values: Json;
+    let sensitivePaths: readonly string[];
     try {
-      for (const doc of body.values ?? [])
-        values = { ...values, ...(parseYaml(String(doc).replace(/\$\$\{/g, '${')) ?? {}) };
+      ({ values, sensitivePaths } = releaseValues(body));
     } catch {
       this.flag(scope, 'P1-HELM', 'values are not valid YAML and cannot be checked');
       return;
     }
-    values = applySet(values, [...(body.set ?? []), ...(body.set_list ?? [])]);
+    for (const p of sensitivePaths) {
+      if (EXPOSURE_PATH.test(p))
+        this.flag(scope, 'P1-HELM', `${chart}: ${p} is set through set_sensitive, so the guard cannot check it`);
+    }
     const zone = scope.zone;
-
     if (known.ingressClassPath && getPath(values, known.ingressClassPath) !== zone.ingressClass) {
       this.flag(
         scope,
@@ -369,6 +344,41 @@ export class ExposureGuard {
           'P1-HELM',
           `ingress-nginx-controller: service type ${type} with class '${svc.loadBalancerClass ?? '(none)'}', not the NdB load balancer '${zone.loadBalancerClass}'`,
         );
+      }
+    }
+    if (chart.endsWith('-external')) {
+      for (const key of ['IPs', 'RWIPs', 'ROIPs']) {
+        for (const ip of values[key] ?? []) {
+          if (!insideAny(zone.networks, String(ip)))
+            this.flag(scope, 'P1-HELM', `${chart}: ${key} contains ${ip}, outside the NdB (data would leave the zone)`);
+        }
+      }
+    }
+    if (chart === 'bundesmessenger') {
+      const wl = getPath(values, 'extraConfig.federation_domain_whitelist');
+      if (!Array.isArray(wl))
+        this.flag(
+          scope,
+          'P1-FEDERATION',
+          'bundesmessenger: extraConfig.federation_domain_whitelist is unset, so the server federates with everyone',
+        );
+      if (getPath(values, 'networkpolicies.enabled') === true) {
+        const proxies: string[] = getPath(values, 'networkpolicies.fwProxyList') ?? [];
+        if (proxies.length === 0)
+          this.flag(
+            scope,
+            'P1-NETPOL',
+            "bundesmessenger: the chart's NetworkPolicy opens egress to 0.0.0.0/0 when networkpolicies.fwProxyList is empty",
+          );
+        for (const entry of proxies) {
+          const cidr = String(entry).split(':')[0];
+          if (!insideAny(zone.networks, cidr))
+            this.flag(
+              scope,
+              'P1-NETPOL',
+              `bundesmessenger: networkpolicies.fwProxyList entry ${entry} lies outside the NdB`,
+            );
+        }
       }
     }
     if (known.calling) {
@@ -435,72 +445,93 @@ export class ExposureGuard {
     }
   }
 
-  private checkNodeAnnotation(stack: SynthesizedStack, address: string, body: Json): void {
-    const scope = this.scopeOf(stack, address, body, undefined, {});
+  /**
+   * Label and annotation patches of existing objects: on Säule 1 only the calling nodes' announced IP
+   * (`wire.com/external-ip` on a Node, inside the NdB) is allowed; anything else could lift guardrails (Pod Security
+   * and zone labels of a namespace) or expose a Service (load-balancer annotations).
+   */
+  private checkPatch(stack: SynthesizedStack, address: string, type: string, body: Json): void {
+    const namespace = body.metadata?.namespace ?? (body.kind === 'Namespace' ? body.metadata?.name : undefined);
+    const scope = this.scopeOf(stack, address, body, namespace, {});
     if (!scope) return;
-    const ip = body.annotations?.['wire.com/external-ip'];
-    if (ip !== undefined && !insideAny(scope.zone.networks, String(ip))) {
-      this.flag(
-        scope,
-        'P1-CALLING-IP',
-        `node '${body.metadata?.name}' announces ${ip}, outside the NdB (${scope.zone.cidrs.join(', ')})`,
-      );
+    const entries = Object.entries((type === 'kubernetes_labels' ? body.labels : body.annotations) ?? {});
+    for (const [key, value] of entries) {
+      if (type === 'kubernetes_annotations' && body.kind === 'Node' && key === 'wire.com/external-ip') {
+        if (!insideAny(scope.zone.networks, String(value))) {
+          this.flag(
+            scope,
+            'P1-CALLING-IP',
+            `node '${body.metadata?.name}' announces ${value}, outside the NdB (${scope.zone.cidrs.join(', ')})`,
+          );
+        }
+      } else {
+        this.flag(
+          scope,
+          'P1-PATCH',
+          `${type === 'kubernetes_labels' ? 'label' : 'annotation'} ${key} patched onto ${body.kind} '${body.metadata?.name}'`,
+        );
+      }
     }
   }
 
-  /** Federation of a Säule-1 pillar: only with instances in the NdB, and only with the declared ones. */
+  /** Federation of Säule 1: only with declared instances in the NdB; wire-server releases never allowAll. */
   private checkFederation(stack: SynthesizedStack): void {
     const inst = stack.json.locals?.wire_instance;
-    const alias = stack.json.locals?.zone_cluster?.id;
-    const cluster = alias ? this.facts.clusters.get(alias) : undefined;
-    if (!inst || (inst.pillar !== 1 && cluster?.zone.kind !== 'ndb')) return;
-    const scope = { stack, address: 'locals.wire_instance' };
     const ndbDomains = new Set<string>();
-    for (const p of inst.partners ?? []) {
-      if (p.zoneKind !== 'ndb')
-        this.flag(
-          scope,
-          'P1-FEDERATION',
-          `Säule-1 instance '${inst.id}' federates with '${p.domain}' in zone '${p.zone}' (${p.zoneKind})`,
-        );
-      else ndbDomains.add(p.domain);
+    if (inst && (inst.pillar === 1 || this.stackLooksPillar1(stack))) {
+      for (const p of inst.partners ?? []) {
+        if (p.zoneKind !== 'ndb') {
+          this.flag(
+            { stack, address: 'locals.wire_instance' },
+            'P1-FEDERATION',
+            `Säule-1 instance '${inst.id}' federates with '${p.domain}' in zone '${p.zone}' (${p.zoneKind})`,
+          );
+        } else {
+          ndbDomains.add(p.domain);
+        }
+      }
     }
     for (const [name, body] of Object.entries(stack.json.resource?.helm_release ?? {}) as Array<[string, Json]>) {
-      if (body.chart !== 'wire-server') continue;
-      let values: Json = {};
+      if (chartName(body.chart) !== 'wire-server') continue;
+      const address = `helm_release.${name}`;
+      const scope = this.scopeOf(stack, address, body, body.namespace, {});
+      if (!scope) continue;
+      let values: Json;
       try {
-        values = applySet(parseYaml(String(body.values?.[0] ?? '').replace(/\$\$\{/g, '${')) ?? {}, body.set ?? []);
+        values = releaseValues(body).values;
       } catch {
         continue;
       }
       const opt = getPath(values, 'brig.config.optSettings') ?? {};
-      const rscope = { stack, address: `helm_release.${name}` };
       if (opt.setFederationStrategy === 'allowAll') {
         this.flag(
-          rscope,
+          scope,
           'P1-FEDERATION',
           'setFederationStrategy allowAll federates with any backend, also outside the NdB',
         );
       }
       for (const d of opt.setFederationDomainConfigs ?? []) {
         if (!ndbDomains.has(d?.domain))
-          this.flag(rscope, 'P1-FEDERATION', `federation with '${d?.domain}', which is not a declared NdB instance`);
+          this.flag(scope, 'P1-FEDERATION', `federation with '${d?.domain}', which is not a declared NdB instance`);
       }
     }
-    for (const entry of stack.json.output?.dns_entries?.value ?? []) {
-      const m = /class (\S+)\)/.exec(String(entry));
-      if (m && m[1] !== cluster?.zone.loadBalancerClass) {
-        this.flag(
-          { stack, address: 'output.dns_entries' },
-          'P1-FEDERATION',
-          `DNS entry points to load balancer class ${m[1]}, outside the NdB`,
-        );
+    const cluster = this.facts.clusters.get(stack.json.locals?.zone_cluster?.id ?? '');
+    if (cluster?.zone.kind === 'ndb') {
+      for (const entry of stack.json.output?.dns_entries?.value ?? []) {
+        const m = /class (\S+)\)/.exec(String(entry));
+        if (m && m[1] !== cluster.zone.loadBalancerClass) {
+          this.flag(
+            { stack, address: 'output.dns_entries' },
+            'P1-FEDERATION',
+            `DNS entry points to load balancer class ${m[1]}, outside the NdB`,
+          );
+        }
       }
     }
   }
 }
 
 /** Runs every exposure rule over the synthesized stacks. */
-export function checkExposure(stacks: readonly SynthesizedStack[]): Finding[] {
-  return new ExposureGuard(stacks).run();
+export function checkExposure(stacks: readonly SynthesizedStack[], expected?: ExpectedFacts): Finding[] {
+  return new ExposureGuard(stacks, expected).run();
 }

@@ -1,8 +1,10 @@
 /**
- * What the checks know about zones, clusters and namespaces, read from the synthesized JSON itself (the
- * `network_zone` and `zone_cluster` locals the constructs write, and the namespaces' labels), never from props.
+ * What the checks know about zones, clusters and namespaces. Read from the synthesized JSON (the `network_zone`
+ * and `zone_cluster` locals the constructs write, provider blocks, namespace labels); at synth the validated
+ * federation is passed in as well, and any disagreement between the two is itself a finding.
  */
 import { parseCidr, type Cidr } from '../config/cidr';
+import type { Federation } from '../config/model';
 import { toKubernetesObject, type SynthesizedStack } from './k8s-objects';
 
 export interface ZoneFacts {
@@ -21,12 +23,43 @@ export interface ClusterFacts {
   readonly nodePools: ReadonlyArray<{ name: string; purpose: string; nodeSelector: Record<string, string> }>;
 }
 
+/** A contradiction in the facts themselves (tampered locals, a second provider to an NdB cluster, ...). */
+export interface FactProblem {
+  readonly stack: string;
+  readonly address: string;
+  readonly message: string;
+}
+
 export interface Facts {
   readonly clusters: ReadonlyMap<string, ClusterFacts>;
   /** Labels of every namespace the project creates, by `<cluster>/<namespace>`. */
   readonly namespaces: ReadonlyMap<string, Record<string, string>>;
   /** The NdB zone (first one found), used to judge pillar-1 resources that landed elsewhere. */
   readonly ndb?: ZoneFacts;
+  readonly problems: readonly FactProblem[];
+}
+
+/** Zones and clusters as the validated federation declares them. */
+export interface ExpectedFacts {
+  readonly zones: ReadonlyArray<Omit<ZoneFacts, 'networks'>>;
+  readonly clusters: ReadonlyArray<{ id: string; zone: string; ingressControllerNamespace: string }>;
+}
+
+export function expectedFacts(f: Federation): ExpectedFacts {
+  return {
+    zones: f.zones.map((z) => ({
+      id: z.id,
+      kind: z.kind,
+      cidrs: z.cidrs,
+      ingressClass: z.ingressClass,
+      loadBalancerClass: z.loadBalancerClass,
+    })),
+    clusters: f.clusters.map((c) => ({
+      id: c.id,
+      zone: c.zone.id,
+      ingressControllerNamespace: c.ingressController.namespace,
+    })),
+  };
 }
 
 export function providerAlias(provider: unknown): string | undefined {
@@ -35,39 +68,125 @@ export function providerAlias(provider: unknown): string | undefined {
   return m?.[1];
 }
 
-export function collectFacts(stacks: readonly SynthesizedStack[]): Facts {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+function zoneFacts(z: Json): ZoneFacts {
+  return {
+    id: z.id,
+    kind: z.kind,
+    cidrs: z.cidrs ?? [],
+    networks: (z.cidrs ?? []).map((x: string) => parseCidr(x)).filter((x: Cidr | undefined): x is Cidr => !!x),
+    ingressClass: z.ingressClass,
+    loadBalancerClass: z.loadBalancerClass,
+  };
+}
+
+const sameZone = (a: Omit<ZoneFacts, 'networks'>, b: Omit<ZoneFacts, 'networks'>) =>
+  a.id === b.id &&
+  a.kind === b.kind &&
+  a.ingressClass === b.ingressClass &&
+  a.loadBalancerClass === b.loadBalancerClass &&
+  JSON.stringify(a.cidrs) === JSON.stringify(b.cidrs);
+
+/** Where a provider block connects to: kubeconfig file and context, or API server host. */
+function connectionOf(p: Json): string {
+  const k = p.kubernetes ?? p;
+  return JSON.stringify([k.config_path ?? null, k.config_context ?? null, k.host ?? null]);
+}
+
+export function collectFacts(stacks: readonly SynthesizedStack[], expected?: ExpectedFacts): Facts {
+  const problems: FactProblem[] = [];
+  const zones = new Map<string, ZoneFacts>();
   const clusters = new Map<string, ClusterFacts>();
+  const expectZone = new Map((expected?.zones ?? []).map((z) => [z.id, z]));
+  const expectCluster = new Map((expected?.clusters ?? []).map((c) => [c.id, c]));
   for (const s of stacks) {
     const z = s.json.locals?.network_zone;
     const c = s.json.locals?.zone_cluster;
     if (!z || !c) continue;
-    const zone: ZoneFacts = {
-      id: z.id,
-      kind: z.kind,
-      cidrs: z.cidrs ?? [],
-      networks: (z.cidrs ?? []).map((x: string) => parseCidr(x)).filter((x: Cidr | undefined): x is Cidr => !!x),
-      ingressClass: z.ingressClass,
-      loadBalancerClass: z.loadBalancerClass,
-    };
-    clusters.set(c.id, {
-      id: c.id,
-      zone,
-      ingressControllerNamespace: c.ingressControllerNamespace,
-      nodePools: c.nodePools ?? [],
-    });
+    let zone = zoneFacts(z);
+    const want = expectZone.get(zone.id);
+    if (
+      expected &&
+      (!want || !sameZone(want, zone) || c.zone !== zone.id || expectCluster.get(c.id)?.zone !== zone.id)
+    ) {
+      problems.push({
+        stack: s.name,
+        address: 'locals.network_zone',
+        message: `the stack's zone facts ('${zone.id}', cluster '${c.id}') differ from the federation config`,
+      });
+      if (want) zone = zoneFacts(want);
+    }
+    const seen = zones.get(zone.id);
+    if (seen && !sameZone(seen, zone)) {
+      problems.push({
+        stack: s.name,
+        address: 'locals.network_zone',
+        message: `zone '${zone.id}' is described differently than in other stacks`,
+      });
+    } else if (!seen) {
+      zones.set(zone.id, zone);
+    }
+    if (zone.kind === 'ndb' && zone.networks.some((n) => n.prefix === 0)) {
+      problems.push({
+        stack: s.name,
+        address: 'locals.network_zone',
+        message: `the NdB zone claims ${zone.cidrs.join(', ')}, which includes the internet`,
+      });
+    }
+    if (!clusters.has(c.id)) {
+      clusters.set(c.id, {
+        id: c.id,
+        zone: zones.get(zone.id) ?? zone,
+        ingressControllerNamespace: c.ingressControllerNamespace,
+        nodePools: c.nodePools ?? [],
+      });
+    }
+  }
+  // Providers: each stack deploys through its own cluster's providers only, and a connection belongs to one cluster.
+  const owner = new Map<string, string>();
+  for (const s of stacks) {
+    const own = s.json.locals?.zone_cluster?.id;
+    for (const type of ['kubernetes', 'helm']) {
+      for (const p of (s.json.provider?.[type] ?? []) as Json[]) {
+        if (p.alias === own) owner.set(connectionOf(p), own);
+      }
+    }
+  }
+  for (const s of stacks) {
+    const own = s.json.locals?.zone_cluster?.id;
+    for (const type of ['kubernetes', 'helm']) {
+      for (const p of (s.json.provider?.[type] ?? []) as Json[]) {
+        if (p.alias === own) continue;
+        const target = owner.get(connectionOf(p));
+        const ndb = (id?: string) => !!id && clusters.get(id)?.zone.kind === 'ndb';
+        if (ndb(own) || ndb(target) || ndb(p.alias)) {
+          problems.push({
+            stack: s.name,
+            address: `provider.${type}.${p.alias ?? '(default)'}`,
+            message: `a second ${type} provider '${p.alias ?? '(default)'}' ${target ? `connects to cluster '${target}'` : 'connects to an undeclared cluster'} from a stack of cluster '${own ?? '(none)'}'`,
+          });
+        }
+      }
+    }
   }
   const namespaces = new Map<string, Record<string, string>>();
   for (const s of stacks) {
-    for (const body of Object.values(s.json.resource?.kubernetes_namespace_v1 ?? {}) as Array<{
-      provider?: string;
-      metadata?: { name?: string; labels?: Record<string, string> };
-    }>) {
-      const alias = providerAlias(body.provider);
-      if (alias && body.metadata?.name) namespaces.set(`${alias}/${body.metadata.name}`, body.metadata.labels ?? {});
+    for (const [type, byName] of Object.entries(s.json.resource ?? {}) as Array<[string, Record<string, Json>]>) {
+      if (type !== 'kubernetes_namespace_v1' && type !== 'kubernetes_manifest') continue;
+      for (const body of Object.values(byName)) {
+        const obj = toKubernetesObject(type, body);
+        const alias = providerAlias(body.provider);
+        if (obj?.kind === 'Namespace' && alias && obj.metadata?.name)
+          namespaces.set(`${alias}/${obj.metadata.name}`, obj.metadata.labels ?? {});
+      }
     }
   }
-  const ndb = [...clusters.values()].find((c) => c.zone.kind === 'ndb')?.zone;
-  return { clusters, namespaces, ndb };
+  const ndb =
+    [...clusters.values()].find((c) => c.zone.kind === 'ndb')?.zone ??
+    [...zones.values()].find((z) => z.kind === 'ndb');
+  return { clusters, namespaces, ndb, problems };
 }
 
 /**
@@ -77,18 +196,25 @@ export function collectFacts(stacks: readonly SynthesizedStack[]): Facts {
 export function defaultDenyNamespaces(stacks: readonly SynthesizedStack[]): Set<string> {
   const denied = new Set<string>();
   for (const s of stacks) {
-    for (const body of Object.values(s.json.resource?.kubernetes_network_policy_v1 ?? {}) as Array<{
-      provider?: string;
-    }>) {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const obj = toKubernetesObject('kubernetes_network_policy_v1', body) as any;
-      const spec = obj?.spec ?? {};
-      const types = new Set(spec.policyTypes ?? []);
-      const selectsAll =
-        !spec.podSelector ||
-        (Object.keys(spec.podSelector.matchLabels ?? {}).length === 0 && !spec.podSelector.matchExpressions);
-      if (selectsAll && types.has('Ingress') && types.has('Egress') && !spec.ingress?.length && !spec.egress?.length) {
-        denied.add(`${providerAlias(body.provider)}/${obj.metadata.namespace}`);
+    for (const [type, byName] of Object.entries(s.json.resource ?? {}) as Array<[string, Record<string, Json>]>) {
+      if (type !== 'kubernetes_network_policy_v1' && type !== 'kubernetes_manifest') continue;
+      for (const body of Object.values(byName)) {
+        const obj = toKubernetesObject(type, body) as Json;
+        if (obj?.kind !== 'NetworkPolicy') continue;
+        const spec = obj.spec ?? {};
+        const types = new Set(spec.policyTypes ?? []);
+        const selectsAll =
+          !spec.podSelector ||
+          (Object.keys(spec.podSelector.matchLabels ?? {}).length === 0 && !spec.podSelector.matchExpressions);
+        if (
+          selectsAll &&
+          types.has('Ingress') &&
+          types.has('Egress') &&
+          !spec.ingress?.length &&
+          !spec.egress?.length
+        ) {
+          denied.add(`${providerAlias(body.provider)}/${obj.metadata?.namespace}`);
+        }
       }
     }
   }

@@ -99,7 +99,13 @@ const LIST_KEYS = new Set([
 const RENAMES: Readonly<Record<string, Record<string, string>>> = {
   kubernetes_limit_range_v1: { limit: 'limits' },
   kubernetes_service_v1: { externalIps: 'externalIPs', port: 'ports' },
-  kubernetes_deployment_v1: { container: 'containers', port: 'ports', volume: 'volumes', volumeMount: 'volumeMounts' },
+  kubernetes_deployment_v1: {
+    container: 'containers',
+    initContainer: 'initContainers',
+    port: 'ports',
+    volume: 'volumes',
+    volumeMount: 'volumeMounts',
+  },
   kubernetes_ingress_v1: { rule: 'rules', path: 'paths' },
 };
 

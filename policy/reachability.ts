@@ -2,8 +2,9 @@
  * Which zone can reach which service endpoint of which pillar, derived from the synthesized JSON: hosts behind the
  * zone edge (ingress class and load-balancer class of the cluster's zone) and calling IPs on the calling nodes.
  */
-import { parse as parseYaml } from 'yaml';
-import { collectFacts, providerAlias } from './facts';
+import { insideAny } from '../config/cidr';
+import { collectFacts, providerAlias, type ZoneFacts } from './facts';
+import { chartName, releaseValues } from './helm-values';
 import type { SynthesizedStack } from './k8s-objects';
 
 export interface ReachabilityRow {
@@ -22,7 +23,14 @@ type Json = any;
 
 export function reachability(stacks: readonly SynthesizedStack[]): ReachabilityRow[] {
   const facts = collectFacts(stacks);
-  const zoneByLbClass = new Map([...facts.clusters.values()].map((c) => [c.zone.loadBalancerClass, c.zone]));
+  const zones = [...new Map([...facts.clusters.values()].map((c) => [c.zone.id, c.zone])).values()];
+  const zoneByLbClass = new Map(zones.map((z) => [z.loadBalancerClass, z]));
+  const zoneByIngressClass = new Map(zones.map((z) => [z.ingressClass, z]));
+  const zoneOfIp = (ip: string) => zones.find((z) => insideAny(z.networks, ip));
+  const from = (z: ZoneFacts | undefined) => ({
+    from: z?.id ?? 'unknown (treat as internet)',
+    fromKind: z?.kind ?? 'unknown',
+  });
   const rows: ReachabilityRow[] = [];
   for (const s of stacks) {
     for (const body of Object.values(s.json.resource?.helm_release ?? {}) as Json[]) {
@@ -34,29 +42,27 @@ export function reachability(stacks: readonly SynthesizedStack[]): ReachabilityR
         : (ns['messenger.bund/service'] ?? '-');
       let values: Json = {};
       try {
-        values = parseYaml(String(body.values?.[0] ?? '').replace(/\$\$\{/g, '${')) ?? {};
+        values = releaseValues(body).values;
       } catch {
         continue;
       }
-      if (body.chart === 'nginx-ingress-services') {
+      if (chartName(body.chart) === 'nginx-ingress-services') {
         for (const host of new Set(Object.values(values.config?.dns ?? {}) as string[])) {
           rows.push({
-            from: cluster.zone.id,
-            fromKind: cluster.zone.kind,
+            ...from(zoneByIngressClass.get(values.config?.ingressClass)),
             stack: s.name,
             cluster: cluster.id,
             pillar,
             endpoint: `https://${host}:443`,
-            via: `ingress class ${values.config?.ingressClass}`,
+            via: `ingress class ${values.config?.ingressClass ?? '(chart default)'}`,
           });
         }
       }
-      if (body.chart === 'ingress-nginx-controller') {
+      if (chartName(body.chart) === 'ingress-nginx-controller') {
         const svc = values['ingress-nginx']?.controller?.service ?? {};
         const zone = zoneByLbClass.get(svc.loadBalancerClass);
         rows.push({
-          from: zone?.id ?? 'unknown (treat as internet)',
-          fromKind: zone?.kind ?? 'unknown',
+          ...from(zone),
           stack: s.name,
           cluster: cluster.id,
           pillar: 'zone edge',
@@ -71,8 +77,7 @@ export function reachability(stacks: readonly SynthesizedStack[]): ReachabilityR
       if (!cluster || !ip) continue;
       const inst = s.json.locals?.wire_instance;
       rows.push({
-        from: cluster.zone.id,
-        fromKind: cluster.zone.kind,
+        ...from(zoneOfIp(String(ip))),
         stack: s.name,
         cluster: cluster.id,
         pillar: inst ? `Säule ${inst.pillar}` : '-',

@@ -11,6 +11,7 @@ import {
   reportMarkdown,
 } from '../policy/compliance';
 import { checkExposure, formatFinding, type Finding } from '../policy/exposure';
+import { expectedFacts } from '../policy/facts';
 import { readSynthesized } from '../policy/synthesized';
 import { buildFederationApp } from './app';
 
@@ -95,7 +96,7 @@ export function synthFederation(federation: Federation, outdir: string, options:
     const errors = annotations.filter((a) => a.level === 'error');
     if (errors.length > 0) throw new SynthError(errors);
     const stacks = readSynthesized(scratch);
-    const findings = checkExposure(stacks);
+    const findings = checkExposure(stacks, expectedFacts(federation));
     if (findings.length > 0) throw new GuardError(findings);
     const compliance = evaluateCompliance(federation, stacks);
     const blocking = blockingFindings(compliance);

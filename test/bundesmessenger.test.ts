@@ -89,7 +89,16 @@ describe('BundesMessenger, self-hosted', () => {
   });
 
   it('keeps the chart’s own NetworkPolicies on, in addition to the guarded namespace', () => {
-    expect(v.networkpolicies).toEqual({ enabled: true, ingressNamespace: 'ingress-bab' });
+    expect(v.networkpolicies).toMatchObject({ enabled: true, ingressNamespace: 'ingress-bab' });
+    // the chart opens egress to 0.0.0.0/0 unless fwProxyList names where synapse may go: the zone and declared peers
+    expect(v.networkpolicies.fwProxyList).toEqual([
+      '172.20.0.0/14:443',
+      '172.20.0.0/14:8448',
+      '172.20.0.0/14:5432',
+      '198.51.100.0/24:443',
+      '198.51.100.0/24:8448',
+      '198.51.100.0/24:5432',
+    ]);
     const policies = Object.values(resources(stack(defaultStacks(), BAB), 'kubernetes_network_policy_v1')) as Json[];
     expect(policies.some((p) => p.metadata.namespace === 'bum-bab' && p.metadata.name === 'default-deny')).toBe(true);
   });

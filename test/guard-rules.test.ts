@@ -97,6 +97,11 @@ const helm = (chart: string, values: string, more: Json = {}) => ({
   },
 });
 const manifest = (m: Json) => ({ kubernetes_manifest: { bad: { provider: p, manifest: m } } });
+const np0 = (spec: Json) => ({
+  kubernetes_network_policy_v1: {
+    bad: { provider: p, metadata: { name: 'x', namespace: 'wire-s1' }, spec: { pod_selector: {}, ...spec } },
+  },
+});
 
 function findings(extra: Record<string, Record<string, Json>>, stacks: SynthesizedStack[] = []): Finding[] {
   return checkExposure([p1Stack(extra), gsStack(), ...stacks]);
@@ -187,7 +192,7 @@ describe('exposure rules: a clean input passes, a minimal bad input is flagged w
     expectFlag(findings(gw), 'P1-INGRESS', 'kubernetes_manifest.bad', /HTTPRoute/);
   });
 
-  it('P1-HOSTNET: hostNetwork and hostPort outside the calling pool; allowed on it', () => {
+  it('P1-HOSTNET: hostNetwork and hostPort in pods the project defines, even on the calling pool', () => {
     const dep = (ns: string, podSpec: Json) =>
       manifest({
         apiVersion: 'apps/v1',
@@ -207,7 +212,26 @@ describe('exposure rules: a clean input passes, a minimal bad input is flagged w
       'kubernetes_manifest.bad',
       /hostPort 80/,
     );
-    expect(findings(dep('wire-s1-calling', { hostNetwork: true, nodeSelector: CALLING, containers: [] }))).toEqual([]);
+    // only the sftd and coturn releases may use the host network (checked as P1-HELM/P1-HOSTNET on the release)
+    expectFlag(
+      findings(dep('wire-s1-calling', { hostNetwork: true, nodeSelector: CALLING, containers: [] })),
+      'P1-HOSTNET',
+      'kubernetes_manifest.bad',
+      /hostNetwork/,
+    );
+    expect(
+      findings(
+        helm('sftd', 'nodeSelector:\n  node.messenger.bund/pool: calling\nconfig:\n  ingressClass: nginx-ndb\n', {
+          namespace: 'wire-s1-calling',
+        }),
+      ),
+    ).toEqual([]);
+    expectFlag(
+      findings(helm('sftd', 'config:\n  ingressClass: nginx-ndb\n', { namespace: 'wire-s1-calling' })),
+      'P1-HOSTNET',
+      'helm_release.bad',
+      /not placed on the calling pool/,
+    );
     expectFlag(
       findings(dep('wire-s1-calling', { hostNetwork: true, nodeSelector: { pool: 'general' }, containers: [] })),
       'P1-HOSTNET',
@@ -302,13 +326,82 @@ describe('exposure rules: a clean input passes, a minimal bad input is flagged w
       'helm_release.bad',
       /ingress.className is 'nginx-public'/,
     );
-    expect(findings(helm('bundesmessenger', 'ingress:\n  enabled: true\n  className: nginx-ndb\n'))).toEqual([]);
+    const bum = (extra: string) =>
+      helm('bundesmessenger', `ingress:\n  enabled: true\n  className: nginx-ndb\n${extra}`);
+    expect(findings(bum('extraConfig:\n  federation_domain_whitelist: []\n'))).toEqual([]);
+    expectFlag(
+      findings(bum('extraConfig:\n  federation_domain_whitelist: null\n')),
+      'P1-FEDERATION',
+      'helm_release.bad',
+      /federates with everyone/,
+    );
+    expectFlag(
+      findings(bum('extraConfig:\n  federation_domain_whitelist: []\nnetworkpolicies:\n  enabled: true\n')),
+      'P1-NETPOL',
+      'helm_release.bad',
+      /opens egress to 0.0.0.0\/0 when networkpolicies.fwProxyList is empty/,
+    );
+    expectFlag(
+      findings(
+        bum(
+          "extraConfig:\n  federation_domain_whitelist: []\nnetworkpolicies:\n  enabled: true\n  fwProxyList: ['203.0.113.0/24:443']\n",
+        ),
+      ),
+      'P1-NETPOL',
+      'helm_release.bad',
+      /fwProxyList entry 203.0.113.0\/24:443 lies outside the NdB/,
+    );
+    expect(
+      findings(
+        bum(
+          "extraConfig:\n  federation_domain_whitelist: []\nnetworkpolicies:\n  enabled: true\n  fwProxyList: ['10.64.0.0/12:443']\n",
+        ),
+      ),
+    ).toEqual([]);
     expectFlag(findings(helm('mystery-chart', '{}')), 'P1-HELM', 'helm_release.bad', /not known to the guard/);
     const unguarded = {
       helm_release: { bad: { provider: 'helm.ndb-1', chart: 'webapp', namespace: 'default', values: ['{}'] } },
     };
     expectFlag(findings(unguarded), 'P1-HELM', 'helm_release.bad', /not a guarded namespace/);
     expect(findings(helm('webapp', 'replicaCount: 3\n'))).toEqual([]);
+    // Helm deep-merges values documents: a later document does not hide an earlier exposure
+    expectFlag(
+      findings(
+        helm('wire-server', '', {
+          values: ['cannon:\n  service:\n    nginz:\n      enabled: true\n', 'cannon:\n  replicaCount: 3\n'],
+        }),
+      ),
+      'P1-HELM',
+      'helm_release.bad',
+      /cannon.service.nginz.enabled/,
+    );
+    // values the guard cannot see
+    expectFlag(
+      findings(
+        helm('wire-server', '{}', { set_sensitive: [{ name: 'cannon.service.nginz.enabled', value: '${var.x}' }] }),
+      ),
+      'P1-HELM',
+      'helm_release.bad',
+      /set through set_sensitive, so the guard cannot check it/,
+    );
+    expect(
+      findings(helm('wire-server', '{}', { set_sensitive: [{ name: 'brig.secrets.turn.secret', value: '${var.x}' }] })),
+    ).toEqual([]);
+    // a repository prefix does not hide the chart
+    expectFlag(
+      findings(helm('wire/nginx-ingress-services', 'config:\n  ingressClass: nginx-public\n')),
+      'P1-HELM',
+      'helm_release.bad',
+      /nginx-public/,
+    );
+    // datastores outside the NdB
+    expectFlag(
+      findings(helm('cassandra-external', 'IPs: [10.64.20.11, 203.0.113.5]\n')),
+      'P1-HELM',
+      'helm_release.bad',
+      /IPs contains 203.0.113.5/,
+    );
+    expect(findings(helm('postgresql-external', 'RWIPs: [10.64.24.11]\nROIPs: [10.64.24.12]\n'))).toEqual([]);
   });
 
   it('P1-CALLING-IP: a calling node announcing an address outside the NdB', () => {
@@ -349,6 +442,117 @@ describe('exposure rules: a clean input passes, a minimal bad input is flagged w
       'P1-FEDERATION',
       'helm_release.bad',
       /allowAll/,
+    );
+  });
+
+  it('P1-PATCH: label and annotation patches that lift guardrails or expose objects', () => {
+    const labels = {
+      kubernetes_labels: {
+        bad: {
+          provider: p,
+          api_version: 'v1',
+          kind: 'Namespace',
+          metadata: { name: 'wire-s1' },
+          labels: { 'pod-security.kubernetes.io/enforce': 'privileged' },
+        },
+      },
+    };
+    expectFlag(
+      findings(labels),
+      'P1-PATCH',
+      'kubernetes_labels.bad',
+      /label pod-security.kubernetes.io\/enforce patched onto Namespace 'wire-s1'/,
+    );
+    const ann = {
+      kubernetes_annotations: {
+        bad: {
+          provider: p,
+          api_version: 'v1',
+          kind: 'Service',
+          metadata: { name: 's', namespace: 'wire-s1' },
+          annotations: { 'metallb.universe.tf/address-pool': 'public' },
+        },
+      },
+    };
+    expectFlag(
+      findings(ann),
+      'P1-PATCH',
+      'kubernetes_annotations.bad',
+      /annotation metallb.universe.tf\/address-pool patched onto Service/,
+    );
+  });
+
+  it('namespaces created as raw manifests need default deny too', () => {
+    const m = manifest({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'sneaky', labels: { 'messenger.bund/pillar': '1' } },
+    });
+    expectFlag(findings(m), 'P1-NETPOL', 'kubernetes_manifest.bad', /namespace 'sneaky' has no default-deny/);
+  });
+
+  it('P1-ZONE: a second provider that reaches an NdB cluster from another stack', () => {
+    const gs = gsStack();
+    gs.json.provider = {
+      kubernetes: [
+        { alias: 'gs-1', config_path: '~/.kube/gs' },
+        { alias: 'sneaky', config_path: '~/.kube/ndb', config_context: 'ndb-1' },
+      ],
+    };
+    gs.json.resource = {
+      kubernetes_service_v1: {
+        lb: {
+          provider: 'kubernetes.sneaky',
+          metadata: { name: 'x', namespace: 'default' },
+          spec: { type: 'LoadBalancer' },
+        },
+      },
+    };
+    const ndb = p1Stack();
+    ndb.json.provider = { kubernetes: [{ alias: 'ndb-1', config_path: '~/.kube/ndb', config_context: 'ndb-1' }] };
+    expectFlag(
+      checkExposure([ndb, gs]),
+      'P1-ZONE',
+      'provider.kubernetes.sneaky',
+      /connects to cluster 'ndb-1' from a stack of cluster 'gs-1'/,
+    );
+    // the same second provider pointing at another Grundschutz cluster is not a Säule-1 matter
+    gs.json.provider.kubernetes[1] = { alias: 'other', config_path: '~/.kube/other' };
+    gs.json.resource = {};
+    expect(checkExposure([ndb, gs])).toEqual([]);
+  });
+
+  it('P1-ZONE: zone facts that were tampered with', () => {
+    const s = p1Stack();
+    s.json.locals.network_zone = { ...NDB, cidrs: ['0.0.0.0/0'] };
+    expectFlag(checkExposure([s]), 'P1-ZONE', 'locals.network_zone', /claims 0.0.0.0\/0, which includes the internet/);
+    const expected = {
+      zones: [
+        {
+          id: 'ndb',
+          kind: 'ndb',
+          cidrs: ['10.64.0.0/12'],
+          ingressClass: 'nginx-ndb',
+          loadBalancerClass: 'lb.ndb/internal',
+        },
+      ],
+      clusters: [{ id: 'ndb-1', zone: 'ndb', ingressControllerNamespace: 'ingress' }],
+    };
+    const tampered = p1Stack(np0({ egress: [{ to: [{ ip_block: { cidr: '203.0.113.0/24' } }] }] }));
+    tampered.json.locals.network_zone = { ...NDB, cidrs: ['10.64.0.0/12', '203.0.113.0/24'] };
+    const f = checkExposure([tampered], expected);
+    expectFlag(f, 'P1-ZONE', 'locals.network_zone', /differ from the federation config/);
+    expectFlag(f, 'P1-NETPOL', 'kubernetes_network_policy_v1.bad', /egress to ipBlock 203.0.113.0\/24/);
+    expect(checkExposure([p1Stack()], expected)).toEqual([]);
+  });
+
+  it('P1-SERVICE: ExternalName only to cluster-local services', () => {
+    expect(findings(svc({ type: 'ExternalName', external_name: 'spar.wire-s1.svc.cluster.local' }))).toEqual([]);
+    expectFlag(
+      findings(svc({ type: 'ExternalName', external_name: 'evil.svc' })),
+      'P1-SERVICE',
+      'kubernetes_service_v1.bad',
+      /ExternalName evil.svc/,
     );
   });
 

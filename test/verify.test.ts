@@ -47,6 +47,24 @@ describe('verify command', () => {
     expect(r.stderr).toMatch(/verify: 1 finding\(s\) in 12 stacks/);
   });
 
+  it('shows in the reachability report when Säule 1 becomes reachable from another zone', () => {
+    const bad = path.join(tmpDir(), 'out');
+    fs.cpSync(dir, bad, { recursive: true });
+    const file = path.join(bad, 'stacks', 'itzbund-ndb-1--wire-s1', 'cdk.tf.json');
+    const json = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const nis = Object.values(json.resource.helm_release).find(
+      (r) => (r as { chart: string }).chart === 'nginx-ingress-services',
+    ) as { values: string[] };
+    nis.values[0] = nis.values[0].replace('ingressClass: nginx-ndb', 'ingressClass: nginx-public');
+    fs.writeFileSync(file, JSON.stringify(json));
+    expect(verify(bad).status).toBe(1);
+    const md = fs.readFileSync(path.join(bad, 'reports', 'reachability.md'), 'utf8');
+    expect(md).toMatch(/Säule 1 from outside the NdB: \*\*\d+ endpoint\(s\) reachable\*\*/);
+    expect(md).toContain(
+      '| unknown (treat as internet) | unknown | Säule 1 | https://nginz-https.wire-s1.itzbund.ndb.example:443 | ingress class nginx-public |',
+    );
+  });
+
   it('exits 2 when the input is unreadable', () => {
     expect(verify(path.join(tmpDir(), 'nothing-here')).status).toBe(2);
     const broken = tmpDir();

@@ -76,6 +76,8 @@ export class MatrixHomeserver extends Construct {
       values: bundesMessengerValues(spec, {
         ingressClass: zone.ingressClass,
         ingressNamespace: cluster.ingressControllerNamespace,
+        egressCidrs: [...zone.cidrs, ...(props.remotePeers ?? []).flatMap((p) => p.cidrs)],
+        egressPorts: [443, 8448, spec.postgresql.port],
       }),
       secrets: bundesMessengerSecrets(spec),
       secretName: spec.turn?.existingSecret,

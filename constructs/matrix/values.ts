@@ -8,6 +8,12 @@ import type { MatrixServerSpec } from './spec';
 export interface MatrixPlacement {
   readonly ingressClass: string;
   readonly ingressNamespace: string;
+  /**
+   * IPv4 networks synapse may reach for federation, PostgreSQL and proxies: the chart's NetworkPolicy opens egress
+   * to 0.0.0.0/0 when its fwProxyList is empty, so the project always fills it (`<cidr>:<port>` entries).
+   */
+  readonly egressCidrs: readonly string[];
+  readonly egressPorts: readonly number[];
 }
 
 export function bundesMessengerValues(spec: MatrixServerSpec, placement: MatrixPlacement): Record<string, unknown> {
@@ -47,7 +53,13 @@ export function bundesMessengerValues(spec: MatrixServerSpec, placement: MatrixP
       existingSecretPasswordKey: spec.postgresql.existingSecretPasswordKey,
     },
     ingress: { enabled: true, className: placement.ingressClass },
-    networkpolicies: { enabled: true, ingressNamespace: placement.ingressNamespace },
+    networkpolicies: {
+      enabled: true,
+      ingressNamespace: placement.ingressNamespace,
+      fwProxyList: placement.egressCidrs
+        .filter((c) => !c.includes(':'))
+        .flatMap((c) => placement.egressPorts.map((p) => `${c}:${p}`)),
+    },
     contentscanner: { enabled: scanning },
     schadcodescanner: {
       enabled: scanning,
