@@ -10,6 +10,13 @@ const QUALIFIED_NAME =
   /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 export const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z][-a-z0-9]{0,61}[a-z0-9]$/;
 
+/** URLs must not carry credentials (user:password@host). */
+const noUserInfo = (u: string) => !/^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(u);
+const url = (what: string, protocol?: RegExp) =>
+  (protocol ? z.url({ protocol }) : z.url()).refine(noUserInfo, {
+    message: `${what} must not contain credentials (user:password@); give them to the tools through their environment`,
+  });
+
 const id = (what: string) =>
   z.string().regex(ID_PATTERN, {
     message: `${what} id must be 1-32 lower-case letters, digits or '-', starting with a letter and not ending with '-'`,
@@ -94,7 +101,14 @@ const connectionSchema = z.discriminatedUnion('type', [
       .meta({ description: 'PEM file of the API server CA; relative paths resolve against this config file' }),
     apiVersion: z.string().default('client.authentication.k8s.io/v1'),
     command: z.string().min(1),
-    args: z.array(z.string()).default([]),
+    args: z
+      .array(
+        z.string().refine((a) => !/(token|password|secret|client-key)[^=]*=\S/i.test(a), {
+          message:
+            'exec args must not carry credentials (token=, password=, ...): the plugin reads them from its environment',
+        }),
+      )
+      .default([]),
   }),
 ]);
 
@@ -154,8 +168,8 @@ const datastoresSchema = z.discriminatedUnion('mode', [
     redis: z.strictObject({ host: z.string().min(1).meta({ description: 'Redis host name (ephemeral cache)' }) }),
     queues: z
       .strictObject({
-        sqsEndpoint: z.url({ protocol: /^https?$/ }),
-        snsEndpoint: z.url({ protocol: /^https?$/ }),
+        sqsEndpoint: url('sqsEndpoint', /^https?$/),
+        snsEndpoint: url('snsEndpoint', /^https?$/),
       })
       .meta({ description: 'SQS/SNS-compatible queue endpoints (fake-aws is for demo only)' }),
   }),
@@ -236,9 +250,9 @@ export const DEFAULT_CHART_REPOSITORIES = {
 const wireSchema = z.strictObject({
   chartRepositories: z
     .strictObject({
-      stable: z.url().default(DEFAULT_CHART_REPOSITORIES.stable),
-      webapp: z.url().default(DEFAULT_CHART_REPOSITORIES.webapp),
-      avs: z.url().default(DEFAULT_CHART_REPOSITORIES.avs),
+      stable: url('chart repository').default(DEFAULT_CHART_REPOSITORIES.stable),
+      webapp: url('chart repository').default(DEFAULT_CHART_REPOSITORIES.webapp),
+      avs: url('chart repository').default(DEFAULT_CHART_REPOSITORIES.avs),
     })
     .default(DEFAULT_CHART_REPOSITORIES)
     .meta({ description: 'Helm repositories of the Wire charts; point them at an internal mirror when air-gapped' }),
@@ -486,6 +500,7 @@ export const federationSchema = z
         chartRepository: z
           .string()
           .regex(/^(oci|https):\/\//)
+          .refine(noUserInfo, { message: 'chartRepository must not contain credentials (user:password@)' })
           .default(DEFAULT_MATRIX_CHART_REPOSITORY)
           .meta({ description: 'repository of the BundesMessenger chart; an internal mirror when air-gapped' }),
       })

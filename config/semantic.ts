@@ -42,6 +42,17 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
   uniqueIds(cfg.clusters, 'clusters', report);
   uniqueIds(cfg.wire.pillars, 'wire.pillars', report);
   uniqueIds(cfg.tenants, 'tenants', report);
+  // tenants can operate clusters, so operator and tenant ids share one space
+  const operatorIds = new Set(cfg.operators.map((o) => o.id));
+  cfg.tenants.forEach((t, ti) => {
+    if (operatorIds.has(t.id))
+      report(
+        ['tenants', ti, 'id'],
+        `tenant id '${t.id}' is already the id of an operator`,
+        t.id,
+        'an id used by no operator and no other tenant',
+      );
+  });
 
   const zones = new Map(cfg.zones.map((z) => [z.id, z]));
   const clusters = new Map(cfg.clusters.map((c) => [c.id, c]));
@@ -461,9 +472,26 @@ function checkWire(cfg: FederationConfig, report: Report): void {
       );
     }
     if (pillar.datastores.mode === 'external') {
-      for (const store of ['cassandra', 'elasticsearch', 'minio', 'rabbitmq'] as const) {
-        pillar.datastores[store].forEach((ip, ii) => {
-          if (!parseIp(ip)) report(at('datastores', store, ii), 'not an IP address', ip, 'an IPv4 or IPv6 address');
+      const d = pillar.datastores;
+      const stores: Array<[Array<string | number>, readonly string[]]> = [
+        ...(['cassandra', 'elasticsearch', 'minio', 'rabbitmq'] as const).map(
+          (k) => [[k], d[k]] as [Array<string | number>, readonly string[]],
+        ),
+        [['postgresql', 'rw'], d.postgresql.rw],
+        [['postgresql', 'ro'], d.postgresql.ro],
+      ];
+      for (const [key, ips] of stores) {
+        ips.forEach((ip, ii) => {
+          if (!parseIp(ip)) {
+            report(at('datastores', ...key, ii), 'not an IP address', ip, 'an IPv4 or IPv6 address');
+          } else if (cluster && !insideAny(networks, ip)) {
+            report(
+              at('datastores', ...key, ii),
+              `datastore of pillar '${pillar.id}' lies outside zone '${cluster.zone}': data would leave the zone`,
+              ip,
+              `an address inside ${zones.get(cluster.zone)?.cidrs.join(', ')}`,
+            );
+          }
         });
       }
     }

@@ -14,7 +14,10 @@ export type PodSecurity =
 export interface ZoneEdgeSettings {
   /** @default 1 */
   readonly loadBalancers?: number;
-  /** @default 0 */
+  /**
+   * Kubernetes counts the node ports a LoadBalancer Service allocates (one per port) against this quota.
+   * @default 2 (http and https of the edge's load balancer)
+   */
   readonly nodePorts?: number;
 }
 
@@ -195,7 +198,7 @@ export class GuardedNamespace extends Construct {
         hard: {
           ...(props.quota ?? {}),
           'services.loadbalancers': String(edge ? (edge.loadBalancers ?? 1) : 0),
-          'services.nodeports': String(edge ? (edge.nodePorts ?? 0) : 0),
+          'services.nodeports': String(edge ? (edge.nodePorts ?? 2) : 0),
         },
       },
     });

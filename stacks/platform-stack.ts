@@ -29,14 +29,15 @@ export class PlatformStack extends TerraformStack {
       cluster: this.cluster,
       name: cluster.ingressController.namespace,
       service: 'ingress',
-      zoneEdge: { loadBalancers: 1, nodePorts: 0 },
+      zoneEdge: { loadBalancers: 1, nodePorts: 2 },
       podSecurity: {
         level: 'baseline',
         reason: 'the ingress-nginx controller binds ports 80/443 and escalates privileges for its nginx workers',
       },
     });
     this.ingress.allowFrom(Peer.ipBlocks('zone', cluster.zone.cidrs), {
-      ports: [{ port: 443 }, { port: 80 }],
+      // 80/443 for clients; 8443 for the API server calling the controller's admission webhook
+      ports: [{ port: 443 }, { port: 80 }, { port: 8443 }],
     });
     this.ingress.allowTo(Peer.namespacesWithLabels('cluster', {}), {});
     // the controller watches Ingress objects through the API server, which lies inside the zone

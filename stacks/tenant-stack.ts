@@ -92,7 +92,7 @@ export class TenantStack extends TerraformStack {
           allowFromIngressController: false,
         });
         // to spar's SCIM API in the pillar namespace, and to the agency's directory inside the zone
-        ns.allowTo(Peer.namespace(pillar.id, { 'app.kubernetes.io/name': 'spar' }), { ports: [{ port: 8080 }] });
+        ns.allowTo(Peer.namespace(pillar.id, { app: 'spar' }), { ports: [{ port: 8080 }] });
         ns.allowTo(Peer.ipBlocks('zone-ldap', cluster.zone.cidrs), { ports: [{ port: ldap.port }] });
         new HelmChart(this, `ldap-scim-bridge-${pillar.id}`, {
           name: 'ldap-scim-bridge',

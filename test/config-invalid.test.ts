@@ -172,6 +172,41 @@ const cases: Case[] = [
     message: /has no operator and the default operator 'itzbund' is not declared/,
   },
   {
+    name: 'datastore outside the pillar zone',
+    edit: (y) =>
+      replaceOnce(
+        y,
+        'cassandra: [10.64.20.11, 10.64.20.12, 10.64.20.13]',
+        'cassandra: [10.64.20.11, 203.0.113.5, 10.64.20.13]',
+      ),
+    path: 'wire.pillars[0].datastores.cassandra[1]',
+    value: '203.0.113.5',
+    message: /datastore of pillar 'wire-s1' lies outside zone 'ndb': data would leave the zone/,
+    allowed: /10.64.0.0\/12/,
+  },
+  {
+    name: 'tenant id that is an operator id',
+    edit: (y) => replaceOnce(y, 'id: lamv', 'id: itzbund'),
+    path: 'tenants[1].id',
+    value: 'itzbund',
+    message: /tenant id 'itzbund' is already the id of an operator/,
+  },
+  {
+    name: 'credentials in a chart repository URL',
+    edit: (y) => replaceOnce(y, 'stable: https://s3-eu-west-1', 'stable: https://robot:s3cr3t@s3-eu-west-1'),
+    path: 'wire.chartRepositories.stable',
+    value: 'https://robot:s3cr3t@s3-eu-west-1.amazonaws.com/public.wire.com/charts',
+    message: /must not contain credentials/,
+  },
+  {
+    name: 'credentials in exec plugin arguments',
+    edit: (y) =>
+      replaceOnce(y, '--oidc-client-id=terraform]', '--oidc-client-id=terraform, --oidc-client-secret=geheim]'),
+    path: 'clusters[1].connection.args[3]',
+    value: '--oidc-client-secret=geheim',
+    message: /exec args must not carry credentials/,
+  },
+  {
     name: 'unknown operator',
     edit: (y) => replaceOnce(y, 'operator: bwi', 'operator: bwi-gmbh'),
     path: 'clusters[3].operator',

@@ -229,7 +229,8 @@ describe('GuardedNamespace secure defaults', () => {
     new GuardedNamespace(f.stack, 'edge', { cluster: f.cluster, name: 'ingress', service: 'ingress', zoneEdge: {} });
     const j = f.synth();
     const q = Object.values(j.resource.kubernetes_resource_quota_v1)[0] as Json;
-    expect(q.spec.hard).toMatchObject({ 'services.loadbalancers': '1', 'services.nodeports': '0' });
+    // a LoadBalancer Service allocates a node port per port, counted against the quota
+    expect(q.spec.hard).toMatchObject({ 'services.loadbalancers': '1', 'services.nodeports': '2' });
     expect(
       (Object.values(j.resource.kubernetes_namespace_v1)[0] as Json).metadata.labels['messenger.bund/zone-edge'],
     ).toBe('true');

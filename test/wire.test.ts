@@ -367,6 +367,30 @@ describe('agencies on Wire Bund', () => {
     expect(releases('itzbund-gs-1--tenant-lamv')).toEqual({});
   });
 
+  it('let the bridge reach spar, and only spar, in the pillar namespace', () => {
+    const tenant = resources(stack(defaultStacks(), 'itzbund-ndb-1--tenant-bmbsp'), 'kubernetes_network_policy_v1');
+    const toSpar = Object.values(tenant).find((p: Json) => p.metadata.name === 'allow-to-ns-wire-s1') as Json;
+    expect(toSpar.spec.egress[0].to[0]).toEqual({
+      namespace_selector: { match_labels: { 'kubernetes.io/metadata.name': 'wire-s1' } },
+      pod_selector: { match_labels: { app: 'spar' } },
+    });
+    const pillar = resources(stack(defaultStacks(), 'itzbund-ndb-1--wire-s1'), 'kubernetes_network_policy_v1');
+    const fromBridges = Object.values(pillar).find(
+      (p: Json) => p.metadata.name === 'allow-from-nss-ldap-scim-bridges',
+    ) as Json;
+    expect(fromBridges.spec.pod_selector).toEqual({ match_labels: { app: 'spar' } });
+    expect(fromBridges.spec.ingress[0]).toEqual({
+      from: [
+        {
+          namespace_selector: {
+            match_labels: { 'messenger.bund/service': 'wire-ldap-scim-bridge', 'messenger.bund/pillar': '1' },
+          },
+        },
+      ],
+      ports: [{ port: '8080', protocol: 'TCP' }],
+    });
+  });
+
   it('output what the agency still must do', () => {
     const s1 = stack(defaultStacks(), 'itzbund-ndb-1--tenant-bmbsp').json.output.agency_todo.value as string[];
     expect(s1.join('\n')).toMatch(

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { GuardedNamespace, SERVICE_CONTAINER_LIMITS } from '../guarded-namespace';
 import { HelmChart, type SecretValue } from '../helm-chart';
 import { Annotations } from '../providers';
+import { Labels } from '../labels';
 import { Peer } from '../peer';
 import type { Classification, NetworkZoneKind } from '../network-zone';
 import type { ZoneCluster } from '../zone-cluster';
@@ -97,6 +98,14 @@ export class WireBundPillar extends Construct {
     const ns = this.namespace;
     // wire-server's services talk to each other inside the namespace.
     ns.allowWithin();
+    // the agencies' ldap-scim-bridges (their own namespaces on this cluster) provision users through spar's SCIM API
+    ns.allowFrom(
+      Peer.namespacesWithLabels('ldap-scim-bridges', {
+        [Labels.service]: 'wire-ldap-scim-bridge',
+        [Labels.pillar]: String(spec.pillar),
+      }),
+      { ports: [{ port: 8080 }], podLabels: { app: 'spar' } },
+    );
     // Datastores, Redis and queue endpoints lie outside Kubernetes but inside the zone.
     ns.allowTo(Peer.ipBlocks('zone-datastores', cluster.zone.cidrs), { ports: DATASTORE_PORTS });
     ns.allowTo(Peer.ipBlocks('zone-queues', cluster.zone.cidrs), {
