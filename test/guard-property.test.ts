@@ -298,9 +298,12 @@ describe('property: random valid federations', () => {
           const quota = (Object.values(stack.json.resource.kubernetes_resource_quota_v1 ?? {}) as Json[]).find(
             (q) => q.metadata.namespace === name,
           );
-          expect(quota.spec.hard['services.nodeports']).toBe('0');
-          if (ns.metadata.labels['messenger.bund/zone-edge'] !== 'true')
+          if (ns.metadata.labels['messenger.bund/zone-edge'] !== 'true') {
+            expect(quota.spec.hard['services.nodeports']).toBe('0');
             expect(quota.spec.hard['services.loadbalancers']).toBe('0');
+          } else {
+            expect(quota.spec.hard['services.loadbalancers']).toBe('1');
+          }
         }
         const address = MUTATORS[mutator](stacks, pick);
         if (address === undefined) return;
