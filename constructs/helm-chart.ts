@@ -1,3 +1,4 @@
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { Labels } from './labels';
@@ -66,7 +67,13 @@ export class HelmChart extends Construct {
         metadata: { name: props.secretName, namespace: ns.name },
       });
       secret.overrideLogicalId(`${ns.name}_${props.name}_secret`);
-      setSensitive = props.secrets.map((s) => ({ name: s.path, value: secret.data.lookup(s.key), type: 'string' }));
+      // The helm provider parses these like `helm --set`: escape backslashes and commas so a secret stays one value.
+      setSensitive = props.secrets.map((s) => ({
+        name: s.path,
+        // in the emitted HCL: replace(replace(x, "\\", "\\\\"), ",", "\\,")
+        value: Fn.replace(Fn.replace(secret.data.lookup(s.key), '\\\\', '\\\\\\\\'), ',', '\\\\,'),
+        type: 'string',
+      }));
     }
     this.release = new Release(this, 'release', {
       provider: ns.cluster.helm,

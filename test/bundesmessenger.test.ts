@@ -145,7 +145,8 @@ describe('BundesMessenger, self-hosted', () => {
       {
         name: 'extraConfig.turn_shared_secret',
         type: 'string',
-        value: '${data.kubernetes_secret_v1.bum-bab_bundesmessenger_secret.data["turn-shared-secret"]}',
+        value:
+          '${replace(replace(data.kubernetes_secret_v1.bum-bab_bundesmessenger_secret.data["turn-shared-secret"], "\\\\", "\\\\\\\\"), ",", "\\\\,")}',
       },
     ]);
   });
