@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Labels } from './labels';
+import { Labels, NAMESPACE_NAME_LABEL } from './labels';
 import type { NetworkZone } from './network-zone';
 import { Manifest } from './providers';
 import type { ZoneCluster } from './zone-cluster';
@@ -9,6 +9,9 @@ export interface AdmissionValidation {
   readonly expression: string;
   readonly message: string;
 }
+
+/** Namespaces of Kubernetes itself, which the policy does not bind to. */
+export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'] as const;
 
 const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'UDPRoute', 'TLSRoute'];
 
@@ -85,8 +88,8 @@ export interface NdbAdmissionGuardrailProps {
 }
 
 /**
- * A ValidatingAdmissionPolicy with its binding, enforced by the API server of an NdB cluster in every namespace
- * labelled zone-kind ndb: the cluster itself refuses exposures, whatever a chart renders.
+ * A ValidatingAdmissionPolicy with its binding, enforced by the API server of an NdB cluster in every namespace but
+ * Kubernetes' own: the cluster itself refuses exposures, whatever a chart renders.
  */
 export class NdbAdmissionGuardrail extends Construct {
   readonly policyName: string;
@@ -137,8 +140,12 @@ export class NdbAdmissionGuardrail extends Construct {
         spec: {
           policyName: this.policyName,
           validationActions: ['Deny'],
+          // every namespace of the NdB cluster, not only the labelled ones: an unlabelled or relabelled namespace
+          // must not escape; the system namespaces are left to the cluster operator
           matchResources: {
-            namespaceSelector: { matchExpressions: [{ key: Labels.zoneKind, operator: 'In', values: ['ndb'] }] },
+            namespaceSelector: {
+              matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: [...SYSTEM_NAMESPACES] }],
+            },
           },
         },
       },

@@ -12,11 +12,13 @@ export interface FederationAppOptions {
 /** Builds every stack of a federation into a new cdktf App (nothing is written until `synth()`). */
 export function buildFederationApp(federation: Federation, options: FederationAppOptions): App {
   const app = new App({ outdir: options.outdir, stackTraces: false });
-  for (const cluster of federation.clusters) {
-    new PlatformStack(app, federation, cluster);
-  }
+  // Deploy order per cluster: platform (zone edge, guardrails), then pillars, then what agencies own.
+  const platforms = new Map(federation.clusters.map((c) => [c.id, new PlatformStack(app, federation, c)]));
+  const pillarStacks = new Map<string, WirePillarStack>();
   for (const pillar of federation.pillars) {
-    new WirePillarStack(app, federation, pillar);
+    const s = new WirePillarStack(app, federation, pillar);
+    s.addDependency(platforms.get(pillar.cluster.id)!);
+    pillarStacks.set(pillar.id, s);
   }
   for (const tenant of federation.tenants) {
     const parts = new Map<string, { wirePillars: WirePillar[] } & Omit<TenantParts, 'wirePillars'>>();
@@ -34,7 +36,9 @@ export function buildFederationApp(federation: Federation, options: FederationAp
       Object.assign(at(bum.wellKnown.cluster), { wellKnown: { homeserverUrl: bum.homeserverUrl } });
     if (tenant.bwMessenger) Object.assign(at(tenant.bwMessenger.cluster), { bwMessenger: tenant.bwMessenger });
     for (const [clusterId, p] of parts) {
-      new TenantStack(app, federation, tenant, byId(federation.clusters, clusterId), p);
+      const s = new TenantStack(app, federation, tenant, byId(federation.clusters, clusterId), p);
+      s.addDependency(platforms.get(clusterId)!);
+      for (const pillar of p.wirePillars) s.addDependency(pillarStacks.get(pillar.id)!);
     }
     if (bum?.mode === 'saas' && !bum.wellKnown) new SaasTenantStack(app, federation, tenant);
   }

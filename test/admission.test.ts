@@ -121,7 +121,7 @@ describe('ValidatingAdmissionPolicy CEL expressions (evaluated with @bufbuild/ce
 });
 
 describe('NdbAdmissionGuardrail', () => {
-  it('binds the policy to every zone-kind ndb namespace on NdB clusters, as valid Kubernetes objects', () => {
+  it('binds the policy to every namespace of NdB clusters except the system ones, as valid Kubernetes objects', () => {
     const s = stack(defaultStacks(), 'itzbund-ndb-1--platform');
     const m = resources(s, 'kubernetes_manifest');
     const policy = m.admission_saeule_1_policy.manifest;
@@ -133,7 +133,15 @@ describe('NdbAdmissionGuardrail', () => {
       policyName: policy.metadata.name,
       validationActions: ['Deny'],
       matchResources: {
-        namespaceSelector: { matchExpressions: [{ key: 'messenger.bund/zone-kind', operator: 'In', values: ['ndb'] }] },
+        namespaceSelector: {
+          matchExpressions: [
+            {
+              key: 'kubernetes.io/metadata.name',
+              operator: 'NotIn',
+              values: ['kube-system', 'kube-public', 'kube-node-lease'],
+            },
+          ],
+        },
       },
     });
     expect(() => validateKubernetesObject(policy)).not.toThrow();

@@ -116,3 +116,17 @@ describe('cdktf deploy prerequisites', () => {
     expect(cdktf.app).toBe('npm run --silent build && node dist/main.js');
   });
 });
+
+describe('deploy order', () => {
+  it('makes pillar stacks depend on their platform stack, and tenant stacks on both', () => {
+    const out = path.join(tmpDir(), 'cdktf.out');
+    synthFederation(defaultFederation(), out);
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.stacks['itzbund-ndb-1--wire-s1'].dependencies).toEqual(['itzbund-ndb-1--platform']);
+    expect([...manifest.stacks['itzbund-ndb-1--tenant-bmbsp'].dependencies].sort()).toEqual([
+      'itzbund-ndb-1--platform',
+      'itzbund-ndb-1--wire-s1',
+    ]);
+    expect(manifest.stacks['bab-bum-1--tenant-bab'].dependencies).toEqual(['bab-bum-1--platform']);
+  });
+});
