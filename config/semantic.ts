@@ -255,6 +255,16 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
   });
   checkWire(cfg, report);
   checkMatrix(cfg, report);
+  cfg.compliance.suppressions.forEach((sup, si) => {
+    if (sup.tenant !== undefined && !tenantIds.has(sup.tenant)) {
+      report(
+        ['compliance', 'suppressions', si, 'tenant'],
+        'suppression names an unknown tenant',
+        sup.tenant,
+        list(tenantIds),
+      );
+    }
+  });
 }
 
 /** BundesMessenger and BwMessenger servers: federation states, classification and zone rules, references. */

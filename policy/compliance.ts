@@ -121,7 +121,9 @@ export const complianceReportSchema = z
       }),
     ),
     legalBasis: z.array(z.string()),
-    serviceAgreement: z.object({ reference: z.string(), date: z.string(), allowsPresence: z.boolean() }).nullable(),
+    serviceAgreement: z
+      .object({ reference: z.string(), date: z.string(), allowsPresence: z.boolean(), scope: z.string().optional() })
+      .nullable(),
     presence: z.array(z.object({ service: z.string(), enabled: z.boolean() })),
     federationPartners: z.array(z.object({ service: z.string(), partner: z.string() })),
     virusScanning: z.array(z.object({ service: z.string(), enabled: z.boolean(), note: z.string() })),
@@ -221,6 +223,7 @@ export function buildReport(
           reference: dp.serviceAgreement.reference,
           date: dp.serviceAgreement.date,
           allowsPresence: dp.serviceAgreement.allowsPresence,
+          ...(dp.serviceAgreement.scope ? { scope: dp.serviceAgreement.scope } : {}),
         }
       : null,
     presence: matrixServers.map(([service, s]) => ({ service, enabled: s.privacy.presence })),
@@ -291,7 +294,7 @@ export function reportMarkdown(r: ComplianceReport): string {
     '## Dienstvereinbarung',
     '',
     r.serviceAgreement
-      ? `${r.serviceAgreement.reference} vom ${r.serviceAgreement.date}; Anwesenheitsstatus ${r.serviceAgreement.allowsPresence ? 'erlaubt' : 'nicht erlaubt'}.`
+      ? `${r.serviceAgreement.reference} vom ${r.serviceAgreement.date}; Anwesenheitsstatus ${r.serviceAgreement.allowsPresence ? 'erlaubt' : 'nicht erlaubt'}.${r.serviceAgreement.scope ? ` Regelungsumfang: ${r.serviceAgreement.scope}` : ''}`
       : 'Keine Dienstvereinbarung erklärt. Der BfDI empfiehlt, eine abzuschließen.',
     '',
     '## Anwesenheitsstatus (Online-Status)',

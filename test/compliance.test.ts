@@ -267,6 +267,15 @@ describe('suppressions', () => {
     ]);
   });
 
+  it('a suppression for an unknown tenant is rejected', () => {
+    const issues = configIssues(
+      suppress('DS-DIENSTVEREINBARUNG', 'eine ausreichend lange Begründung', 'tenant: niemand'),
+    );
+    expect(issues.map((i) => [formatPath(i.path), i.message, i.value])).toEqual([
+      ['compliance.suppressions[0].tenant', 'suppression names an unknown tenant', 'niemand'],
+    ]);
+  });
+
   it('unknown rules are rejected', () => {
     expect(() =>
       evaluateCompliance(defaultFederation(suppress('DS-NOPE', 'eine ausreichend lange Begründung')), defaultStacks()),
