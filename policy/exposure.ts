@@ -61,6 +61,7 @@ export const KNOWN_CHARTS: Readonly<Record<string, { ingressClassPath?: string; 
   'redis-ephemeral': {},
   'databases-ephemeral': {},
   'fake-aws': {},
+  rabbitmq: {},
   'ldap-scim-bridge': {},
   webapp: {},
   'team-settings': {},

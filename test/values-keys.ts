@@ -2,8 +2,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 
-/** ../shared/reference, beside the repository (read-only upstream data). */
-export const REFERENCE = path.resolve(__dirname, '..', '..', 'shared', 'reference');
+/**
+ * The upstream reference values (read-only data): `../shared/reference` beside the repository, or
+ * MESSENGER_REFERENCE_DIR (pipelines outside this workplace provide a copy there).
+ */
+export const REFERENCE =
+  process.env.MESSENGER_REFERENCE_DIR ?? path.resolve(__dirname, '..', '..', 'shared', 'reference');
+if (!fs.existsSync(REFERENCE)) {
+  throw new Error(
+    `reference values not found at ${REFERENCE}: set MESSENGER_REFERENCE_DIR to a copy of shared/reference`,
+  );
+}
 
 /** Every key path of a values object: `a.b.c`, lists as `a.b[]`, list items' keys as `a.b[].c`. */
 export function keyPaths(value: unknown, prefix = ''): string[] {

@@ -41,6 +41,7 @@ const REFERENCES: Readonly<Record<string, readonly string[]>> = {
   ],
   'postgresql-external': ['wire-server-deploy-values/postgresql-external/prod-values.example.yaml'],
   'databases-ephemeral': ['wire-server-deploy-values/databases-ephemeral/prod-values.example.yaml'],
+  rabbitmq: ['wire-server-deploy-values/rabbitmq/prod-values.example.yaml'],
   'fake-aws': [
     'wire-server-charts/fake-aws.values.yaml',
     'wire-server-deploy-values/fake-aws/prod-values.example.yaml',

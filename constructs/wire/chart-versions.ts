@@ -12,6 +12,7 @@ export const WIRE_CHARTS = {
   'ingress-nginx-controller': { version: '5.32.0', repository: 'stable' },
   'databases-ephemeral': { version: '5.32.0', repository: 'stable' },
   'fake-aws': { version: '5.32.0', repository: 'stable' },
+  rabbitmq: { version: '5.32.0', repository: 'stable' },
   'cassandra-external': { version: '5.32.0', repository: 'stable' },
   'elasticsearch-external': { version: '5.32.0', repository: 'stable' },
   'minio-external': { version: '5.32.0', repository: 'stable' },

@@ -349,7 +349,7 @@ export function externalDatastoreValues(spec: WirePillarSpec): Record<string, Va
   };
 }
 
-/** The demo charts (only for stage pilot): ephemeral databases and fake AWS. */
+/** The demo charts (only for stage pilot): ephemeral databases, fake AWS and RabbitMQ. */
 export function demoDatastoreValues(spec: WirePillarSpec): Record<string, Values> {
   if (spec.datastores.mode !== 'demo') return {};
   if (spec.stage === 'production') throw new Error(`pillar '${spec.id}': demo datastores are never used in production`);
@@ -360,6 +360,8 @@ export function demoDatastoreValues(spec: WirePillarSpec): Record<string, Values
       'fake-aws-sns': { enabled: true },
       'fake-aws-s3': { enabled: true },
     },
+    // Wire's demo RabbitMQ (service `rabbitmq`); PostgreSQL must be provided as `postgresql` (docs/operations.md)
+    rabbitmq: { rabbitmq: { persistence: { enabled: false } } },
   };
 }
 
