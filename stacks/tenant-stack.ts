@@ -128,6 +128,11 @@ export class TenantStack extends TerraformStack {
         `DNS: ${cfg.publicServerName} and ${cfg.adminApiServerName} -> load balancer of ${cluster.ingressController.namespace} in zone ${cluster.zone.id}; ${cfg.serverName}/.well-known/matrix delegates to ${cfg.publicServerName}`,
         `Create Secret '${cfg.postgresql.existingSecret}' (${cfg.postgresql.existingSecretPasswordKey}) in namespace ${product === 'bundesmessenger' ? 'bum' : 'bwm'}-${tenant.id}`,
         ...(spec.turn ? [`Create Secret '${spec.turn.existingSecret}' (turn-shared-secret) in that namespace`] : []),
+        ...(cfg.push
+          ? [
+              `Allow egress from namespace ${product === 'bundesmessenger' ? 'bum' : 'bwm'}-${tenant.id} to the approved push gateway ${cfg.push.gateway} (443, through the zone's proxy); Apple/Google are reached only by that gateway`,
+            ]
+          : []),
         ...(product === 'bwmessenger'
           ? [`Auftragsverarbeitungsvertrag (AVV) with ${cluster.operator.name}, operator of the BwMessenger`]
           : []),

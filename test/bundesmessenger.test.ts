@@ -164,6 +164,8 @@ describe('BundesMessenger, self-hosted', () => {
       ),
     );
     expect(values(chartRelease(BAB, withGw)).extraConfig.push.enabled).toBe(true);
+    const todo = stack(withGw, BAB).json.output.agency_todo.value.join('\n');
+    expect(todo).toContain('to the approved push gateway https://push.bab.bund.example');
   });
 });
 
