@@ -1,9 +1,7 @@
 import { run } from '@bufbuild/cel';
-import { TerraformStack, Testing } from 'cdktf';
 import { ndbAdmissionValidations, NdbAdmissionGuardrail } from '../constructs/admission-guardrail';
-import { NetworkZone } from '../constructs/network-zone';
-import { ZoneCluster } from '../constructs/zone-cluster';
 import { defaultStacks, resources, stack } from './helpers';
+import { clusterFixture } from './fixtures';
 import { validateKubernetesObject } from './k8s-validate';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -12,23 +10,12 @@ type Json = any;
 const CALLING = { 'node.messenger.bund/pool': 'calling' };
 
 function zoneAndCluster(kind: 'ndb' | 'grundschutz' = 'ndb') {
-  const stack = new TerraformStack(Testing.app(), 's');
-  const zone = new NetworkZone(stack, 'zone', {
-    id: kind,
+  return clusterFixture({
     kind,
-    cidrs: ['10.64.0.0/12', 'fd00:64::/32'],
     ingressClass: 'nginx-ndb',
     loadBalancerClass: 'lb.ndb.bund.example/internal',
+    callingSelector: CALLING,
   });
-  const cluster = new ZoneCluster(stack, 'cluster', {
-    id: 'c1',
-    zone,
-    operator: { id: 'itzbund', name: 'ITZBund', kind: 'federal-it-service-provider' },
-    connection: { type: 'kubeconfig', path: 'x' },
-    ingressControllerNamespace: 'ingress',
-    nodePools: [{ name: 'calling', purpose: 'calling', nodeSelector: CALLING }],
-  });
-  return { stack, zone, cluster };
 }
 
 const { zone } = zoneAndCluster();

@@ -1,33 +1,16 @@
-import { App, Testing, TerraformStack } from 'cdktf';
+import { Testing, TerraformStack } from 'cdktf';
 import { GuardedNamespace } from '../constructs/guarded-namespace';
 import { NetworkZone } from '../constructs/network-zone';
 import { Peer } from '../constructs/peer';
 import { NamespaceV1, NetworkPolicyV1, ResourceQuotaV1 } from '../constructs/providers';
 import { ZoneCluster, type ClusterConnection } from '../constructs/zone-cluster';
+import { clusterFixture } from './fixtures';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
 function fixture(kind: 'ndb' | 'grundschutz' | 'internet' = 'ndb', connection?: ClusterConnection) {
-  const app: App = Testing.app();
-  const stack = new TerraformStack(app, 'test');
-  const zone = new NetworkZone(stack, 'zone', {
-    id: kind === 'ndb' ? 'ndb' : `z-${kind}`,
-    kind,
-    cidrs: ['10.64.0.0/12', 'fd00:64::/32'],
-    ingressClass: 'nginx-zone',
-    loadBalancerClass: 'lb.zone.example/internal',
-  });
-  const cluster = new ZoneCluster(stack, 'cluster', {
-    id: 'c1',
-    zone,
-    operator: { id: 'itzbund', name: 'ITZBund', kind: 'federal-it-service-provider' },
-    connection: connection ?? { type: 'kubeconfig', path: '~/.kube/c1', context: 'c1' },
-    ingressControllerNamespace: 'ingress',
-    nodePools: [{ name: 'calling', purpose: 'calling', nodeSelector: { pool: 'calling' } }],
-  });
-  const synth = (): Json => JSON.parse(Testing.synth(stack));
-  return { app, stack, zone, cluster, synth };
+  return clusterFixture({ kind, connection });
 }
 
 const policies = (j: Json) => j.resource.kubernetes_network_policy_v1 as Record<string, Json>;
