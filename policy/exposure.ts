@@ -104,7 +104,7 @@ export class ExposureGuard {
 
   constructor(
     private readonly stacks: readonly SynthesizedStack[],
-    expected?: ExpectedFacts,
+    private readonly expected?: ExpectedFacts,
   ) {
     this.facts = collectFacts(stacks, expected);
   }
@@ -304,6 +304,14 @@ export class ExposureGuard {
     if (!known) {
       this.flag(scope, 'P1-HELM', `chart '${body.chart}' is not known to the guard and cannot be checked`);
       return;
+    }
+    const repositories = this.expected?.chartRepositories;
+    if (repositories && !repositories.includes(String(body.repository))) {
+      this.flag(
+        scope,
+        'P1-HELM',
+        `chart '${chart}' comes from ${body.repository ?? '(no repository)'}, not from a repository the config names`,
+      );
     }
     const alias = providerAlias(body.provider);
     if (!this.facts.namespaces.has(`${alias}/${body.namespace}`)) {

@@ -43,6 +43,8 @@ export interface Facts {
 export interface ExpectedFacts {
   readonly zones: ReadonlyArray<Omit<ZoneFacts, 'networks'>>;
   readonly clusters: ReadonlyArray<{ id: string; zone: string; ingressControllerNamespace: string }>;
+  /** The chart repositories the config names (Wire's three, BundesMessenger's). */
+  readonly chartRepositories?: readonly string[];
 }
 
 export function expectedFacts(f: Federation): ExpectedFacts {
@@ -59,6 +61,7 @@ export function expectedFacts(f: Federation): ExpectedFacts {
       zone: c.zone.id,
       ingressControllerNamespace: c.ingressController.namespace,
     })),
+    chartRepositories: [...Object.values(f.chartRepositories), f.config.matrix.chartRepository],
   };
 }
 

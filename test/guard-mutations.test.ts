@@ -226,6 +226,19 @@ describe('escape hatches on the constructs are caught at synth, and nothing is w
     ]);
   });
 
+  it('a release whose chart repository was swapped', () => {
+    const e = synthWith((app) => {
+      const chart = p1Stack(app)
+        .node.findAll()
+        .find((c) => c instanceof HelmChart && c.chart.chart === 'webapp') as HelmChart;
+      chart.release.addOverride('repository', 'https://charts.example.com/lookalike');
+    });
+    expect((e as GuardError).findings.map((f) => [f.address, f.rule])).toEqual([
+      ['helm_release.wire-s1_webapp', 'P1-HELM'],
+    ]);
+    expect((e as GuardError).message).toContain('not from a repository the config names');
+  });
+
   it('an override that drops the default deny', () => {
     const e = synthWith((app) => {
       const ns = p1Stack(app)
