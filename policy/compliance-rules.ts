@@ -5,6 +5,8 @@
 import type { Federation } from '../config/model';
 import type { TenantConfig } from '../config/schema';
 import { collectFacts, defaultDenyNamespaces, providerAlias } from './facts';
+import { BUNDESMESSENGER_IMAGE_REGISTRY_PATHS } from '../constructs/matrix/values';
+import { chartName, releaseValues } from './helm-values';
 import { toKubernetesObject, type SynthesizedStack } from './k8s-objects';
 
 export type Level = 'error' | 'warning' | 'info';
@@ -452,6 +454,42 @@ export function resourceFindings(
             ),
           );
         }
+      }
+    }
+  }
+  if (imageRegistry) {
+    for (const s of stacks) {
+      for (const [name, body] of Object.entries(s.json.resource?.helm_release ?? {}) as Array<[string, Json]>) {
+        const where = { stack: s.name, resource: `helm_release.${name}` };
+        if (chartName(body.chart) !== 'bundesmessenger') {
+          out.push(
+            finding(
+              'BSI-SYS.1.6.A6',
+              undefined,
+              `${chartName(body.chart)}: the chart's images are not redirected to ${imageRegistry} by this project; set the chart's image values for the mirror`,
+              where,
+            ),
+          );
+          continue;
+        }
+        let values: Json = {};
+        try {
+          values = releaseValues(body).values;
+        } catch {
+          continue;
+        }
+        const wrong = BUNDESMESSENGER_IMAGE_REGISTRY_PATHS.filter(
+          (p) => p.split('.').reduce((o: Json, k) => o?.[k], values) !== imageRegistry,
+        );
+        if (wrong.length > 0)
+          out.push(
+            finding(
+              'BSI-SYS.1.6.A6',
+              undefined,
+              `bundesmessenger: ${wrong.join(', ')} not set to ${imageRegistry}`,
+              where,
+            ),
+          );
       }
     }
   }

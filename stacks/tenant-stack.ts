@@ -122,6 +122,7 @@ export class TenantStack extends TerraformStack {
         cluster: this.cluster,
         spec,
         chartRepository: federation.config.matrix.chartRepository,
+        imageRegistry: federation.config.images?.registry,
         remotePeers: remotePeers(federation, cfg, cluster),
       });
       todo.push(

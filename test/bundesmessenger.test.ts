@@ -345,6 +345,15 @@ describe('every values key path set appears in the chart’s values-keys.txt', (
     expect(unknown(Object.fromEntries((r.set_sensitive ?? []).map((x: Json) => [x.name, 'x'])))).toEqual([]);
   });
 
+  it('with an internal image registry too', () => {
+    const stacks = synthesize(
+      defaultFederation((y) => y.replace('tenants:\n', 'images:\n  registry: registry.bab.bund.example\n\ntenants:\n')),
+    );
+    const v = values(chartRelease(BAB, stacks));
+    expect(v.image.registry).toBe('registry.bab.bund.example');
+    expect(unknown(v)).toEqual([]);
+  });
+
   it('catches a key the chart does not have', () => {
     expect(unknown({ contentscanner: { enabled: true, quarantine: true }, extraConfig: { anything: 1 } })).toEqual([
       'contentscanner.quarantine',

@@ -12,7 +12,17 @@ import {
 import { COMPLIANCE_RULES, resourceFindings, tenantFindings, type ComplianceFinding } from '../policy/compliance-rules';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 import { ComplianceError, synthFederation } from '../stacks/synth';
-import { configIssues, defaultFederation, defaultStacks, replaceOnce, synthesize, tmpDir } from './helpers';
+import {
+  configIssues,
+  defaultFederation,
+  defaultStacks,
+  replaceOnce,
+  resources,
+  stack,
+  synthesize,
+  tmpDir,
+} from './helpers';
+import { parse } from 'yaml';
 import { ConfigError } from '../config/errors';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -199,10 +209,29 @@ describe('BSI IT-Grundschutz rules on the synthesized resources', () => {
   it('BSI-SYS.1.6.A6: images from the internal registry, pinned by the configured digest', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     const f = rules(defaultStacks(), 'registry.itzbund.example', { 'nginx-unprivileged': digest });
-    expect(f.map((x) => x.message)).toEqual([
+    expect(f.filter((x) => x.resource?.startsWith('kubernetes_deployment_v1')).map((x) => x.message)).toEqual([
       "image 'docker.io/nginxinc/nginx-unprivileged:1.27-alpine' does not come from the internal registry registry.itzbund.example",
       `image 'docker.io/nginxinc/nginx-unprivileged:1.27-alpine' is not pinned to the configured digest ${digest}`,
     ]);
+    // the BundesMessenger chart was synthesized without the registry: every image key is reported
+    expect(f.find((x) => x.resource === 'helm_release.bum-bab_bundesmessenger')?.message).toMatch(
+      /^bundesmessenger: image.registry, kubectlImage.registry, .* not set to registry.itzbund.example$/,
+    );
+  });
+
+  it('BSI-SYS.1.6.A6: with images.registry the BundesMessenger chart pulls every image from the mirror', () => {
+    const fed = defaultFederation((y) =>
+      y.replace('tenants:\n', 'images:\n  registry: registry.itzbund.example\n\ntenants:\n'),
+    );
+    const stacks = synthesize(fed);
+    const bum = Object.values(resources(stack(stacks, 'bab-bum-1--tenant-bab'), 'helm_release'))[0] as Json;
+    const v = parse(bum.values[0]);
+    expect(v.image.registry).toBe('registry.itzbund.example');
+    expect(v.schadcodescanner.clamavImage.registry).toBe('registry.itzbund.example');
+    const f = resourceFindings(stacks, 'registry.itzbund.example').filter((x) => x.rule === 'BSI-SYS.1.6.A6');
+    expect(f.some((x) => x.resource?.includes('bundesmessenger'))).toBe(false);
+    // Wire's charts are not redirected by this project: said plainly, as warnings
+    expect(f.find((x) => x.resource === 'helm_release.wire-s1_wire-server')).toMatchObject({ level: 'warning' });
   });
 
   it('BSI-SYS.1.6.A15: a LimitRange in every namespace and limits on every container we define', () => {

@@ -19,6 +19,8 @@ export interface MatrixHomeserverProps {
   readonly spec: MatrixServerSpec;
   /** Repository of the BundesMessenger chart (`oci://...`), configurable for an internal mirror. */
   readonly chartRepository: string;
+  /** Internal registry that mirrors the chart's images. @default the chart's own registries */
+  readonly imageRegistry?: string;
   /** Federation partners in other zones (declared in the config); egress to them is opened on 443/8448. */
   readonly remotePeers?: readonly FederationPeerZone[];
 }
@@ -76,6 +78,7 @@ export class MatrixHomeserver extends Construct {
       values: bundesMessengerValues(spec, {
         ingressClass: zone.ingressClass,
         ingressNamespace: cluster.ingressControllerNamespace,
+        imageRegistry: props.imageRegistry,
         egressCidrs: [...zone.cidrs, ...(props.remotePeers ?? []).flatMap((p) => p.cidrs)],
         egressPorts: [443, 8448, spec.postgresql.port],
       }),
