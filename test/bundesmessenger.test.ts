@@ -1,9 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
-import { formatPath } from '../config/errors';
 import { BUNDESMESSENGER_CHART } from '../constructs/matrix/chart-version';
-import { configIssues, defaultFederation, defaultStacks, replaceOnce, resources, stack, synthesize } from './helpers';
+import {
+  defaultFederation,
+  defaultStacks,
+  issueAt,
+  releaseValuesOf,
+  replaceOnce,
+  resources,
+  stack,
+  synthesize,
+} from './helpers';
 import { keyPaths, REFERENCE } from './values-keys';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -14,16 +21,7 @@ function chartRelease(stackName: string, stacks = defaultStacks()): Json {
     (r: Json) => r.chart === 'bundesmessenger',
   );
 }
-function values(r: Json): Json {
-  return parse(String(r.values[0]).replace(/\$\$\{/g, '${'));
-}
-function issueAt(edit: (y: string) => string, p: string) {
-  const issues = configIssues(edit);
-  const found = issues.find((i) => formatPath(i.path) === p);
-  if (!found)
-    throw new Error(`no issue at ${p}: ${issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('\n')}`);
-  return found;
-}
+const values = releaseValuesOf;
 const BAB = 'bab-bum-1--tenant-bab';
 
 describe('BundesMessenger, self-hosted', () => {

@@ -17,12 +17,12 @@ import {
   defaultFederation,
   defaultStacks,
   replaceOnce,
+  releaseValuesOf,
   resources,
   stack,
   synthesize,
   tmpDir,
 } from './helpers';
-import { parse } from 'yaml';
 import { ConfigError } from '../config/errors';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -225,7 +225,7 @@ describe('BSI IT-Grundschutz rules on the synthesized resources', () => {
     );
     const stacks = synthesize(fed);
     const bum = Object.values(resources(stack(stacks, 'bab-bum-1--tenant-bab'), 'helm_release'))[0] as Json;
-    const v = parse(bum.values[0]);
+    const v = releaseValuesOf(bum);
     expect(v.image.registry).toBe('registry.itzbund.example');
     expect(v.schadcodescanner.clamavImage.registry).toBe('registry.itzbund.example');
     const f = resourceFindings(stacks, 'registry.itzbund.example').filter((x) => x.rule === 'BSI-SYS.1.6.A6');

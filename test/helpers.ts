@@ -109,3 +109,22 @@ export function synthesizeInMemory(federation: Federation): SynthesizedStack[] {
     .filter((c): c is InstanceType<typeof TerraformStack> => c instanceof TerraformStack)
     .map((s) => ({ name: s.node.id, json: JSON.parse(Testing.synth(s)) }));
 }
+
+/** The issue of the edited default config at `path` (fails with all issues when there is none). */
+export function issueAt(edit: (yaml: string) => string, path: string): import('../config/errors').ConfigIssue {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { formatPath } = require('../config/errors') as typeof import('../config/errors');
+  const issues = configIssues(edit);
+  const found = issues.find((i) => formatPath(i.path) === path);
+  if (!found)
+    throw new Error(`no issue at ${path}: ${issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('\n')}`);
+  return found;
+}
+
+/** The values a helm_release hands to Helm (its values documents merged, `set` applied). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function releaseValuesOf(release: any): any {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { releaseValues } = require('../policy/helm-values') as typeof import('../policy/helm-values');
+  return releaseValues(release).values;
+}

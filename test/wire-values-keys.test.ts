@@ -1,5 +1,4 @@
-import { parse } from 'yaml';
-import { defaultFederation, synthesize } from './helpers';
+import { defaultFederation, releaseValuesOf, synthesize } from './helpers';
 import { keyPaths, referencePaths, unknownPaths } from './values-keys';
 
 /** Reference files per chart: chart defaults and Wire's production examples (`prefix:` nests an umbrella subchart). */
@@ -148,8 +147,7 @@ function allReleases() {
       name,
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       chart: (r as any).chart as string,
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      values: parse(((r as any).values[0] as string).replace(/\$\$\{/g, '${')),
+      values: releaseValuesOf(r),
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       sensitive: ((r as any).set_sensitive ?? []).map((x: { name: string }) => x.name) as string[],
     })),

@@ -1,4 +1,3 @@
-import { parse } from 'yaml';
 import { formatPath } from '../config/errors';
 import {
   configIssues,
@@ -9,6 +8,8 @@ import {
   stack,
   synthesize,
   withPillar2,
+  issueAt,
+  releaseValuesOf,
 } from './helpers';
 import { WIRE_CHARTS } from '../constructs/wire/chart-versions';
 
@@ -18,16 +19,7 @@ type Json = any;
 function releases(stackName: string, stacks = defaultStacks()): Record<string, Json> {
   return resources(stack(stacks, stackName), 'helm_release');
 }
-function values(release: Json): Json {
-  return parse((release.values[0] as string).replace(/\$\$\{/g, '${'));
-}
-function issueAt(edit: (y: string) => string, path: string) {
-  const issues = configIssues(edit);
-  const found = issues.find((i) => formatPath(i.path) === path);
-  if (!found)
-    throw new Error(`no issue at ${path}: ${issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('\n')}`);
-  return found;
-}
+const values = releaseValuesOf;
 
 describe('pillar rules (config errors that name both ends)', () => {
   it('refuses a pillar on a cluster of another zone kind, naming pillar and cluster', () => {
