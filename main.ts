@@ -1,14 +1,15 @@
 /**
- * Entry point: `npm run synth` (or `cdktf synth|deploy`, which runs this through cdktf.json).
- * FEDERATION_CONFIG=<path> selects another federation file; the default is config/federation.yaml.
+ * Entry point: `npm run synth` (or `cdktf synth|deploy`, which runs this through cdktf.json and
+ * `scripts/launch.js`). FEDERATION_CONFIG=<path> selects another federation file; the default is
+ * config/federation.yaml.
+ *
+ * When the inputs are unchanged since the last synth into the same directory and its files are as written, the
+ * output is kept (`stacks/output-record.ts`); this check runs before cdktf, zod or the providers are loaded.
  */
 import * as path from 'node:path';
-import { ConfigError } from './config/errors';
-import { DEFAULT_CONFIG_FILE, loadFederation } from './config/load';
-import { writeArchitecture } from './policy/architecture';
-import { formatComplianceFinding } from './policy/compliance';
-import { progressReporter } from './stacks/progress';
-import { ComplianceError, GuardError, SynthError, synthFederation } from './stacks/synth';
+import { DEFAULT_CONFIG_FILE, projectRoot } from './config/paths';
+import { synthInputsKey, unchangedOutput, writeSynthRecord } from './stacks/output-record';
+import { TERRAFORM_CLI_CONFIG_FILE } from './stacks/terraform-cli-config';
 
 process.env.CHECKPOINT_DISABLE ??= '1';
 
@@ -24,19 +25,46 @@ if (!process.env.CDKTF_TOKEN_TRACES) {
 async function main(): Promise<number> {
   const file = process.env.FEDERATION_CONFIG || DEFAULT_CONFIG_FILE;
   const outdir = process.env.CDKTF_OUTDIR || 'cdktf.out';
+  const key =
+    process.env.SYNTH_REUSE === 'off'
+      ? undefined
+      : synthInputsKey({ root: projectRoot(), configFile: file, outdir, env: process.env });
+  const kept = key ? unchangedOutput(outdir, key) : undefined;
+  if (kept) {
+    process.stdout.write(kept.stdout);
+    process.stderr.write(kept.stderr);
+    process.stdout.write(
+      `(inputs unchanged since the last synth: ${outdir} kept as it was; SYNTH_REUSE=off synthesizes anew)\n`,
+    );
+    return 0;
+  }
+  const { ConfigError } = await import('./config/errors');
+  const { loadFederation } = await import('./config/load');
+  const { readPreviousDiagram, writeArchitecture } = await import('./policy/architecture');
+  const { formatComplianceFinding } = await import('./policy/compliance');
+  const { progressReporter } = await import('./stacks/progress');
+  const { ComplianceError, GuardError, SynthError, synthFederation } = await import('./stacks/synth');
+  const printed = { stdout: '', stderr: '' };
+  const out = (t: string) => ((printed.stdout += t), process.stdout.write(t));
+  const err = (t: string) => ((printed.stderr += t), process.stderr.write(t));
   try {
     const federation = loadFederation(file);
+    const previousDiagram = readPreviousDiagram(path.join(outdir, 'reports'));
     const result = synthFederation(federation, outdir, { onProgress: progressReporter(process.stderr, process.env) });
-    await writeArchitecture(federation, path.join(outdir, 'reports'));
-    process.stdout.write(`Synthesized ${result.stacks.length} stacks of '${federation.name}' into ${outdir}:\n`);
-    for (const s of result.stacks) process.stdout.write(`  ${s}\n`);
-    for (const a of result.annotations.filter((x) => x.level === 'warning')) {
-      process.stderr.write(`WARNING ${a.stack}: ${a.message}\n`);
-    }
+    await writeArchitecture(federation, path.join(outdir, 'reports'), previousDiagram);
+    out(`Synthesized ${result.stacks.length} stacks of '${federation.name}' into ${outdir}:\n`);
+    for (const s of result.stacks) out(`  ${s}\n`);
+    for (const a of result.annotations.filter((x) => x.level === 'warning')) err(`WARNING ${a.stack}: ${a.message}\n`);
     for (const f of result.compliance.filter((x) => x.level === 'warning' && !x.suppressed)) {
-      process.stderr.write(`WARNING ${formatComplianceFinding(f)}\n`);
+      err(`WARNING ${formatComplianceFinding(f)}\n`);
     }
-    process.stdout.write(`Reports: ${outdir}/reports/ (compliance per agency, architecture.svg)\n`);
+    out(`Reports: ${outdir}/reports/ (compliance per agency, architecture.svg)\n`);
+    if (federation.config.terraform.providerMirror) {
+      out(
+        `Providers from the mirror only: export TF_CLI_CONFIG_FILE="${path.resolve(outdir, TERRAFORM_CLI_CONFIG_FILE)}"\n`,
+      );
+    }
+    if (key) writeSynthRecord(outdir, key, printed);
     return 0;
   } catch (e) {
     if (

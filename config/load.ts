@@ -12,14 +12,9 @@ import { byId, type Cluster, type Federation, type Operator, type WirePillar, ty
 import { federationSchema, type FederationConfig } from './schema';
 import { checkSemantics, PILLAR_CLASSIFICATION } from './semantic';
 
-/** The embedded default federation. */
-export const DEFAULT_CONFIG_FILE = path.join(projectRoot(), 'config', 'federation.yaml');
+import { DEFAULT_CONFIG_FILE } from './paths';
 
-/** The repository root, whether this runs compiled (dist/config) or from source (config). */
-export function projectRoot(): string {
-  const up = path.resolve(__dirname, '..');
-  return path.basename(up) === 'dist' ? path.dirname(up) : up;
-}
+export { DEFAULT_CONFIG_FILE, projectRoot } from './paths';
 
 function displayName(file: string): string {
   const rel = path.relative(process.cwd(), file);

@@ -454,6 +454,29 @@ const stateBackendSchema = z.discriminatedUnion('type', [
     endpoint: z.url({ protocol: /^https?$/, message: 'endpoint must be an http(s):// URL' }),
     region: z.string().default('eu-central-1'),
     keyPrefix: z.string().default('bund-messenger'),
+    encrypt: z.boolean().default(true).meta({
+      description:
+        'server-side encryption of the state objects (the state holds service secrets); false only where the store encrypts at rest by itself',
+    }),
+    useLockfile: z.boolean().default(true).meta({
+      description: 'state locking with a lock object beside the state (Terraform >= 1.10, OpenTofu >= 1.10)',
+    }),
+  }),
+]);
+
+/** Where Terraform/OpenTofu take the providers from: an air-gapped site points this at its mirror. */
+const providerMirrorSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('filesystem').meta({ description: 'a directory filled by `terraform providers mirror <dir>`' }),
+    path: z.string().regex(/^\/[A-Za-z0-9._\/-]*$/, {
+      message: "path must be an absolute directory path of letters, digits and '._/-' (e.g. /opt/terraform/providers)",
+    }),
+  }),
+  z.strictObject({
+    type: z.literal('network').meta({ description: 'an HTTPS provider network mirror (the provider mirror protocol)' }),
+    url: z.string().regex(/^https:\/\/[a-z0-9.-]+(?::\d{1,5})?\/(?:[A-Za-z0-9._~-]+\/)*$/, {
+      message: "url must be an https:// URL of host and path ending in '/', without credentials or query",
+    }),
   }),
 ]);
 
@@ -461,6 +484,14 @@ export const federationSchema = z
   .strictObject({
     federation: z.strictObject({ name: z.string().min(1), description: z.string().optional() }),
     stateBackend: stateBackendSchema.default({ type: 'local' }),
+    terraform: z
+      .strictObject({
+        providerMirror: providerMirrorSchema.optional().meta({
+          description:
+            'synth writes <outdir>/terraform.rc, a CLI config that installs providers from this mirror only (TF_CLI_CONFIG_FILE)',
+        }),
+      })
+      .default({}),
     operators: z.array(operatorSchema).default([]),
     zones: z.array(zoneSchema).min(1),
     clusters: z.array(clusterSchema).default([]),
@@ -525,3 +556,4 @@ export type StateBackendConfig = FederationConfig['stateBackend'];
 export function federationJsonSchema(): object {
   return z.toJSONSchema(federationSchema, { io: 'input', target: 'draft-2020-12' });
 }
+export type ProviderMirrorConfig = NonNullable<FederationConfig['terraform']['providerMirror']>;

@@ -213,12 +213,34 @@ export async function renderSvg(dot: string): Promise<string> {
   return viz.renderString(dot, { format: 'svg' });
 }
 
-/** Writes `<dir>/architecture.svg`, `.mmd` (Mermaid) and `.dot`. */
-export async function writeArchitecture(f: Federation, dir: string): Promise<void> {
+/** The diagram of a previous output, so an unchanged diagram is not rendered again. */
+export interface PreviousDiagram {
+  readonly dot: string;
+  readonly svg: string;
+}
+
+/** Reads `<dir>/architecture.dot` and `.svg` of a previous output, if both are there. */
+export function readPreviousDiagram(dir: string): PreviousDiagram | undefined {
+  try {
+    return {
+      dot: fs.readFileSync(path.join(dir, 'architecture.dot'), 'utf8'),
+      svg: fs.readFileSync(path.join(dir, 'architecture.svg'), 'utf8'),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes `<dir>/architecture.svg`, `.mmd` (Mermaid) and `.dot`. Rendering loads Graphviz (WebAssembly, about a
+ * fifth of a synth); when the DOT source equals the previous output's, its SVG is the same and is kept.
+ */
+export async function writeArchitecture(f: Federation, dir: string, previous?: PreviousDiagram): Promise<void> {
   const graph = architectureGraph(f);
   const dot = toDot(graph);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'architecture.dot'), dot);
   fs.writeFileSync(path.join(dir, 'architecture.mmd'), toMermaid(graph));
-  fs.writeFileSync(path.join(dir, 'architecture.svg'), await renderSvg(dot));
+  const svg = previous?.dot === dot && previous.svg.includes('</svg>') ? previous.svg : await renderSvg(dot);
+  fs.writeFileSync(path.join(dir, 'architecture.svg'), svg);
 }

@@ -15,8 +15,16 @@ export interface VerifyOutput {
   readonly lines: readonly string[];
 }
 
+export const VERIFY_USAGE = `usage: npm run verify -- <cdktf.out directory>
+
+Checks a synthesized output for any way into Säule 1 from outside the NdB and writes
+<dir>/reports/reachability.md and .json.
+Exit 0: clean; 1: findings (one line each); 2: unreadable input or a usage error.
+
+  --help   this text`;
+
 export function verify(dir: string | undefined): VerifyOutput {
-  if (!dir) return { code: 2, lines: ['usage: npm run verify -- <cdktf.out directory>'] };
+  if (!dir) return { code: 2, lines: [VERIFY_USAGE] };
   let stacks: SynthesizedStack[];
   try {
     stacks = readSynthesized(dir);
@@ -41,8 +49,18 @@ export function verify(dir: string | undefined): VerifyOutput {
   return { code: findings.length === 0 ? 0 : 1, lines };
 }
 
+/** The command line: `--help`, or one output directory. */
+export function verifyCli(args: readonly string[]): VerifyOutput {
+  if (args.includes('--help')) return { code: 0, lines: [VERIFY_USAGE] };
+  const flag = args.find((a) => a.startsWith('-'));
+  if (flag) return { code: 2, lines: [`verify: unknown option ${flag}`, VERIFY_USAGE] };
+  if (args.length > 1)
+    return { code: 2, lines: [`verify: one output directory expected, got ${args.length}`, VERIFY_USAGE] };
+  return verify(args[0]);
+}
+
 if (require.main === module) {
-  const out = verify(process.argv[2]);
+  const out = verifyCli(process.argv.slice(2));
   for (const l of out.lines) (out.code === 0 ? process.stdout : process.stderr).write(`${l}\n`);
   process.exitCode = out.code;
 }

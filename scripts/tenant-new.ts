@@ -54,7 +54,30 @@ const OPTIONS = {
   dv: { type: 'string' },
   'vsnfd-devices': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  help: { type: 'boolean' },
 } as const;
+
+export const USAGE = `usage: npm run tenant:new -- --id <id> --name <name> --kind <kind> --domain <domain> [options]
+
+Adds an agency (tenant) to the federation file, validates it like synth does, and prints the stacks that change
+and the steps left for the agency. On a terminal it asks for whatever the flags leave open.
+Exit 0: added; 1: refused (the file is unchanged); 2: a usage error.
+
+  --config <file>              the federation file (default: FEDERATION_CONFIG or config/federation.yaml)
+  --kind <kind>                federal-ministry | federal-authority | land-authority | municipality | bundeswehr
+  --wire <pillars>             Wire Bund Säulen or pillar ids, e.g. 1,3
+  --ldap-host <host> --ldap-base-dn <dn> --ldap-bind-dn <dn>   LDAP sync into Wire (with --wire)
+  --bundesmessenger <mode>     self-hosted | saas
+    self-hosted: --cluster <existing id> | --cluster-zone <zone> [--kubeconfig <path>] (a new own cluster)
+                 --server-name <name>
+                 --privacy-url <url> --imprint-url <url> --pg-host <host>
+                 (--clamav-mirror <url> | --no-virus-scan <reason>)
+    saas:        --server-name <name> --homeserver-url <url> [--provider <operator>]
+  --avv <processor>:<reference>:<YYYY-MM-DD>   a data processing agreement (repeatable)
+  --dv <reference>:<YYYY-MM-DD>                the Dienstvereinbarung
+  --vsnfd-devices              the agency uses VS-NfD-approved devices (Säule 1)
+  --dry-run                    show everything, write nothing
+  --help                       this text`;
 
 export class TenantError extends Error {}
 
@@ -274,7 +297,17 @@ function terminalAsk(): { ask: Ask; close: () => void } {
 }
 
 async function cli(): Promise<number> {
-  const { values } = parseArgs({ options: OPTIONS, allowPositionals: false });
+  let values;
+  try {
+    values = parseArgs({ options: OPTIONS, allowPositionals: false }).values;
+  } catch (e) {
+    process.stderr.write(`tenant:new: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const interactive = process.stdin.isTTY && !process.env.CI ? terminalAsk() : undefined;
   try {
     const r = await addTenant(values, interactive?.ask);

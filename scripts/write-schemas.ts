@@ -15,9 +15,38 @@ export const SCHEMA_FILES: ReadonlyArray<[string, () => object]> = [
   ['policy/compliance-report.schema.json', complianceReportJsonSchema],
 ];
 
-if (require.main === module) {
-  for (const [file, make] of SCHEMA_FILES) {
-    fs.writeFileSync(path.join(projectRoot(), file), JSON.stringify(make(), null, 2) + '\n');
-    process.stdout.write(`wrote ${file}\n`);
+const USAGE = `usage: npm run schema [-- --check]
+
+Writes the JSON Schemas the repository checks in: ${SCHEMA_FILES.map(([f]) => f).join(', ')}.
+  --check   write nothing; exit 1 when a checked-in schema differs from the generated one
+  --help    this text`;
+
+function cli(args: readonly string[]): number {
+  if (args.includes('--help')) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
   }
+  const unknown = args.find((a) => a !== '--check');
+  if (unknown) {
+    process.stderr.write(`schema: unknown argument ${unknown}\n${USAGE}\n`);
+    return 2;
+  }
+  let stale = 0;
+  for (const [file, make] of SCHEMA_FILES) {
+    const text = JSON.stringify(make(), null, 2) + '\n';
+    const target = path.join(projectRoot(), file);
+    if (args.includes('--check')) {
+      const same = fs.existsSync(target) && fs.readFileSync(target, 'utf8') === text;
+      if (!same) process.stderr.write(`stale: ${file} (run npm run schema)\n`);
+      stale += same ? 0 : 1;
+    } else {
+      fs.writeFileSync(target, text);
+      process.stdout.write(`wrote ${file}\n`);
+    }
+  }
+  return stale > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+  process.exitCode = cli(process.argv.slice(2));
 }

@@ -8,6 +8,9 @@ import type { StateBackendConfig } from '../config/schema';
  *   synth, which replaces the output directory, never deletes state (the default);
  * - pg: one schema per stack; Terraform reads the connection string from PG_CONN_STR;
  * - s3: an S3-compatible store (on-premise MinIO); Terraform reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+ *   Encrypted at rest (`encrypt`) and locked with a lock object beside the state (`use_lockfile`) unless the config
+ *   turns them off; the state holds the services' secrets.
+ * The pg backend locks by itself (a PostgreSQL advisory lock per state), so two applies never run on one state.
  */
 export function applyStateBackend(stack: TerraformStack, stackName: string, cfg: StateBackendConfig): void {
   switch (cfg.type) {
@@ -24,8 +27,8 @@ export function applyStateBackend(stack: TerraformStack, stackName: string, cfg:
       backend.addOverride('conn_str', undefined);
       return;
     }
-    case 's3':
-      new S3Backend(stack, {
+    case 's3': {
+      const backend = new S3Backend(stack, {
         bucket: cfg.bucket,
         key: `${cfg.keyPrefix}/${stackName}.tfstate`,
         region: cfg.region,
@@ -36,8 +39,12 @@ export function applyStateBackend(stack: TerraformStack, stackName: string, cfg:
         skipRequestingAccountId: true,
         skipMetadataApiCheck: true,
         skipS3Checksum: true,
+        encrypt: cfg.encrypt,
       });
+      // cdktf 0.21's S3BackendConfig predates `use_lockfile` (Terraform 1.10): set it on the JSON directly.
+      backend.addOverride('use_lockfile', cfg.useLockfile);
       return;
+    }
   }
 }
 

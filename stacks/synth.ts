@@ -14,6 +14,7 @@ import { checkExposure, formatFinding, type Finding } from '../policy/exposure';
 import { expectedFacts } from '../policy/facts';
 import { readSynthesized } from '../policy/synthesized';
 import { buildFederationApp } from './app';
+import { TERRAFORM_CLI_CONFIG_FILE, terraformCliConfig } from './terraform-cli-config';
 
 export interface SynthAnnotation {
   readonly stack: string;
@@ -102,6 +103,8 @@ export function synthFederation(federation: Federation, outdir: string, options:
     const blocking = blockingFindings(compliance);
     if (blocking.length > 0) throw new ComplianceError(blocking);
     writeComplianceReports(federation, compliance, path.join(scratch, 'reports', 'compliance'));
+    const mirror = federation.config.terraform.providerMirror;
+    if (mirror) fs.writeFileSync(path.join(scratch, TERRAFORM_CLI_CONFIG_FILE), terraformCliConfig(mirror));
     keepTerraformWorkdirs(target, scratch);
     fs.rmSync(target, { recursive: true, force: true });
     fs.renameSync(scratch, target);
