@@ -1,35 +1,26 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import { keyPaths, parseKeys, TARGETS, type KeyTag } from '../scripts/chart-keys';
+import { ROOT } from './helpers';
+
+export { keyPaths };
+
+const loaded = new Map<string, ReadonlyMap<string, KeyTag>>();
 
 /**
- * The upstream reference values (read-only data): `../shared/reference` beside the repository, or
- * MESSENGER_REFERENCE_DIR (pipelines outside this workplace provide a copy there).
+ * The key paths of the pinned version of a chart, with where each comes from: the checked-in key file that
+ * scripts/chart-keys.ts derives from the chart mirror and the reference values (`npm run charts:keys`).
  */
-export const REFERENCE =
-  process.env.MESSENGER_REFERENCE_DIR ?? path.resolve(__dirname, '..', '..', 'shared', 'reference');
-if (!fs.existsSync(REFERENCE)) {
-  throw new Error(
-    `reference values not found at ${REFERENCE}: set MESSENGER_REFERENCE_DIR to a copy of shared/reference`,
-  );
-}
-
-/** Every key path of a values object: `a.b.c`, lists as `a.b[]`, list items' keys as `a.b[].c`. */
-export function keyPaths(value: unknown, prefix = ''): string[] {
-  if (Array.isArray(value)) {
-    const here = `${prefix}[]`;
-    return [here, ...value.flatMap((v) => (v && typeof v === 'object' ? keyPaths(v, here) : []))];
-  }
-  if (value === null || typeof value !== 'object') return prefix ? [prefix] : [];
-  const entries = Object.entries(value as Record<string, unknown>);
-  if (entries.length === 0) return prefix ? [prefix] : [];
-  return [...(prefix ? [prefix] : []), ...entries.flatMap(([k, v]) => keyPaths(v, prefix ? `${prefix}.${k}` : k))];
-}
-
-/** Key paths of a reference YAML file, optionally nested under a prefix (umbrella subcharts). */
-export function referencePaths(file: string, under = ''): Set<string> {
-  const doc = parse(fs.readFileSync(path.join(REFERENCE, file), 'utf8')) ?? {};
-  return new Set(keyPaths(under ? { [under]: doc } : doc));
+export function chartKeys(chart: string): ReadonlyMap<string, KeyTag> {
+  const known = loaded.get(chart);
+  if (known) return known;
+  const target = TARGETS.find((t) => t.chart === chart);
+  if (!target) throw new Error(`no pinned chart '${chart}' in scripts/chart-keys.ts`);
+  const file = path.join(ROOT, target.file);
+  if (!fs.existsSync(file)) throw new Error(`${target.file} is missing: run npm run charts:keys`);
+  const keys = parseKeys(fs.readFileSync(file, 'utf8'));
+  loaded.set(chart, keys);
+  return keys;
 }
 
 /**
