@@ -1,11 +1,11 @@
 /**
  * Helm values of the BundesMessenger chart, generated from typed inputs. Every key path set here must appear in
- * the chart's default values (test/bundesmessenger-values-keys.test.ts).
+ * the chart's default values (test/bundesmessenger.test.ts, against chart-keys/bundesmessenger-1.16.0.keys).
  */
 import type { SecretValue } from '../helm-chart';
 import type { MatrixServerSpec } from './spec';
 
-/** Every image registry key of the BundesMessenger chart (values-keys.txt): all point at the internal mirror. */
+/** Every image registry key of the BundesMessenger chart (chart-keys/bundesmessenger-1.16.0.keys): all point at the internal mirror. */
 export const BUNDESMESSENGER_IMAGE_REGISTRY_PATHS = [
   'image.registry',
   'kubectlImage.registry',
