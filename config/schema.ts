@@ -521,9 +521,27 @@ export const federationSchema = z
       .strictObject({
         registry: z
           .string()
-          .min(1)
-          .meta({ description: 'internal registry that mirrors every image (BSI SYS.1.6.A6)' }),
-        digests: z.record(z.string(), z.string().regex(/^sha256:[0-9a-f]{64}$/)).default({}),
+          .regex(/^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?(?:\/[a-z0-9._-]+)*$/, {
+            message:
+              "registry must be a registry host with optional port and path, e.g. 'registry.itzbund.example/mirror'",
+          })
+          .meta({
+            description:
+              'internal registry that mirrors every image under its path without the registry host (quay.io/wire/brig -> <registry>/wire/brig), BSI SYS.1.6.A6',
+          })
+          .optional(),
+        digests: z
+          .record(
+            z
+              .string()
+              .regex(/^[a-z0-9][a-z0-9._-]*$/, { message: 'an image name: the last segment of its repository' }),
+            z.string().regex(/^(?:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}@)?sha256:[0-9a-f]{64}$/, {
+              message:
+                "a digest 'sha256:<64 hex>', or '<tag>@sha256:<64 hex>' for images whose default tag the project does not know",
+            }),
+          )
+          .default({})
+          .meta({ description: 'image name (e.g. brig) -> digest that pins it' }),
       })
       .optional(),
     matrix: z

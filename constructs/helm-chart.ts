@@ -1,8 +1,9 @@
-import { Fn } from 'cdktf';
+import { Annotations, Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { Labels } from './labels';
 import type { GuardedNamespace } from './guarded-namespace';
+import { imageValues, mergeValues, type ChartImages, type ImageSettings } from './images';
 import { DataKubernetesSecretV1, Release } from './providers';
 
 /** Terraform would read `${...}` and `%{...}` in a string as an expression: escape them to stay literal. */
@@ -40,6 +41,12 @@ export interface HelmChartProps extends ChartRef {
   readonly secretName?: string;
   /** @default 600 */
   readonly timeoutSeconds?: number;
+  /**
+   * The chart's images and the federation's image settings: the images are pointed at the internal registry and
+   * pinned by digest through the chart's values (BSI SYS.1.6.A6).
+   * @default the chart's own registries and tags
+   */
+  readonly images?: { readonly chart: ChartImages; readonly settings?: ImageSettings };
 }
 
 /**
@@ -59,7 +66,10 @@ export class HelmChart extends Construct {
       throw new Error(`HelmChart '${props.name}': secrets given but no secretName to read them from`);
     }
     this.chart = { chart: props.chart, repository: props.repository, version: props.version };
-    this.values = props.values;
+    const images = props.images ? imageValues(props.chart, props.images.chart, props.images.settings) : undefined;
+    // A digest that cannot be pinned must not pass silently: synthesis fails and names it.
+    for (const problem of images?.problems ?? []) Annotations.of(this).addError(`images.digests: ${problem}`);
+    this.values = images ? mergeValues(props.values, images.values) : props.values;
     let setSensitive: Array<{ name: string; value: string; type: string }> | undefined;
     if (props.secrets && props.secrets.length > 0 && props.secretName) {
       const secret = new DataKubernetesSecretV1(this, 'secret', {
@@ -83,7 +93,7 @@ export class HelmChart extends Construct {
       chart: props.chart,
       repository: props.repository,
       version: props.version,
-      values: [toTerraformString(stringify(props.values, { aliasDuplicateObjects: false, lineWidth: 0 }))],
+      values: [toTerraformString(stringify(this.values, { aliasDuplicateObjects: false, lineWidth: 0 }))],
       setSensitive,
       createNamespace: false,
       atomic: true,

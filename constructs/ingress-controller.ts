@@ -1,6 +1,8 @@
 import { Construct } from 'constructs';
 import type { GuardedNamespace } from './guarded-namespace';
 import { HelmChart } from './helm-chart';
+import type { ImageSettings } from './images';
+import { WIRE_CHART_IMAGES } from './wire/images';
 import { WIRE_CHARTS } from './wire/chart-versions';
 
 export interface ZoneIngressControllerProps {
@@ -8,6 +10,11 @@ export interface ZoneIngressControllerProps {
   readonly namespace: GuardedNamespace;
   /** Helm repository of Wire's stable charts. */
   readonly repository: string;
+  /**
+   * The internal registry and digests for the controller's images (BSI SYS.1.6.A6).
+   * @default the chart's own registry and digests
+   */
+  readonly images?: ImageSettings;
 }
 
 /**
@@ -30,6 +37,7 @@ export class ZoneIngressController extends Construct {
       chart: 'ingress-nginx-controller',
       repository: props.repository,
       version: WIRE_CHARTS['ingress-nginx-controller'].version,
+      images: { chart: WIRE_CHART_IMAGES['ingress-nginx-controller'], settings: props.images },
       values: {
         'ingress-nginx': {
           controller: {

@@ -5,7 +5,9 @@
 import type { Federation } from '../config/model';
 import type { TenantConfig } from '../config/schema';
 import { collectFacts, defaultDenyNamespaces, providerAlias } from './facts';
-import { BUNDESMESSENGER_IMAGE_REGISTRY_PATHS } from '../constructs/matrix/values';
+import { DIGEST, TAG_AT_DIGEST, type ChartImages } from '../constructs/images';
+import { BUNDESMESSENGER_IMAGES } from '../constructs/matrix/images';
+import { WIRE_CHART_IMAGES } from '../constructs/wire/images';
 import { chartName, releaseValues } from './helm-values';
 import { toKubernetesObject, type SynthesizedStack } from './k8s-objects';
 
@@ -317,6 +319,61 @@ export function tenantFindings(federation: Federation): ComplianceFinding[] {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
+/** The image table of every chart the project deploys, by chart name. */
+const CHART_IMAGES: Readonly<Record<string, ChartImages>> = {
+  ...WIRE_CHART_IMAGES,
+  bundesmessenger: BUNDESMESSENGER_IMAGES,
+};
+
+/**
+ * What keeps a release's images from coming from the internal registry, pinned by the configured digests: read from
+ * the values the release hands to Helm (so a values override that points an image elsewhere is seen), against the
+ * chart's image table.
+ */
+export function releaseImageProblems(
+  chart: string,
+  body: Json,
+  registry: string | undefined,
+  digests: Readonly<Record<string, string>>,
+): string[] {
+  const table = CHART_IMAGES[chart];
+  if (!table) return [`${chart}: a chart without an image table; its images are not checked`];
+  let values: Json;
+  try {
+    values = releaseValues(body).values;
+  } catch {
+    return [`${chart}: the release values cannot be read; its images are not checked`];
+  }
+  const at = (p: string) => p.split('.').reduce((o: Json, k) => o?.[k], values);
+  const out: string[] = [];
+  if (registry) {
+    const elsewhere = table.images.filter((i) =>
+      i.registry.kind === 'own-value'
+        ? at(i.registry.registryPath) !== registry
+        : !String(at(i.registry.repositoryPath) ?? '').startsWith(`${registry}/`),
+    );
+    if (elsewhere.length > 0) {
+      out.push(
+        `${chart}: ${elsewhere.map((i) => (i.registry.kind === 'own-value' ? i.registry.registryPath : i.registry.repositoryPath)).join(', ')} not pointed at ${registry}`,
+      );
+    }
+    for (const f of table.fixed ?? []) {
+      out.push(`${chart}: not redirected through values: ${f}; mirror it under its own name at the container runtime`);
+    }
+  }
+  for (const image of table.images) {
+    const pin = digests[image.name];
+    if (!pin) continue;
+    const digest = pin.slice(pin.indexOf('sha256:'));
+    const tag = image.tagPath ? String(at(image.tagPath) ?? '') : '';
+    const pinned =
+      (image.digestPath && at(image.digestPath) === digest) ||
+      (TAG_AT_DIGEST.test(tag) && tag.endsWith(`@${digest}`) && DIGEST.test(digest));
+    if (!pinned) out.push(`${chart}: image '${image.name}' is not pinned to the configured digest ${digest}`);
+  }
+  return out;
+}
+
 /** BSI IT-Grundschutz checks on the synthesized resources. */
 export function resourceFindings(
   stacks: readonly SynthesizedStack[],
@@ -444,12 +501,13 @@ export function resourceFindings(
           );
         }
         const repo = image.split('@')[0].split(':')[0].split('/').pop() ?? '';
-        if (digests[repo] && !image.endsWith(`@${digests[repo]}`)) {
+        const digest = digests[repo]?.slice(digests[repo].indexOf('sha256:'));
+        if (digest && !image.endsWith(`@${digest}`)) {
           out.push(
             finding(
               'BSI-SYS.1.6.A6',
               undefined,
-              `image '${image}' is not pinned to the configured digest ${digests[repo]}`,
+              `image '${image}' is not pinned to the configured digest ${digest}`,
               where,
             ),
           );
@@ -457,39 +515,14 @@ export function resourceFindings(
       }
     }
   }
-  if (imageRegistry) {
+  if (imageRegistry || Object.keys(digests).length > 0) {
     for (const s of stacks) {
       for (const [name, body] of Object.entries(s.json.resource?.helm_release ?? {}) as Array<[string, Json]>) {
         const where = { stack: s.name, resource: `helm_release.${name}` };
-        if (chartName(body.chart) !== 'bundesmessenger') {
-          out.push(
-            finding(
-              'BSI-SYS.1.6.A6',
-              undefined,
-              `${chartName(body.chart)}: the chart's images are not redirected to ${imageRegistry} by this project; set the chart's image values for the mirror`,
-              where,
-            ),
-          );
-          continue;
+        const chart = chartName(body.chart);
+        for (const problem of releaseImageProblems(chart, body, imageRegistry, digests)) {
+          out.push(finding('BSI-SYS.1.6.A6', undefined, problem, where));
         }
-        let values: Json = {};
-        try {
-          values = releaseValues(body).values;
-        } catch {
-          continue;
-        }
-        const wrong = BUNDESMESSENGER_IMAGE_REGISTRY_PATHS.filter(
-          (p) => p.split('.').reduce((o: Json, k) => o?.[k], values) !== imageRegistry,
-        );
-        if (wrong.length > 0)
-          out.push(
-            finding(
-              'BSI-SYS.1.6.A6',
-              undefined,
-              `bundesmessenger: ${wrong.join(', ')} not set to ${imageRegistry}`,
-              where,
-            ),
-          );
       }
     }
   }

@@ -47,6 +47,7 @@ export class PlatformStack extends TerraformStack {
     new ZoneIngressController(this, 'ingress-controller', {
       namespace: this.ingress,
       repository: federation.chartRepositories.stable,
+      images: federation.config.images,
     });
 
     if (cluster.zone.kind === 'ndb') {

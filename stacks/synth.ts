@@ -86,6 +86,10 @@ export function synthFederation(federation: Federation, outdir: string, options:
   try {
     const app = buildFederationApp(federation, { outdir: scratch });
     customize?.(app);
+    // Error annotations of the constructs stop synthesis here, as one SynthError that names each (cdktf itself
+    // would throw a generic error in app.synth()).
+    const constructErrors = errorAnnotations(app);
+    if (constructErrors.length > 0) throw new SynthError(constructErrors);
     if (onProgress) reportProgress(app, onProgress);
     app.synth();
     const manifest = JSON.parse(fs.readFileSync(path.join(scratch, 'manifest.json'), 'utf8')) as {
@@ -112,6 +116,17 @@ export function synthFederation(federation: Federation, outdir: string, options:
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** The error annotations the constructs attached, with the stack of each. */
+function errorAnnotations(app: App): SynthAnnotation[] {
+  return app.node
+    .findAll()
+    .flatMap((c) =>
+      c.node.metadata
+        .filter((m) => m.type === '@cdktf/error')
+        .map((m) => ({ stack: TerraformStack.of(c).node.id, level: 'error' as const, message: String(m.data) })),
+    );
 }
 
 /**

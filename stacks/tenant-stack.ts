@@ -8,6 +8,7 @@ import { MatrixHomeserver } from '../constructs/matrix/matrix-homeserver';
 import type { MatrixProduct, MatrixServerSpec } from '../constructs/matrix/spec';
 import { WellKnownDelegation } from '../constructs/matrix/well-known-delegation';
 import { Peer } from '../constructs/peer';
+import { WIRE_CHART_IMAGES } from '../constructs/wire/images';
 import { WIRE_CHARTS } from '../constructs/wire/chart-versions';
 import { LDAP_SCIM_BRIDGE_SECRETS, ldapScimBridgeValues } from '../constructs/wire/values';
 import type { ZoneCluster } from '../constructs/zone-cluster';
@@ -103,6 +104,7 @@ export class TenantStack extends TerraformStack {
           values: ldapScimBridgeValues(ldap, pillar.id),
           secrets: LDAP_SCIM_BRIDGE_SECRETS,
           secretName: ldap.existingSecret,
+          images: { chart: WIRE_CHART_IMAGES['ldap-scim-bridge'], settings: federation.config.images },
         });
         todo.push(`Create Secret '${ldap.existingSecret}' (ldap-password, scim-token) in namespace ${ns.name}`);
       }
@@ -122,7 +124,7 @@ export class TenantStack extends TerraformStack {
         cluster: this.cluster,
         spec,
         chartRepository: federation.config.matrix.chartRepository,
-        imageRegistry: federation.config.images?.registry,
+        images: federation.config.images,
         remotePeers: remotePeers(federation, cfg, cluster),
       });
       todo.push(
@@ -159,6 +161,7 @@ export class TenantStack extends TerraformStack {
         tenant: tenant.id,
         domain: tenant.domain,
         homeserverUrl: parts.wellKnown.homeserverUrl,
+        images: federation.config.images,
       });
       todo.push(
         `DNS: ${tenant.domain} -> load balancer of ${cluster.ingressController.namespace} (serves /.well-known/matrix)`,

@@ -39,7 +39,12 @@ export class WirePillarStack extends TerraformStack {
     applyStateBackend(this, name, federation.stateBackend);
     const cluster = zoneCluster(this, pillar.cluster);
     const spec = pillarSpec(pillar);
-    this.pillar = new WireBundPillar(this, 'pillar', { cluster, spec, repositories: federation.chartRepositories });
+    this.pillar = new WireBundPillar(this, 'pillar', {
+      cluster,
+      spec,
+      repositories: federation.chartRepositories,
+      images: federation.config.images,
+    });
     if (pillar.pillar === 2) Annotations.of(this).addWarning(PILLAR_2_WARNING);
     // Facts for checks over the synthesized JSON: this instance and the instances it may federate with.
     new TerraformLocal(this, 'wire_instance', {

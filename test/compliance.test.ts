@@ -9,9 +9,15 @@ import {
   evaluateCompliance,
   reportMarkdown,
 } from '../policy/compliance';
-import { COMPLIANCE_RULES, resourceFindings, tenantFindings, type ComplianceFinding } from '../policy/compliance-rules';
+import {
+  COMPLIANCE_RULES,
+  releaseImageProblems,
+  resourceFindings,
+  tenantFindings,
+  type ComplianceFinding,
+} from '../policy/compliance-rules';
 import type { SynthesizedStack } from '../policy/k8s-objects';
-import { ComplianceError, synthFederation } from '../stacks/synth';
+import { ComplianceError, SynthError, synthFederation } from '../stacks/synth';
 import {
   configIssues,
   defaultFederation,
@@ -208,30 +214,107 @@ describe('BSI IT-Grundschutz rules on the synthesized resources', () => {
 
   it('BSI-SYS.1.6.A6: images from the internal registry, pinned by the configured digest', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
-    const f = rules(defaultStacks(), 'registry.itzbund.example', { 'nginx-unprivileged': digest });
+    const f = rules(defaultStacks(), 'registry.itzbund.example', { 'nginx-unprivileged': digest, brig: digest });
     expect(f.filter((x) => x.resource?.startsWith('kubernetes_deployment_v1')).map((x) => x.message)).toEqual([
       "image 'docker.io/nginxinc/nginx-unprivileged:1.27-alpine' does not come from the internal registry registry.itzbund.example",
       `image 'docker.io/nginxinc/nginx-unprivileged:1.27-alpine' is not pinned to the configured digest ${digest}`,
     ]);
-    // the BundesMessenger chart was synthesized without the registry: every image key is reported
+    // synthesized without the registry: every image value of every chart is reported
     expect(f.find((x) => x.resource === 'helm_release.bum-bab_bundesmessenger')?.message).toMatch(
-      /^bundesmessenger: image.registry, kubectlImage.registry, .* not set to registry.itzbund.example$/,
+      /^bundesmessenger: image.registry, kubectlImage.registry, .* not pointed at registry.itzbund.example$/,
     );
+    const wire = f.filter((x) => x.resource === 'helm_release.wire-s1_wire-server').map((x) => x.message);
+    expect(wire).toContainEqual(
+      expect.stringMatching(/^wire-server: brig.image.repository, galley.image.repository, .* not pointed at/),
+    );
+    expect(wire).toContain(`wire-server: image 'brig' is not pinned to the configured digest ${digest}`);
   });
 
-  it('BSI-SYS.1.6.A6: with images.registry the BundesMessenger chart pulls every image from the mirror', () => {
-    const fed = defaultFederation((y) =>
-      y.replace('tenants:\n', 'images:\n  registry: registry.itzbund.example\n\ntenants:\n'),
-    );
-    const stacks = synthesize(fed);
-    const bum = Object.values(resources(stack(stacks, 'bab-bum-1--tenant-bab'), 'helm_release'))[0] as Json;
-    const v = releaseValuesOf(bum);
-    expect(v.image.registry).toBe('registry.itzbund.example');
-    expect(v.schadcodescanner.clamavImage.registry).toBe('registry.itzbund.example');
-    const f = resourceFindings(stacks, 'registry.itzbund.example').filter((x) => x.rule === 'BSI-SYS.1.6.A6');
-    expect(f.some((x) => x.resource?.includes('bundesmessenger'))).toBe(false);
-    // Wire's charts are not redirected by this project: said plainly, as warnings
-    expect(f.find((x) => x.resource === 'helm_release.wire-s1_wire-server')).toMatchObject({ level: 'warning' });
+  describe('BSI-SYS.1.6.A6 with images.registry and images.digests', () => {
+    const digest = `sha256:${'b'.repeat(64)}`;
+    const images = (extra = '') =>
+      `images:\n  registry: registry.itzbund.example/mirror\n  digests:\n    brig: '${digest}'\n    account: '${digest}'\n    controller: '${digest}'\n    synapse: '${digest}'\n    nginx-unprivileged: '${digest}'\n${extra}\ntenants:\n`;
+    const stacks = synthesize(defaultFederation((y) => y.replace('tenants:\n', images())));
+    const release = (st: string, name: string) => releaseValuesOf(resources(stack(stacks, st), 'helm_release')[name]);
+    const a6 = () =>
+      resourceFindings(stacks, 'registry.itzbund.example/mirror', {
+        brig: digest,
+        account: digest,
+        controller: digest,
+        synapse: digest,
+        'nginx-unprivileged': digest,
+      }).filter((x) => x.rule === 'BSI-SYS.1.6.A6');
+
+    it('points every image value of every chart at the registry, keeping the path below the registry host', () => {
+      const ws = release('itzbund-ndb-1--wire-s1', 'wire-s1_wire-server');
+      expect(ws.brig.image.repository).toBe('registry.itzbund.example/mirror/wire/brig');
+      expect(ws.nginz.images.nginz.repository).toBe('registry.itzbund.example/mirror/wire/nginz');
+      expect(ws['cassandra-migrations'].images.galleyMigrateData).toBe(
+        'registry.itzbund.example/mirror/wire/galley-migrate-data',
+      );
+      const ingress = release('itzbund-ndb-1--platform', 'ingress-ndb_ingress-nginx-controller');
+      expect(ingress['ingress-nginx'].controller.image.registry).toBe('registry.itzbund.example/mirror');
+      expect(release('bab-bum-1--tenant-bab', 'bum-bab_bundesmessenger').image.registry).toBe(
+        'registry.itzbund.example/mirror',
+      );
+      const wk = Object.values(resources(stack(stacks, 'itzbund-gs-1--tenant-bfbs'), 'kubernetes_deployment_v1'))[0];
+      expect(wk.spec.template.spec.container[0].image).toBe(
+        `registry.itzbund.example/mirror/nginxinc/nginx-unprivileged:1.27-alpine@${digest}`,
+      );
+    });
+
+    it('pins digests where the chart can: a tag of its own, or a digest value', () => {
+      expect(release('itzbund-ndb-1--wire-s1', 'wire-s1_wire-server').brig.image.tag).toBe(`5.32.0@${digest}`);
+      expect(release('itzbund-ndb-1--wire-s1', 'wire-s1_account-pages').image.digest).toBe(digest);
+      expect(
+        release('itzbund-ndb-1--platform', 'ingress-ndb_ingress-nginx-controller')['ingress-nginx'].controller.image
+          .digest,
+      ).toBe(digest);
+      expect(release('bab-bum-1--tenant-bab', 'bum-bab_bundesmessenger').image.tag).toBe(
+        `1.139.2-jammy-production@${digest}`,
+      );
+    });
+
+    it('reports only what values cannot redirect, and flags a release whose override moves an image back', () => {
+      const messages = a6().map((x) => x.message);
+      expect(messages.filter((m) => !m.includes('not redirected through values'))).toEqual([]);
+      expect(messages).toContainEqual(
+        expect.stringMatching(/^wire-server: not redirected through values: alpine:3.21.3/),
+      );
+      // an escape hatch that points brig back at quay.io is seen in the release values
+      const body = resources(stack(stacks, 'itzbund-ndb-1--wire-s1'), 'helm_release')['wire-s1_wire-server'];
+      const moved = structuredClone(body);
+      moved.set = [
+        { name: 'brig.image.repository', value: 'quay.io/wire/brig' },
+        { name: 'brig.image.tag', value: '5.32.0' },
+      ];
+      expect(releaseImageProblems('wire-server', moved, 'registry.itzbund.example/mirror', { brig: digest })).toEqual([
+        'wire-server: brig.image.repository not pointed at registry.itzbund.example/mirror',
+        'wire-server: not redirected through values: alpine:3.21.3 (hard-coded in the cannon StatefulSet and the cassandra-migrations Job); mirror it under its own name at the container runtime',
+        `wire-server: image 'brig' is not pinned to the configured digest ${digest}`,
+      ]);
+    });
+
+    it('refuses a digest that cannot be pinned, naming it: an unknown default tag, a shared tag', () => {
+      const refused = () =>
+        synthesize(
+          defaultFederation((y) =>
+            y.replace('tenants:\n', images(`    sftd: '${digest}'\n    brig-schema: '${digest}'\n`)),
+          ),
+        );
+      expect(refused).toThrow(SynthError);
+      expect(refused).toThrow(
+        /images\.digests: sftd: image 'sftd': the default tag of the pinned chart version is not known to this project; give images\.digests\.sftd as '<tag>@sha256:<hex>'/,
+      );
+      expect(refused).toThrow(/brig-schema' cannot be pinned by digest: the cassandra-migrations images share one tag/);
+      const ok = synthesize(
+        defaultFederation((y) => y.replace('tenants:\n', images(`    sftd: '4.1.45@${digest}'\n`))),
+      );
+      const sftd = releaseValuesOf(
+        resources(stack(ok, 'itzbund-ndb-1--wire-s1'), 'helm_release')['wire-s1-calling_sftd'],
+      );
+      expect(sftd.image.tag).toBe(`4.1.45@${digest}`);
+    });
   });
 
   it('BSI-SYS.1.6.A15: a LimitRange in every namespace and limits on every container we define', () => {

@@ -113,7 +113,7 @@ describe('cdktf deploy prerequisites', () => {
 
   it('runs the compiled app from cdktf.json', () => {
     const cdktf = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'cdktf.json'), 'utf8'));
-    expect(cdktf.app).toBe('npm run --silent build && node dist/main.js');
+    expect(cdktf.app).toBe('node scripts/launch.js main');
   });
 });
 

@@ -1,4 +1,5 @@
 import { WIRE_CHARTS } from '../constructs/wire/chart-versions';
+import { WIRE_CHART_IMAGES } from '../constructs/wire/images';
 import { defaultFederation, releaseValuesOf, synthesize } from './helpers';
 import { chartKeys, keyPaths, unknownPaths } from './values-keys';
 
@@ -44,8 +45,20 @@ const ALLOW_LIST: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   ),
   coturn: {
     coturnTurnListenPort: 'coturn chart values.yaml: coturnTurnListenPort: 3478',
+    ...imageKeys('coturn'),
   },
+  'account-pages': {
+    'image.digest': 'account-pages templates/deployment.yaml: `if .Values.image.digest` -> `repository@digest`',
+  },
+  webapp: imageKeys('webapp'),
+  'team-settings': imageKeys('team-settings'),
 };
+
+/** The image keys that Wire's production examples show only as a comment (set for a mirror and a digest). */
+function imageKeys(chart: string): Record<string, string> {
+  const why = `${chart} prod-values.example.yaml: "# image: tag: some-tag"; the chart renders \`image.repository\`:\`image.tag\``;
+  return { image: why, 'image.repository': why, 'image.tag': why };
+}
 
 /**
  * The key paths of a chart's pinned version: chart defaults (subcharts included) and Wire's production examples,
@@ -56,9 +69,23 @@ function referenceFor(chart: string): Set<string> {
 }
 
 /** The default federation plus a pilot pillar with demo datastores, so every chart is generated at least once. */
-function allReleases() {
+const DIGEST = `sha256:${'c'.repeat(64)}`;
+/** Every Wire image pinned (with its tag where the project does not know the default), all from a mirror. */
+const IMAGES_YAML = `images:
+  registry: registry.itzbund.example
+  digests:
+${[...new Set(Object.values(WIRE_CHART_IMAGES).flatMap((c) => c.images))]
+  .filter((i) => !i.unpinnable)
+  .map((i) => `    ${i.name}: '${i.tag === undefined && !i.digestPath ? '1.0.0@' : ''}${DIGEST}'`)
+  .filter((line, n, all) => all.indexOf(line) === n)
+  .join('\n')}
+
+tenants:
+`;
+
+function allReleases(withImages = false) {
   const fed = defaultFederation((y) =>
-    y.replace(
+    (withImages ? y.replace('tenants:\n', IMAGES_YAML) : y).replace(
       '  # Wire backends run by others',
       `    - id: wire-s3-pilot
       pillar: 3
@@ -74,7 +101,7 @@ function allReleases() {
   );
   return synthesize(fed).flatMap((s) =>
     Object.entries(s.json.resource?.helm_release ?? {}).map(([name, r]) => ({
-      stack: s.name,
+      stack: withImages ? `${s.name} (images from a mirror, pinned)` : s.name,
       name,
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       chart: (r as any).chart as string,
@@ -86,7 +113,7 @@ function allReleases() {
 }
 
 describe('every Helm values key path the project sets exists in the chart defaults or Wire production examples', () => {
-  const releases = allReleases().filter((r) => r.chart !== 'bundesmessenger');
+  const releases = [...allReleases(), ...allReleases(true)].filter((r) => r.chart !== 'bundesmessenger');
 
   it('generates every Wire chart', () => {
     expect(new Set(releases.map((r) => r.chart))).toEqual(

@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { GuardedNamespace, SERVICE_CONTAINER_LIMITS } from '../guarded-namespace';
+import type { ImageSettings } from '../images';
+import { BUNDESMESSENGER_IMAGES } from './images';
 import { HelmChart } from '../helm-chart';
 import { Peer } from '../peer';
 import type { ZoneCluster } from '../zone-cluster';
@@ -19,8 +21,11 @@ export interface MatrixHomeserverProps {
   readonly spec: MatrixServerSpec;
   /** Repository of the BundesMessenger chart (`oci://...`), configurable for an internal mirror. */
   readonly chartRepository: string;
-  /** Internal registry that mirrors the chart's images. @default the chart's own registries */
-  readonly imageRegistry?: string;
+  /**
+   * The internal registry and digests for the chart's images (BSI SYS.1.6.A6).
+   * @default the chart's own registries and tags
+   */
+  readonly images?: ImageSettings;
   /** Federation partners in other zones (declared in the config); egress to them is opened on 443/8448. */
   readonly remotePeers?: readonly FederationPeerZone[];
 }
@@ -78,12 +83,12 @@ export class MatrixHomeserver extends Construct {
       values: bundesMessengerValues(spec, {
         ingressClass: zone.ingressClass,
         ingressNamespace: cluster.ingressControllerNamespace,
-        imageRegistry: props.imageRegistry,
         egressCidrs: [...zone.cidrs, ...(props.remotePeers ?? []).flatMap((p) => p.cidrs)],
         egressPorts: [443, 8448, spec.postgresql.port],
       }),
       secrets: bundesMessengerSecrets(spec),
       secretName: spec.turn?.existingSecret,
+      images: { chart: BUNDESMESSENGER_IMAGES, settings: props.images },
     });
   }
 }

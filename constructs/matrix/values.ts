@@ -5,42 +5,7 @@
 import type { SecretValue } from '../helm-chart';
 import type { MatrixServerSpec } from './spec';
 
-/** Every image registry key of the BundesMessenger chart (chart-keys/bundesmessenger-1.16.0.keys): all point at the internal mirror. */
-export const BUNDESMESSENGER_IMAGE_REGISTRY_PATHS = [
-  'image.registry',
-  'kubectlImage.registry',
-  'signingkey.job.generateImage.registry',
-  'volumePermissions.image.registry',
-  'sygnal.image.registry',
-  'wellknown.image.registry',
-  'confighub.image.registry',
-  'postgresql.image.registry',
-  'redis.image.registry',
-  'mas.image.registry',
-  'contentscanner.image.registry',
-  'schadcodescanner.clamavImage.registry',
-  'schadcodescanner.icapImage.registry',
-  'synapse_admin.image.registry',
-  'adminPortal.coreImage.registry',
-  'adminPortal.uiImage.registry',
-  'webclient.image.registry',
-  'call.client.image.registry',
-  'call.jwtService.image.registry',
-  'tests.image.registry',
-] as const;
-
-function setPathValue(target: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let cur = target;
-  keys.forEach((k, i) => {
-    if (i === keys.length - 1) cur[k] = value;
-    else cur = (cur[k] ??= {}) as Record<string, unknown>;
-  });
-}
-
 export interface MatrixPlacement {
-  /** Internal registry that mirrors the chart's images (BSI SYS.1.6.A6); unset keeps the chart's registries. */
-  readonly imageRegistry?: string;
   readonly ingressClass: string;
   readonly ingressNamespace: string;
   /**
@@ -103,9 +68,6 @@ export function bundesMessengerValues(spec: MatrixServerSpec, placement: MatrixP
     sygnal: { enabled: false },
     wellknown: { enabled: true },
   };
-  if (placement.imageRegistry) {
-    for (const p of BUNDESMESSENGER_IMAGE_REGISTRY_PATHS) setPathValue(values, p, placement.imageRegistry);
-  }
   return values;
 }
 

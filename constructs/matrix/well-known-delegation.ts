@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { GuardedNamespace } from '../guarded-namespace';
+import { imageReference, type ImageSettings } from '../images';
 import { ConfigMapV1, DeploymentV1, IngressV1, ServiceV1 } from '../providers';
 import type { ZoneCluster } from '../zone-cluster';
 
@@ -10,9 +11,14 @@ export interface WellKnownDelegationProps {
   readonly domain: string;
   /** The homeserver the domain delegates to, e.g. `https://bfbs.bundesmessenger.t-systems.example`. */
   readonly homeserverUrl: string;
-  /** @default 'docker.io/nginxinc/nginx-unprivileged:1.27-alpine' */
-  readonly image?: string;
+  /**
+   * The internal registry and digests (BSI SYS.1.6.A6) for its image, `docker.io/nginxinc/nginx-unprivileged:1.27-alpine`.
+   * @default the image from Docker Hub
+   */
+  readonly images?: ImageSettings;
 }
+
+const NGINX = { repository: 'docker.io/nginxinc/nginx-unprivileged', tag: '1.27-alpine' };
 
 /**
  * The `.well-known/matrix` delegation of an agency on BundesMessenger SaaS: a small guarded deployment behind the
@@ -61,7 +67,7 @@ export class WellKnownDelegation extends Construct {
             container: [
               {
                 name: 'nginx',
-                image: props.image ?? 'docker.io/nginxinc/nginx-unprivileged:1.27-alpine',
+                image: imageReference(NGINX.repository, NGINX.tag, props.images),
                 port: [{ containerPort: 8080 }],
                 securityContext: {
                   allowPrivilegeEscalation: false,

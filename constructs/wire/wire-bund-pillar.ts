@@ -1,12 +1,14 @@
 import { Construct } from 'constructs';
 import { GuardedNamespace, SERVICE_CONTAINER_LIMITS } from '../guarded-namespace';
 import { HelmChart, type SecretValue } from '../helm-chart';
+import type { ImageSettings } from '../images';
 import { Annotations } from '../providers';
 import { Labels } from '../labels';
 import { Peer } from '../peer';
 import type { Classification, NetworkZoneKind } from '../network-zone';
 import type { ZoneCluster } from '../zone-cluster';
 import { WIRE_CHARTS, type WireChartName, type WireRepository } from './chart-versions';
+import { WIRE_CHART_IMAGES } from './images';
 import { pillarHosts, type PillarNumber, type WirePillarSpec } from './pillar-spec';
 import {
   COTURN_SECRETS,
@@ -36,6 +38,11 @@ export interface WireBundPillarProps {
   readonly spec: WirePillarSpec;
   /** Helm repositories of the Wire charts (internal mirrors when air-gapped). */
   readonly repositories: Readonly<Record<WireRepository, string>>;
+  /**
+   * The internal registry and digests for the charts' images (BSI SYS.1.6.A6).
+   * @default the charts' own registries and tags
+   */
+  readonly images?: ImageSettings;
 }
 
 /** Ports wire-server uses towards its datastores (outside Kubernetes). */
@@ -148,6 +155,7 @@ export class WireBundPillar extends Construct {
         values,
         secrets,
         secretName: secrets.length > 0 ? spec.secretName : undefined,
+        images: { chart: WIRE_CHART_IMAGES[name], settings: props.images },
       });
       this.charts.push(h);
       return h;
