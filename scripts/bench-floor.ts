@@ -2,7 +2,7 @@
 import { App, TerraformStack } from 'cdktf';
 import { HelmProvider, KubernetesProvider, NamespaceV1 } from '../constructs/providers';
 
-const outdir = process.argv[2] ?? 'cdktf.out.floor';
+const outdir = process.argv[2] ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out.floor';
 const app = new App({ outdir, stackTraces: false });
 const stack = new TerraformStack(app, 'floor');
 const kubernetes = new KubernetesProvider(stack, 'kubernetes', { configPath: '~/.kube/config' });

@@ -182,3 +182,22 @@ describe('provider bindings load on first use', () => {
     expect(out).toEqual({ before: [], after: ['namespace-v1'], name: 'NamespaceV1', keys: 14 });
   });
 });
+
+describe('--help on every npm script that takes arguments', () => {
+  const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts as Record<
+    string,
+    string
+  >;
+  const withArgs = ['verify', 'pipeline', 'bench', 'schema', 'charts:keys', 'tenant:new'];
+
+  it.each(withArgs)('npm run %s -- --help prints usage and exits 0; an unknown flag exits 2', (name) => {
+    const module = /^node scripts\/launch\.js (\S+)$/.exec(scripts[name])?.[1];
+    expect(module).toBeDefined();
+    const help = node(['scripts/launch.js', module!, '--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(new RegExp(`^usage: npm run ${name.replace(':', '\\:')}`, 'i'));
+    const wrong = node(['scripts/launch.js', module!, '--no-such-flag']);
+    expect(wrong.status).toBe(2);
+    expect(wrong.stderr).toMatch(/usage: npm run/i);
+  });
+});
