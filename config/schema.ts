@@ -224,6 +224,32 @@ export const wirePillarSchema = z.strictObject({
     })
     .default({ existingSecret: 'wire-server-secrets' }),
   calling: callingSchema,
+  mail: z
+    .strictObject({
+      smtp: z
+        .strictObject({
+          host: dnsName('mail.smtp.host'),
+          port: z.int().min(1).max(65535).default(587),
+          connType: z.enum(['plain', 'ssl', 'tls']).default('tls'),
+        })
+        .optional()
+        .meta({
+          description:
+            "the zone's mail relay brig sends through (password: key 'smtp-password'); default smtp.<domain>:587 with STARTTLS",
+        }),
+      sender: z
+        .email()
+        .optional()
+        .meta({ description: 'sender of activation and password mails; default noreply@<domain>' }),
+      support: z
+        .strictObject({ company: z.string().min(1).max(200), email: z.email() })
+        .optional()
+        .meta({
+          description: "support contact published in spar's SAML metadata; default the operator and support@<domain>",
+        }),
+    })
+    .default({})
+    .meta({ description: 'mail and support contact of the pillar (Wire needs them even where mail is not used)' }),
 });
 
 const externalWireSchema = z.strictObject({
@@ -422,9 +448,14 @@ export const tenantSchema = z.strictObject({
           bindDn: z.string().min(1),
           objectClass: z.string().default('person'),
           memberOf: z.string().optional(),
-          existingSecret: k8sName('ldap.existingSecret').meta({
-            description: "pre-created Secret in the tenant namespace with keys 'ldap-password' and 'scim-token'",
-          }),
+          existingSecret: k8sName('ldap.existingSecret')
+            .refine((v) => v !== 'ldap-scim-bridge', {
+              message:
+                "the ldap-scim-bridge chart creates a Secret named after its release ('ldap-scim-bridge'): name the input Secret differently, e.g. 'ldap-credentials'",
+            })
+            .meta({
+              description: "pre-created Secret in the tenant namespace with keys 'ldap-password' and 'scim-token'",
+            }),
         })
         .optional()
         .meta({ description: "sync the agency's team from its LDAP directory (one ldap-scim-bridge per pillar)" }),

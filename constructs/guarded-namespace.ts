@@ -9,7 +9,20 @@ export type PodSecurity =
   | { readonly level: 'restricted' }
   /** Only for workloads that cannot run restricted (e.g. sftd/coturn with hostNetwork, the ingress controller);
    * audit and warn stay restricted, and the reason is recorded on the namespace. */
-  | { readonly level: 'baseline' | 'privileged'; readonly reason: string };
+  | {
+      readonly level: 'baseline' | 'privileged';
+      readonly reason: string;
+      /**
+       * The only workloads (`Kind/name`) that may run below `restricted`: every other pod of the namespace must
+       * still meet `restricted`, which `verify --render` checks on the rendered charts. Recorded on the namespace
+       * (`messenger.bund/pod-security-restricted-except`).
+       * @default none: every workload may use the namespace's level
+       */
+      readonly restrictedExcept?: readonly string[];
+    };
+
+/** Namespace annotation: the workloads (`Kind/name`, comma-separated) allowed below Pod Security `restricted`. */
+export const RESTRICTED_EXCEPT_ANNOTATION = `${LABEL_PREFIX}/pod-security-restricted-except`;
 
 export interface ZoneEdgeSettings {
   /** @default 1 */
@@ -148,7 +161,12 @@ export class GuardedNamespace extends Construct {
         },
         annotations:
           podSecurity.level !== 'restricted'
-            ? { [`${LABEL_PREFIX}/pod-security-reason`]: podSecurity.reason }
+            ? {
+                [`${LABEL_PREFIX}/pod-security-reason`]: podSecurity.reason,
+                ...(podSecurity.restrictedExcept
+                  ? { [RESTRICTED_EXCEPT_ANNOTATION]: podSecurity.restrictedExcept.join(',') }
+                  : {}),
+              }
             : undefined,
       },
     });

@@ -189,7 +189,37 @@ export class ExposureGuard {
     this.checkFederation(stack);
   }
 
-  private checkObject(scope: Scope, obj: KubernetesObject): void {
+  /**
+   * Checks the objects a chart rendered for a release with the same rules as the objects we declare ourselves.
+   * Each finding's address is `helm_release.<name> <Kind>/<namespace>/<name>`.
+   */
+  checkRendered(stack: SynthesizedStack, address: string, body: Json, objects: readonly KubernetesObject[]): Finding[] {
+    const before = this.findings.length;
+    const known = KNOWN_CHARTS[chartName(body.chart)];
+    for (const obj of objects) {
+      const ns = obj.kind === 'Namespace' ? obj.metadata.name : (obj.metadata.namespace ?? body.namespace);
+      const scope = this.scopeOf(
+        stack,
+        `${address} ${obj.kind}/${ns ?? ''}/${obj.metadata.name ?? ''}`,
+        body,
+        ns,
+        obj.metadata.labels ?? {},
+      );
+      if (!scope) continue;
+      // sftd and coturn may use the host network, but only on the calling pool of a calling namespace
+      const pool = scope.cluster?.nodePools.find((p) => p.purpose === 'calling');
+      const podSpec = (obj as Json).spec?.template?.spec;
+      const onCallingPool =
+        !!known?.calling &&
+        !!pool &&
+        scope.namespaceLabels['messenger.bund/service'] === 'wire-calling' &&
+        sameSelector(podSpec?.nodeSelector, pool.nodeSelector);
+      this.checkObject(scope, obj, onCallingPool);
+    }
+    return this.findings.slice(before);
+  }
+
+  private checkObject(scope: Scope, obj: KubernetesObject, hostNetworkAllowed = false): void {
     const spec = (obj as Json).spec ?? {};
     const zone = scope.zone;
     if (obj.kind === 'Service') {
@@ -232,7 +262,7 @@ export class ExposureGuard {
           : obj.kind === 'CronJob'
             ? spec.jobTemplate?.spec?.template?.spec
             : spec.template?.spec;
-      this.checkPodSpec(scope, podSpec ?? {});
+      if (!hostNetworkAllowed) this.checkPodSpec(scope, podSpec ?? {});
     } else if (obj.kind === 'NetworkPolicy') {
       this.checkNetworkPolicy(scope, spec);
     }

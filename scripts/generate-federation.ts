@@ -47,7 +47,7 @@ export function generateFederation(agencies: number): Json {
           host: `ldap.${domain}`,
           baseDn: 'DC=behoerde',
           bindDn: 'CN=svc-scim',
-          existingSecret: 'ldap-scim-bridge',
+          existingSecret: 'ldap-credentials',
         };
       }
       dataProtection.agreements.push({ processor: 'itzbund', reference: `AVV-ITZBund-${id}`, date: '2025-01-01' });

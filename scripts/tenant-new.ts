@@ -139,7 +139,7 @@ export async function buildTenant(
         host: opts['ldap-host'],
         baseDn: await need(opts, 'ldap-base-dn', ask, 'LDAP base DN'),
         bindDn: await need(opts, 'ldap-bind-dn', ask, 'LDAP bind DN'),
-        existingSecret: 'ldap-scim-bridge',
+        existingSecret: 'ldap-credentials',
       };
     }
     if (pillars.some((p) => p.pillar === 1)) dataProtection.vsNfdApprovedDevices = !!opts['vsnfd-devices'];

@@ -91,6 +91,12 @@ export class TenantStack extends TerraformStack {
           pillar: pillar.pillar,
           tenant: tenant.id,
           allowFromIngressController: false,
+          podSecurity: {
+            level: 'baseline',
+            reason:
+              'the ldap-scim-bridge chart 5.32 sets no securityContext on its CronJob and takes none from values; the namespace holds nothing else',
+            restrictedExcept: ['CronJob/ldap-scim-bridge'],
+          },
         });
         // to spar's SCIM API in the pillar namespace, and to the agency's directory inside the zone
         ns.allowTo(Peer.namespace(pillar.id, { app: 'spar' }), { ports: [{ port: 8080 }] });

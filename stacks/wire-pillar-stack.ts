@@ -26,6 +26,11 @@ export function pillarSpec(pillar: WirePillar): WirePillarSpec {
     calling: pillar.calling,
     federation: pillar.partners.map((p) => ({ domain: p.domain, searchPolicy: p.searchPolicy })),
     pki,
+    mail: {
+      smtp: pillar.mail.smtp ?? { host: `smtp.${pillar.domain}`, port: 587, connType: 'tls' },
+      sender: pillar.mail.sender ?? `noreply@${pillar.domain}`,
+      support: pillar.mail.support ?? { company: pillar.operator.name, email: `support@${pillar.domain}` },
+    },
   };
 }
 

@@ -14,11 +14,20 @@ describe('CI', () => {
       .filter(
         (l) => l && !l.startsWith('#') && !l.startsWith('set ') && !l.startsWith('cd ') && !l.startsWith('export '),
       );
-    expect(commands).toEqual(['npm ci', 'npm test', 'npm run synth', 'npm run verify -- cdktf.out']);
+    expect(commands).toEqual([
+      'npm ci',
+      'npm test',
+      'npm run synth',
+      'npm run verify -- cdktf.out',
+      'if [ -d ../shared/charts ]; then CHART_MIRROR=../shared/charts npm run verify -- --render --missing-ok "$OFFLINE_MIRROR_GAPS" cdktf.out; fi',
+    ]);
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     expect(readme).toContain('npm ci && npm run synth');
     expect(readme).toMatch(/^npm test /m);
     expect(readme).toContain('npm run verify -- cdktf.out');
+    expect(readme).toContain(
+      'CHART_MIRROR=<dir> npm run verify -- --render --missing-ok <chart@version,...> cdktf.out',
+    );
   });
 
   describe('the GitLab CI pipeline', () => {

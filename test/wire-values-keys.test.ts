@@ -48,6 +48,8 @@ const ALLOW_LIST: Readonly<Record<string, Readonly<Record<string, string>>>> = {
     ...imageKeys('coturn'),
   },
   'account-pages': {
+    'podSecurityContext.runAsNonRoot':
+      'account-pages templates/deployment.yaml renders podSecurityContext (toYaml) as the container securityContext',
     'image.digest': 'account-pages templates/deployment.yaml: `if .Values.image.digest` -> `repository@digest`',
   },
   webapp: imageKeys('webapp'),

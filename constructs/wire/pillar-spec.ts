@@ -32,6 +32,13 @@ export interface PkiIssuer {
   readonly issuerKind: 'ClusterIssuer' | 'Issuer';
 }
 
+/** Mail relay, sender and support contact of a pillar (wire-server refuses to start without them). */
+export interface MailSpec {
+  readonly smtp: { readonly host: string; readonly port: number; readonly connType: 'plain' | 'ssl' | 'tls' };
+  readonly sender: string;
+  readonly support: { readonly company: string; readonly email: string };
+}
+
 /** What a pillar's Helm values are generated from. */
 export interface WirePillarSpec {
   readonly id: string;
@@ -46,6 +53,7 @@ export interface WirePillarSpec {
   readonly calling: CallingSpec;
   readonly federation: readonly FederationPeer[];
   readonly pki: PkiIssuer;
+  readonly mail: MailSpec;
 }
 
 /** Host names of a pillar, derived from its base domain. */

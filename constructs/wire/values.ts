@@ -143,14 +143,17 @@ export function wireServerValues(spec: WirePillarSpec): Values {
             : {}),
         },
         emailSMS: {
-          general: { emailSender: `noreply@${spec.domain}` },
+          // brig's options require an SMS sender and URL; Wire Bund sends no SMS (no Twilio credentials are given).
+          general: { emailSender: spec.mail.sender, smsSender: 'nicht-genutzt' },
           user: {
             passwordResetUrl: `https://${h.account}/reset/?key=\${key}&code=\${code}`,
             activationUrl: `https://${h.account}/verify/?key=\${key}&code=\${code}`,
+            smsActivationUrl: `https://${h.account}/v/\${code}`,
             deletionUrl: `https://${h.account}/d/?key=\${key}&code=\${code}`,
             invitationUrl: `https://${h.account}/i/\${code}`,
           },
         },
+        smtp: { host: spec.mail.smtp.host, port: spec.mail.smtp.port, connType: spec.mail.smtp.connType },
       }),
       turnStatic: { v1: [], v2: turn },
       metrics: { serviceMonitor: { enabled: false } },
@@ -186,6 +189,8 @@ export function wireServerValues(spec: WirePillarSpec): Values {
       rabbitmq: { host: e.rabbitmq },
       cassandra: { host: e.cassandra },
       aws: {
+        // gundeck builds queue ARNs from an account id; the zone's SQS/SNS endpoints are not AWS
+        account: '000000000000',
         region: 'eu-west-1',
         arnEnv: spec.id,
         queueName: `${spec.id}-gundeck-events`,
@@ -196,6 +201,8 @@ export function wireServerValues(spec: WirePillarSpec): Values {
     nginz: {
       replicaCount: replicas(spec.size),
       resources: resourcesFor('nginz', spec.size),
+      // the zone's ingress-nginx speaks plain HTTP to nginz, without the PROXY protocol header
+      config: { ws: { useProxyProtocol: false } },
       nginx_conf: {
         env: 'prod',
         external_env_domain: spec.domain,
@@ -217,6 +224,9 @@ export function wireServerValues(spec: WirePillarSpec): Values {
       appUri: `https://${h.nginzHttps}`,
       ssoUri: `https://${h.nginzHttps}/sso`,
       maxScimTokens: 16,
+      contacts: [
+        { type: 'ContactSupport', company: spec.mail.support.company, email: `email:${spec.mail.support.email}` },
+      ],
     }),
     'background-worker': service(spec, 'background-worker', {
       federationDomain: spec.federationDomain,
@@ -323,6 +333,9 @@ export function webValues(spec: WirePillarSpec, chart: 'webapp' | 'team-settings
     case 'account-pages':
       return {
         replicaCount: n,
+        // the chart renders podSecurityContext as the container's securityContext (uid 1000); restricted also
+        // needs runAsNonRoot
+        podSecurityContext: { runAsNonRoot: true },
         config: { externalUrls: { ...base, appHost: h.account } },
         envVars: {
           APP_NAME: 'Wire Account Management',

@@ -45,6 +45,21 @@ export interface WireBundPillarProps {
   readonly images?: ImageSettings;
 }
 
+/**
+ * wire-server 5.32's post-install hook Jobs spar-migrate-data and brig-index-migrate-data set no securityContext and
+ * take none from values, so `restricted` would refuse them and the release would roll back. The pillar namespace
+ * enforces `baseline` (no privileged or host access) and names these two Jobs as the only workloads below
+ * `restricted`: `verify --render` checks every other pod of the namespace against `restricted`, and audit and warn
+ * stay `restricted`. A post-renderer was the alternative; it would need a program on every machine that runs
+ * Terraform, the GitLab jobs' Terraform image included.
+ */
+export const WIRE_SERVER_POD_SECURITY = {
+  level: 'baseline',
+  reason:
+    "wire-server 5.32's post-install hook Jobs spar-migrate-data and brig-index-migrate-data set no securityContext and take none from values; every other pod of the namespace meets restricted (checked on the rendered chart)",
+  restrictedExcept: ['Job/spar-migrate-data', 'Job/brig-index-migrate-data'],
+} as const;
+
 /** Ports wire-server uses towards its datastores (outside Kubernetes). */
 const DATASTORE_PORTS = [
   { port: 9042 }, // Cassandra
@@ -101,6 +116,7 @@ export class WireBundPillar extends Construct {
       classification: preset.classification,
       quota: { 'requests.cpu': '64', 'requests.memory': '128Gi' },
       containerLimits: SERVICE_CONTAINER_LIMITS,
+      podSecurity: WIRE_SERVER_POD_SECURITY,
     });
     const ns = this.namespace;
     // wire-server's services talk to each other inside the namespace.
