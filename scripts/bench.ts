@@ -87,6 +87,35 @@ function measure(name: string, agencies: number, configFile: string, work: strin
   };
 }
 
+/**
+ * `verify --render` of the default federation over the chart mirror (CHART_MIRROR, or ../shared/charts): once
+ * without and once with the render cache. Undefined where there is no mirror.
+ */
+function renderTiming(out: string): { coldMs: number; warmMs: number } | undefined {
+  const mirror = process.env.CHART_MIRROR ?? path.resolve(ROOT, '..', 'shared', 'charts');
+  if (!fs.existsSync(mirror)) return undefined;
+  const gaps = process.env.OFFLINE_MIRROR_GAPS ?? OFFLINE_MIRROR_GAPS;
+  const once = (cache: string) => {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(
+      process.execPath,
+      [LAUNCH, 'policy/verify', '--render', '--mirror', mirror, '--missing-ok', gaps, out],
+      { env: { ...process.env, RENDER_CACHE: cache }, encoding: 'utf8' },
+    );
+    if (r.status !== 0) throw new Error(`verify --render failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-render-'));
+  const coldMs = once(cache);
+  const warmMs = once(cache);
+  fs.rmSync(cache, { recursive: true, force: true });
+  return { coldMs, warmMs };
+}
+
+/** The charts the offline chart mirror of this workplace lacks (its README); .ci/run names the same. */
+const OFFLINE_MIRROR_GAPS =
+  'postgresql-external@5.32.0,sftd@0.135.0,coturn@4.6.2-federation-wireapp.47,webapp@0.8.0-pre.2699,team-settings@0.15.0,bundesmessenger@1.16.0';
+
 /** Wall time of one `cdktf synth` through the CLI (it adds its own start-up and runs the app command). */
 function cliSynth(app: string, out: string): number {
   const start = process.hrtime.bigint();
@@ -136,6 +165,7 @@ function main(): void {
   const pipelineStart = process.hrtime.bigint();
   const pipeline = writePipeline(path.join(work, '500 agencies'));
   const pipelineMs = Number(process.hrtime.bigint() - pipelineStart) / 1e6;
+  const render = renderTiming(path.join(work, 'default'));
   const cli = {
     floor: cliSynth(`node ${LAUNCH} scripts/bench-floor`, path.join(work, 'cli-floor')),
     default: cliSynth(`node ${LAUNCH} main`, path.join(work, 'cli-default')),
@@ -164,6 +194,9 @@ function main(): void {
     ['verify of 500 agencies under 2 s', r500.verifyMs, 2000, 'ms'],
     ['no stack above 400 resources at 500 agencies', r500.largestStackResources, 400, 'resources'],
     ['GitLab child pipeline for 500 agencies under 2 s', pipelineMs, 2000, 'ms'],
+    ...(render
+      ? [['render + checks of the default federation under 10 s (no cache)', render.coldMs / 1000, 10, 's']]
+      : []),
     ...(testsMs !== undefined ? [['whole test suite under 90 s', testsMs / 1000, 90, 's']] : []),
   ] as Array<[string, number, number, string]>;
   const f = (n: number, d = 0) => n.toFixed(d);
@@ -180,6 +213,11 @@ function main(): void {
     ),
     '',
     `Marginal synth cost per agency (10 -> 500): ${f(marginalMs, 1)} ms. GitLab child pipeline for 500 agencies (${pipeline.jobs} jobs): ${f(pipelineMs)} ms.${testsMs !== undefined ? ` Whole test suite (npm test): ${f(testsMs / 1000, 1)} s.` : ''}`,
+    ...(render
+      ? [
+          `verify --render of the default federation (${'`'}helm template${'`'} of every release, checks, reports): ${f(render.coldMs)} ms without the render cache, ${f(render.warmMs)} ms with it.`,
+        ]
+      : []),
     `Through the cdktf CLI (\`cdktf synth\`, one run each, the CLI's own start-up included): floor ${f(cli.floor)} ms, default federation ${f(cli.default)} ms (${f(cli.default / cli.floor, 1)} x).`,
     '',
     '| target | measured | limit | met |',
@@ -192,7 +230,7 @@ function main(): void {
   process.stdout.write(lines.join('\n') + '\n');
   fs.writeFileSync(
     path.join(ROOT, 'bench-results.json'),
-    JSON.stringify({ floor, warm, rows, marginalMs, pipelineMs, cli, testsMs, targets }, null, 2) + '\n',
+    JSON.stringify({ floor, warm, rows, marginalMs, pipelineMs, render, cli, testsMs, targets }, null, 2) + '\n',
   );
   fs.rmSync(work, { recursive: true, force: true });
   process.exitCode = targets.every(([, v, limit]) => v <= limit) ? 0 : 1;

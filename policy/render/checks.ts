@@ -7,13 +7,14 @@ import { ExposureGuard, type ExposureRule } from '../exposure';
 import { collectFacts, providerAlias, type ExpectedFacts } from '../facts';
 import type { KubernetesObject, SynthesizedStack } from '../k8s-objects';
 import { contractProblems } from './contracts';
+import { networkPolicyModel, wirePillarFlows } from './flows';
 import { podSecurityViolations, podSpecOf, type PodSecurityLevel } from './pod-security';
 import type { RenderResult } from './render';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-export type RenderCheck = 'render' | 'schema' | 'pod-security' | 'contract' | ExposureRule;
+export type RenderCheck = 'render' | 'schema' | 'pod-security' | 'contract' | 'flow' | ExposureRule;
 
 export interface RenderFinding {
   readonly stack: string;
@@ -138,6 +139,15 @@ export function checkRendered(
       const problem = schemaProblem(object);
       if (problem) at(ref, 'schema', problem);
     }
+  }
+  // flows: what each pillar needs is allowed by every NetworkPolicy on its cluster; Säule 1 does not reach out
+  const model = networkPolicyModel(stacks, results);
+  for (const f of wirePillarFlows(stacks)) {
+    const why = model.blocked(f);
+    if (f.expect === 'allowed' && why)
+      out.push({ stack: f.stack, release: '', object: '', check: 'flow', message: `${f.what} is blocked: ${why}` });
+    if (f.expect === 'blocked' && !why)
+      out.push({ stack: f.stack, release: '', object: '', check: 'flow', message: `${f.what}: it is not` });
   }
   return out;
 }

@@ -1,0 +1,251 @@
+/**
+ * Flows: the connections each Wire pillar needs, evaluated against every NetworkPolicy on its cluster (ours from
+ * the Terraform JSON and the charts' rendered ones), the way Kubernetes does: a pod is isolated for a direction
+ * once a policy of its namespace selects it for that direction, and then only what some rule allows passes.
+ * A needed flow that is blocked breaks the product (no calls, no downloads); a Säule-1 flow out of the NdB must be
+ * blocked.
+ */
+import { insideAny, parseCidr, type Cidr } from '../../config/cidr';
+import { NAMESPACE_NAME_LABEL } from '../../constructs/labels';
+import { providerAlias } from '../facts';
+import { toKubernetesObject, type KubernetesObject, type SynthesizedStack } from '../k8s-objects';
+import type { RenderResult } from './render';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+export type Endpoint =
+  | { readonly pod: { readonly namespace: string; readonly labels: Readonly<Record<string, string>> } }
+  | { readonly ip: string };
+
+export interface Flow {
+  /** The stack whose facts the flow comes from. */
+  readonly stack: string;
+  readonly cluster: string;
+  readonly from: Endpoint;
+  readonly to: Endpoint;
+  readonly port: number;
+  readonly what: string;
+}
+
+interface Policy {
+  readonly namespace: string;
+  readonly spec: Json;
+}
+
+/** Kubernetes label selector semantics (matchLabels and matchExpressions). */
+export function selects(selector: Json, labels: Readonly<Record<string, string>>): boolean {
+  if (!selector) return false;
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
+  for (const e of selector.matchExpressions ?? []) {
+    const has = e.key in labels;
+    const values: string[] = e.values ?? [];
+    if (e.operator === 'In' && !(has && values.includes(labels[e.key]))) return false;
+    if (e.operator === 'NotIn' && has && values.includes(labels[e.key])) return false;
+    if (e.operator === 'Exists' && !has) return false;
+    if (e.operator === 'DoesNotExist' && has) return false;
+  }
+  return true;
+}
+
+export class NetworkPolicyModel {
+  private readonly policies = new Map<string, Policy[]>();
+  private readonly namespaceLabels = new Map<string, Record<string, string>>();
+
+  add(cluster: string, obj: KubernetesObject): void {
+    if (obj.kind === 'NetworkPolicy') {
+      const list = this.policies.get(cluster) ?? [];
+      list.push({ namespace: obj.metadata.namespace ?? 'default', spec: (obj as Json).spec ?? {} });
+      this.policies.set(cluster, list);
+    } else if (obj.kind === 'Namespace' && obj.metadata.name) {
+      this.namespaceLabels.set(`${cluster}/${obj.metadata.name}`, {
+        ...(obj.metadata.labels ?? {}),
+        [NAMESPACE_NAME_LABEL]: obj.metadata.name,
+      });
+    }
+  }
+
+  private nsLabels(cluster: string, ns: string): Record<string, string> {
+    return this.namespaceLabels.get(`${cluster}/${ns}`) ?? { [NAMESPACE_NAME_LABEL]: ns };
+  }
+
+  /** Does a policy peer (`from`/`to` entry) match the endpoint, seen from a policy in namespace `home`? */
+  private peerMatches(cluster: string, home: string, peer: Json, e: Endpoint): boolean {
+    if (peer.ipBlock) {
+      if (!('ip' in e)) return false;
+      const inside = insideAny(
+        [parseCidr(peer.ipBlock.cidr)].filter((c): c is Cidr => !!c),
+        e.ip,
+      );
+      const except = (peer.ipBlock.except ?? []).some((x: string) =>
+        insideAny(
+          [parseCidr(x)].filter((c): c is Cidr => !!c),
+          e.ip,
+        ),
+      );
+      return inside && !except;
+    }
+    if (!('pod' in e)) return false;
+    const nsOk = peer.namespaceSelector
+      ? selects(peer.namespaceSelector, this.nsLabels(cluster, e.pod.namespace))
+      : e.pod.namespace === home;
+    const podOk = peer.podSelector ? selects(peer.podSelector, e.pod.labels) : true;
+    return nsOk && podOk;
+  }
+
+  private portMatches(ports: Json[] | undefined, port: number): boolean {
+    if (!ports || ports.length === 0) return true;
+    return ports.some((p) => {
+      if ((p.protocol ?? 'TCP') !== 'TCP') return false;
+      if (p.port === undefined) return true;
+      const start = Number(p.port);
+      if (Number.isNaN(start)) return true; // a named port: assume the pod names it so
+      return port >= start && port <= Number(p.endPort ?? start);
+    });
+  }
+
+  /** Is the direction allowed for the pod end of a flow? */
+  private allowed(
+    cluster: string,
+    pod: { namespace: string; labels: Readonly<Record<string, string>> },
+    direction: 'Ingress' | 'Egress',
+    other: Endpoint,
+    port: number,
+  ): boolean {
+    const relevant = (this.policies.get(cluster) ?? []).filter((p) => {
+      const types: string[] = p.spec.policyTypes ?? (direction === 'Ingress' || p.spec.egress ? [direction] : []);
+      return (
+        p.namespace === pod.namespace && types.includes(direction) && selects(p.spec.podSelector ?? {}, pod.labels)
+      );
+    });
+    if (relevant.length === 0) return true; // not isolated
+    const key = direction === 'Ingress' ? 'ingress' : 'egress';
+    const peerKey = direction === 'Ingress' ? 'from' : 'to';
+    return relevant.some((p) =>
+      (p.spec[key] ?? []).some(
+        (rule: Json) =>
+          this.portMatches(rule.ports, port) &&
+          (!rule[peerKey] ||
+            rule[peerKey].length === 0 ||
+            rule[peerKey].some((peer: Json) => this.peerMatches(cluster, p.namespace, peer, other))),
+      ),
+    );
+  }
+
+  /** Why the flow is blocked, or undefined when both ends let it pass. */
+  blocked(f: Flow): string | undefined {
+    if ('pod' in f.from && !this.allowed(f.cluster, f.from.pod, 'Egress', f.to, f.port)) {
+      return `egress from namespace '${f.from.pod.namespace}' is not allowed`;
+    }
+    if ('pod' in f.to && !this.allowed(f.cluster, f.to.pod, 'Ingress', f.from, f.port)) {
+      return `ingress into namespace '${f.to.pod.namespace}' is not allowed`;
+    }
+    return undefined;
+  }
+}
+
+/** Every NetworkPolicy and Namespace on each cluster: declared ones and the ones the charts rendered. */
+export function networkPolicyModel(
+  stacks: readonly SynthesizedStack[],
+  results: readonly RenderResult[],
+): NetworkPolicyModel {
+  const model = new NetworkPolicyModel();
+  for (const s of stacks) {
+    for (const type of ['kubernetes_network_policy_v1', 'kubernetes_namespace_v1', 'kubernetes_manifest']) {
+      for (const body of Object.values(s.json?.resource?.[type] ?? {}) as Json[]) {
+        const obj = toKubernetesObject(type, body);
+        if (obj) model.add(providerAlias(body.provider) ?? '', obj);
+      }
+    }
+  }
+  for (const r of results) {
+    if (r.status !== 'rendered') continue;
+    for (const o of r.objects) model.add(providerAlias(r.release.body.provider) ?? '', o.object);
+  }
+  return model;
+}
+
+const get = (obj: Json, p: string) => p.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+
+/**
+ * The flows each Wire pillar needs, from the facts of its stack: the cluster, the pillar and calling namespaces,
+ * the zone's ingress namespace, the datastore and calling node addresses the config names.
+ */
+export function wirePillarFlows(
+  stacks: readonly SynthesizedStack[],
+  internetProbe = '9.9.9.9',
+): Array<Flow & { expect: 'allowed' | 'blocked' }> {
+  const out: Array<Flow & { expect: 'allowed' | 'blocked' }> = [];
+  for (const s of stacks) {
+    const instance = s.json?.locals?.wire_instance;
+    const zc = s.json?.locals?.zone_cluster;
+    if (!instance || !zc) continue;
+    const releases = s.json?.resource?.helm_release ?? {};
+    const release = (chart: string) =>
+      Object.values(releases).find((r: Json) => String(r.chart).endsWith(chart)) as Json;
+    const valuesOf = (r: Json) => (r?.values ?? []).map((v: string) => v);
+    const ipsOf = (chart: string) => {
+      const text = valuesOf(release(chart)).join('\n');
+      return [...text.matchAll(/^\s*-\s*['"]?([0-9a-f.:]+)['"]?\s*$/gim)].map((m) => m[1]);
+    };
+    const ingressNs = String(zc.ingressControllerNamespace ?? '');
+    const cluster = String(zc.id);
+    const P = instance.id as string;
+    const pod = (namespace: string, labels: Record<string, string> = {}) => ({ pod: { namespace, labels } });
+    const ingress = pod(ingressNs, { 'app.kubernetes.io/name': 'ingress-nginx' });
+    const need = (from: Endpoint, to: Endpoint, port: number, what: string) =>
+      out.push({ stack: s.name, cluster, from, to, port, what: `${P}: ${what}`, expect: 'allowed' });
+    const zoneClient = (s.json?.locals?.network_zone?.cidrs as string[] | undefined)?.find((c) => !c.includes(':'));
+    if (zoneClient) need({ ip: firstHost(zoneClient) }, ingress, 443, 'clients in the zone -> zone ingress 443');
+    need(ingress, pod(P, { app: 'nginz' }), 8080, 'zone ingress -> nginz REST 8080');
+    need(ingress, pod(P, { app: 'nginz' }), 8081, 'zone ingress -> nginz websocket 8081');
+    need(pod(P, { app: 'nginz' }), pod(P, { app: 'brig' }), 8080, 'nginz -> brig 8080');
+    for (const ip of ipsOf('cassandra-external'))
+      need(pod(P, { app: 'brig' }), { ip }, 9042, `brig -> Cassandra ${ip}:9042`);
+    for (const ip of ipsOf('elasticsearch-external'))
+      need(pod(P, { app: 'brig' }), { ip }, 9200, `brig -> Elasticsearch ${ip}:9200`);
+    for (const ip of ipsOf('rabbitmq-external')) {
+      need(pod(P, { app: 'galley' }), { ip }, 5672, `galley -> RabbitMQ ${ip}:5672`);
+      need(pod(P, { app: 'background-worker' }), { ip }, 15672, `background-worker -> RabbitMQ management ${ip}:15672`);
+    }
+    for (const ip of ipsOf('minio-external')) {
+      need(pod(P, { app: 'cargohold' }), { ip }, 9000, `cargohold -> MinIO ${ip}:9000`);
+      need(ingress, { ip }, 9000, `zone ingress -> MinIO ${ip}:9000 (asset downloads)`);
+    }
+    const calling = Object.values(s.json?.resource?.kubernetes_annotations ?? {})
+      .map((a: Json) => get(a, 'annotations')?.['wire.com/external-ip'])
+      .filter(Boolean) as string[];
+    for (const ip of calling) {
+      need(ingress, { ip }, 8585, `zone ingress -> sftd ${ip}:8585 (calls)`);
+      need(pod(`${P}-calling`, { app: 'sftd-join-call' }), { ip }, 8585, `join-call proxy -> sftd ${ip}:8585`);
+    }
+    if (zoneClient)
+      need(
+        pod(P, { app: 'brig' }),
+        { ip: firstHost(zoneClient) },
+        443,
+        'brig -> https://sftd.<domain> (sft_servers_all.json)',
+      );
+    if (instance.pillar === 1) {
+      for (const app of ['brig', 'galley', 'cargohold', 'gundeck', 'background-worker', 'federator', 'nginz']) {
+        out.push({
+          stack: s.name,
+          cluster,
+          from: pod(P, { app }),
+          to: { ip: internetProbe },
+          port: 443,
+          what: `${P}: ${app} -> the internet (${internetProbe}:443) stays closed`,
+          expect: 'blocked',
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/** The first host address of an IPv4 network (10.64.0.0/12 -> 10.64.0.1), a client address inside it. */
+function firstHost(cidr: string): string {
+  const parts = cidr.split('/')[0].split('.').map(Number);
+  parts[3] += 1;
+  return parts.join('.');
+}
