@@ -188,7 +188,7 @@ describe('--help on every npm script that takes arguments', () => {
     string,
     string
   >;
-  const withArgs = ['verify', 'pipeline', 'bench', 'schema', 'charts:keys', 'tenant:new'];
+  const withArgs = ['verify', 'pipeline', 'bench', 'schema', 'charts:keys', 'charts:pull', 'tenant:new'];
 
   it.each(withArgs)('npm run %s -- --help prints usage and exits 0; an unknown flag exits 2', (name) => {
     const module = /^node scripts\/launch\.js (\S+)$/.exec(scripts[name])?.[1];
