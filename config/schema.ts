@@ -142,6 +142,13 @@ export const clusterSchema = z.strictObject({
     }),
   }),
   nodePools: z.array(nodePoolSchema).default([]),
+  kubernetesVersion: z
+    .string()
+    .regex(/^1\.(2[7-9]|[3-9]\d)(\.\d+)?$/, {
+      message: "kubernetesVersion must be a Kubernetes version from 1.27 on, e.g. '1.31' or '1.31.4'",
+    })
+    .default('1.31')
+    .meta({ description: 'the Kubernetes version the cluster runs; charts are rendered against it (verify --render)' }),
 });
 
 export const PILLARS = [1, 2, 3] as const;

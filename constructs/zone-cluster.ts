@@ -42,6 +42,11 @@ export interface ZoneClusterProps {
   readonly ingressControllerNamespace: string;
   /** @default [] */
   readonly nodePools?: readonly NodePool[];
+  /**
+   * The Kubernetes version the cluster runs, recorded for checks that render charts against it.
+   * @default '1.31'
+   */
+  readonly kubernetesVersion?: string;
 }
 
 /**
@@ -99,6 +104,7 @@ export class ZoneCluster extends Construct {
       operator: this.operator.id,
       ingressControllerNamespace: this.ingressControllerNamespace,
       nodePools: this.nodePools.map((p) => ({ name: p.name, purpose: p.purpose, nodeSelector: p.nodeSelector })),
+      kubernetesVersion: props.kubernetesVersion ?? '1.31',
     }).overrideLogicalId('zone_cluster');
   }
 

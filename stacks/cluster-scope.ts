@@ -21,5 +21,6 @@ export function zoneCluster(scope: Construct, cluster: Cluster): ZoneCluster {
     connection: cluster.connection,
     ingressControllerNamespace: cluster.ingressController.namespace,
     nodePools: cluster.nodePools,
+    kubernetesVersion: cluster.kubernetesVersion,
   });
 }

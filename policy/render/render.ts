@@ -63,6 +63,18 @@ export interface RenderOptions {
   readonly concurrency?: number;
 }
 
+/** The Kubernetes version each cluster runs (`locals.zone_cluster` of its stacks), as `helm template` takes it. */
+export function kubeVersionsOf(stacks: readonly SynthesizedStack[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of stacks) {
+    const c = s.json?.locals?.zone_cluster;
+    if (c?.id && typeof c.kubernetesVersion === 'string') {
+      out[c.id] = /^\d+\.\d+$/.test(c.kubernetesVersion) ? `${c.kubernetesVersion}.0` : c.kubernetesVersion;
+    }
+  }
+  return out;
+}
+
 /** Every helm_release of the output, in stack order. */
 export function releasesOf(stacks: readonly SynthesizedStack[]): ReleaseRef[] {
   return stacks.flatMap((s) =>

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { SynthesizedStack } from '../k8s-objects';
 import { checkRendered, formatRenderFinding, type RenderFinding } from './checks';
 import { helmBinary, HelmUnavailableError, HELM_VERSION } from './helm';
-import { DEFAULT_KUBE_VERSION, releasesOf, renderReleases, type RenderResult } from './render';
+import { DEFAULT_KUBE_VERSION, kubeVersionsOf, releasesOf, renderReleases, type RenderResult } from './render';
 
 export interface RenderStageOptions {
   readonly mirror: string;
@@ -41,12 +41,18 @@ export async function renderStage(
     throw e;
   }
   const start = Date.now();
-  const results = await renderReleases(releasesOf(stacks), { helm, mirror: o.mirror, cacheDir: o.cacheDir });
+  const kubeVersions = kubeVersionsOf(stacks);
+  const results = await renderReleases(releasesOf(stacks), {
+    helm,
+    mirror: o.mirror,
+    cacheDir: o.cacheDir,
+    kubeVersions,
+  });
   const findings = checkRendered(stacks, results);
   const missing = results.filter((r) => r.status === 'missing');
   const accepted = new Set(o.missingOk);
   const unexpected = missing.filter((r) => !accepted.has(`${r.release.chart}@${r.release.version}`));
-  writeReports(dir, { mirror: o.mirror, results, findings, ms: Date.now() - start });
+  writeReports(dir, { mirror: o.mirror, results, findings, kubeVersions, ms: Date.now() - start });
   const lines = [
     ...findings.map(formatRenderFinding),
     ...[...new Set(missing.map((r) => `${r.release.chart}@${r.release.version}`))].map(
@@ -73,7 +79,13 @@ export async function renderStage(
 
 function writeReports(
   dir: string,
-  r: { mirror: string; results: readonly RenderResult[]; findings: readonly RenderFinding[]; ms: number },
+  r: {
+    mirror: string;
+    results: readonly RenderResult[];
+    findings: readonly RenderFinding[];
+    kubeVersions: Readonly<Record<string, string>>;
+    ms: number;
+  },
 ): void {
   const reports = path.join(dir, 'reports');
   fs.mkdirSync(reports, { recursive: true });
@@ -83,6 +95,8 @@ function writeReports(
     chart: x.release.chart,
     version: x.release.version,
     namespace: x.release.namespace,
+    kubernetesVersion:
+      r.kubeVersions[String(x.release.body?.provider ?? '').split('.')[1] ?? ''] ?? DEFAULT_KUBE_VERSION,
     status: x.status,
     objects: x.status === 'rendered' ? x.objects.length : 0,
     reason: x.status === 'rendered' ? '' : x.reason,
@@ -97,7 +111,7 @@ function writeReports(
   const md = [
     '# Rendered Helm releases',
     '',
-    `Every \`helm_release\` rendered with Helm ${HELM_VERSION} (\`helm template\`, Kubernetes ${DEFAULT_KUBE_VERSION}) from the chart mirror \`${r.mirror}\`, and the rendered objects checked: the Säule-1 exposure guard, Pod Security at each namespace's enforced level (hooks included), the Kubernetes schema. Secrets are rendered as placeholders. Rendering shows what the charts make of the values; it does not show what an API server, admission webhooks or the running services do.`,
+    `Every \`helm_release\` rendered with Helm ${HELM_VERSION} (\`helm template\`, against the Kubernetes version each cluster runs) from the chart mirror \`${r.mirror}\`, and the rendered objects checked: the Säule-1 exposure guard, Pod Security at each namespace's enforced level (hooks included), the Kubernetes schema, the charts' render contracts and the flows each pillar needs. Secrets are rendered as placeholders. Rendering shows what the charts make of the values; it does not show what an API server, admission webhooks or the running services do.`,
     '',
     `Findings: **${r.findings.length}**`,
     '',
