@@ -353,6 +353,9 @@ const matrixServerFields = {
   }),
   publicServerName: dnsName('publicServerName').meta({ description: 'public host name of the homeserver' }),
   adminApiServerName: dnsName('adminApiServerName'),
+  webClientHost: dnsName('webClientHost')
+    .optional()
+    .meta({ description: 'host of the BundesMessenger web client; default web.<serverName>' }),
   privacyPolicyUrl: z
     .url({ protocol: /^https$/ })
     .meta({ description: 'Datenschutzerklärung of the agency (mandatory)' }),
@@ -374,7 +377,13 @@ const matrixServerFields = {
         acknowledgeKeyDisclosure: z.literal(true).meta({
           description: 'the content scanner receives each file key: scanning weakens end-to-end encryption for files',
         }),
-        clamavMirror: z.url().meta({ description: 'internal ClamAV signature mirror' }),
+        clamavMirror: z
+          .url({ protocol: /^https?$/ })
+          .refine((u) => /^https?:\/\/[^/]+\/?$/.test(u), {
+            message:
+              'clamavMirror must be a scheme, host and optional port without a path (the chart turns the port into a NetworkPolicy port), e.g. https://clamav-mirror.example:443',
+          })
+          .meta({ description: 'internal ClamAV signature mirror, e.g. https://clamav-mirror.example:443' }),
       }),
       z.strictObject({ enabled: z.literal(false), reason: z.string().min(20) }),
     ])

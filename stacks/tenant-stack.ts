@@ -38,6 +38,7 @@ function matrixSpec(
     serverName: cfg.serverName,
     publicServerName: cfg.publicServerName,
     adminApiServerName: cfg.adminApiServerName,
+    webClientHost: cfg.webClientHost ?? `web.${cfg.serverName}`,
     privacyPolicyUrl: cfg.privacyPolicyUrl,
     imprintUrl: cfg.imprintUrl,
     postgresql: cfg.postgresql,
@@ -46,6 +47,7 @@ function matrixSpec(
     virusScanning: cfg.virusScanning,
     push: cfg.push,
     turn: federation.zones.find((z) => z.id === cluster.zone.id)?.turn,
+    tlsIssuer: cluster.pki ? { name: cluster.pki.issuerName, kind: cluster.pki.issuerKind } : undefined,
   };
 }
 
@@ -134,7 +136,12 @@ export class TenantStack extends TerraformStack {
         remotePeers: remotePeers(federation, cfg, cluster),
       });
       todo.push(
-        `DNS: ${cfg.publicServerName} and ${cfg.adminApiServerName} -> load balancer of ${cluster.ingressController.namespace} in zone ${cluster.zone.id}; ${cfg.serverName}/.well-known/matrix delegates to ${cfg.publicServerName}`,
+        `DNS: ${cfg.serverName}, ${cfg.publicServerName}, ${cfg.adminApiServerName} and ${spec.webClientHost} -> load balancer of ${cluster.ingressController.namespace} in zone ${cluster.zone.id} (the chart serves ${cfg.serverName}/.well-known/matrix, delegating to ${cfg.publicServerName})`,
+        ...(spec.tlsIssuer
+          ? []
+          : [
+              `Create TLS Secrets ${product}-tls (${cfg.publicServerName}, ${cfg.serverName}), ${product}-admin-tls and ${product}-web-tls in that namespace: cluster '${cluster.id}' names no cert-manager issuer (clusters[].pki)`,
+            ]),
         `Create Secret '${cfg.postgresql.existingSecret}' (${cfg.postgresql.existingSecretPasswordKey}) in namespace ${product === 'bundesmessenger' ? 'bum' : 'bwm'}-${tenant.id}`,
         ...(spec.turn ? [`Create Secret '${spec.turn.existingSecret}' (turn-shared-secret) in that namespace`] : []),
         ...(cfg.push

@@ -45,8 +45,9 @@ describe('BundesMessenger, self-hosted', () => {
       serverName: 'bab.bund.example',
       publicServerName: 'matrix.bab.bund.example',
       adminAPIServerName: 'matrix-admin.bab.bund.example',
-      dataPrivacyUrl: 'https://www.bab.bund.example/datenschutz',
-      imprintUrl: 'https://www.bab.bund.example/impressum',
+      // the chart writes https://<value>: the scheme is not given twice
+      dataPrivacyUrl: 'www.bab.bund.example/datenschutz',
+      imprintUrl: 'www.bab.bund.example/impressum',
       postgresql: { enabled: false },
       externalPostgresql: {
         host: 'pg.bab.bund.example',
@@ -54,13 +55,39 @@ describe('BundesMessenger, self-hosted', () => {
         existingSecretPasswordKey: 'password',
       },
       ingress: { enabled: true, className: 'nginx-bab' },
+      webclient: { enabled: true, uri: 'web.bab.bund.example' },
+    });
+  });
+
+  it('serves every host with TLS: serverName with publicServerName (the chart drops an entry without it)', () => {
+    expect(v.ingress.tls).toEqual([
+      { secretName: 'bundesmessenger-tls', hosts: ['matrix.bab.bund.example', 'bab.bund.example'] },
+      { secretName: 'bundesmessenger-admin-tls', hosts: ['matrix-admin.bab.bund.example'] },
+      { secretName: 'bundesmessenger-web-tls', hosts: ['web.bab.bund.example'] },
+    ]);
+    // bab-bum-1 names no cert-manager issuer: the agency creates the Secrets, and its to-do list says so
+    expect(v.ingress.annotations).toEqual({});
+    expect(stack(defaultStacks(), BAB).json.output.agency_todo.value.join('\n')).toContain(
+      'Create TLS Secrets bundesmessenger-tls (matrix.bab.bund.example, bab.bund.example), bundesmessenger-admin-tls and bundesmessenger-web-tls',
+    );
+    const withIssuer = synthesize(
+      defaultFederation((y) =>
+        replaceOnce(
+          y,
+          '    ingressController:\n      namespace: ingress-bab',
+          '    pki: { type: internal-ca, issuerName: bab-ca }\n    ingressController:\n      namespace: ingress-bab',
+        ),
+      ),
+    );
+    expect(values(chartRelease(BAB, withIssuer)).ingress.annotations).toEqual({
+      'cert-manager.io/cluster-issuer': 'bab-ca',
     });
   });
 
   it.each([
     ['presence (online status) off', (x: Json) => x.extraConfig.presence.enabled, false],
     ['URL previews off', (x: Json) => x.extraConfig.url_preview_enabled, false],
-    ['open registration off', (x: Json) => x.config.enableRegistration, false],
+    ['open registration off', (x: Json) => x.extraConfig.enable_registration, false],
     ['guest access off', (x: Json) => x.extraConfig.allow_guest_access, false],
     ['public room directory over federation off', (x: Json) => x.extraConfig.allow_public_rooms_over_federation, false],
     [
@@ -86,15 +113,9 @@ describe('BundesMessenger, self-hosted', () => {
 
   it('keeps the chart’s own NetworkPolicies on, in addition to the guarded namespace', () => {
     expect(v.networkpolicies).toMatchObject({ enabled: true, ingressNamespace: 'ingress-bab' });
-    // the chart opens egress to 0.0.0.0/0 unless fwProxyList names where synapse may go: the zone and declared peers
-    expect(v.networkpolicies.fwProxyList).toEqual([
-      '172.20.0.0/14:443',
-      '172.20.0.0/14:8448',
-      '172.20.0.0/14:5432',
-      '198.51.100.0/24:443',
-      '198.51.100.0/24:8448',
-      '198.51.100.0/24:5432',
-    ]);
+    // the chart opens egress to 0.0.0.0/0 unless fwProxyList names where synapse may go: the zone and declared
+    // peers; each entry allows every port to its network (the chart cannot restrict ports), so entries are networks
+    expect(v.networkpolicies.fwProxyList).toEqual(['172.20.0.0/14', '198.51.100.0/24']);
     const policies = Object.values(resources(stack(defaultStacks(), BAB), 'kubernetes_network_policy_v1')) as Json[];
     expect(policies.some((p) => p.metadata.namespace === 'bum-bab' && p.metadata.name === 'default-deny')).toBe(true);
   });
@@ -103,10 +124,25 @@ describe('BundesMessenger, self-hosted', () => {
     expect(v.contentscanner.enabled).toBe(true);
     expect(v.schadcodescanner).toEqual({
       enabled: true,
-      freshclam: { mirrors: ['https://clamav-mirror.bab.bund.example'] },
+      // the chart turns the text after the last ':' into a NetworkPolicy port: the port is always explicit
+      freshclam: { mirrors: ['https://clamav-mirror.bab.bund.example:443'] },
     });
     const out = stack(defaultStacks(), BAB).json.output.bundesmessenger_settings.value;
     expect(out.virusScanning).toMatch(/end-to-end encryption of files is weakened/);
+  });
+
+  it('refuses a ClamAV mirror with a path: the chart would read the path as the NetworkPolicy port', () => {
+    const i = issueAt(
+      (y) =>
+        replaceOnce(
+          y,
+          'clamavMirror: https://clamav-mirror.bab.bund.example',
+          'clamavMirror: https://clamav-mirror.bab.bund.example/db',
+        ),
+      'tenants[3].bundesMessenger.virusScanning.clamavMirror',
+    );
+    expect(i.message).toMatch(/without a path/);
+    expect(i.line).toBeGreaterThan(0);
   });
 
   it('requires the scanning choice to be explicit and acknowledged', () => {
@@ -137,18 +173,22 @@ describe('BundesMessenger, self-hosted', () => {
       'turn:172.20.10.11:3478?transport=udp',
       'turn:172.20.10.11:3478?transport=tcp',
     ]);
-    expect(r.set_sensitive).toEqual([
-      {
-        name: 'extraConfig.turn_shared_secret',
-        type: 'string',
-        value:
-          '${replace(replace(data.kubernetes_secret_v1.bum-bab_bundesmessenger_secret.data["turn-shared-secret"], "\\\\", "\\\\\\\\"), ",", "\\\\,")}',
-      },
-    ]);
+    // the secret is mounted from its Secret and read from a file: no Helm value, no ConfigMap entry, no state
+    expect(r.set_sensitive).toBeUndefined();
+    expect(v.extraConfig.turn_shared_secret).toBeUndefined();
+    expect(v.extraConfig.turn_shared_secret_path).toBe('/synapse/turn/secret');
+    const volume = {
+      name: 'turn-secret',
+      secret: { secretName: 'turn-shared-secret', items: [{ key: 'turn-shared-secret', path: 'secret' }] },
+    };
+    const mount = { name: 'turn-secret', mountPath: '/synapse/turn', readOnly: true };
+    expect(v.synapse).toEqual({ extraVolumes: [volume], extraVolumeMounts: [mount] });
+    expect(v.workers.default).toEqual({ volumes: [volume], volumeMounts: [mount] });
   });
 
-  it('keeps push off without an approved gateway, and on with one', () => {
-    expect(v.extraConfig.push.enabled).toBe(false);
+  it('computes unread counts (push.enabled) but sends nothing without an approved gateway', () => {
+    // Synapse's push.enabled: false would also stop unread counts; nothing leaves without Sygnal and a gateway
+    expect(v.extraConfig.push).toEqual({ enabled: true, include_content: false });
     expect(v.sygnal.enabled).toBe(false);
     const withGw = synthesize(
       defaultFederation((y) =>
@@ -328,8 +368,27 @@ describe('every values key path set appears in the chart’s derived key paths (
   const known = new Set(chartKeys(BUNDESMESSENGER_CHART.chart).keys());
   /** Free-form maps (`path.*` in the file), listed once. */
   const freeForm = [...known].filter((l) => l.endsWith('.*')).map((l) => l.slice(0, -2));
+  /**
+   * Lists whose items are Kubernetes objects the chart passes through as they are (`toYaml`): their item keys are
+   * Kubernetes' (IngressTLS, Volume, VolumeMount), not the chart's.
+   */
+  const KUBERNETES_LISTS = [
+    'ingress.tls[]',
+    'synapse.extraVolumes[]',
+    'synapse.extraVolumeMounts[]',
+    'workers.default.volumes[]',
+    'workers.default.volumeMounts[]',
+  ];
   const unknown = (v: unknown) =>
-    keyPaths(v).filter((p) => !known.has(p) && !freeForm.some((f) => p.startsWith(`${f}.`) || p.startsWith(`${f}[]`)));
+    keyPaths(v).filter(
+      (p) =>
+        !known.has(p) &&
+        !freeForm.some((f) => p.startsWith(`${f}.`) || p.startsWith(`${f}[]`)) &&
+        !KUBERNETES_LISTS.some((l) => p.startsWith(`${l}.`)),
+    );
+  it('lists of Kubernetes objects are chart keys themselves', () => {
+    for (const l of KUBERNETES_LISTS) expect(known.has(l)).toBe(true);
+  });
 
   it.each(['bab-bum-1--tenant-bab', 'bwi-bwm-1--tenant-zbkbw'])('%s', (name) => {
     const r = chartRelease(name);

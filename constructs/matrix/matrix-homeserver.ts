@@ -84,7 +84,6 @@ export class MatrixHomeserver extends Construct {
         ingressClass: zone.ingressClass,
         ingressNamespace: cluster.ingressControllerNamespace,
         egressCidrs: [...zone.cidrs, ...(props.remotePeers ?? []).flatMap((p) => p.cidrs)],
-        egressPorts: [443, 8448, spec.postgresql.port],
       }),
       secrets: bundesMessengerSecrets(spec),
       secretName: spec.turn?.existingSecret,

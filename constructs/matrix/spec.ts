@@ -26,6 +26,8 @@ export interface MatrixServerSpec {
   readonly serverName: string;
   readonly publicServerName: string;
   readonly adminApiServerName: string;
+  /** Host of the web client. */
+  readonly webClientHost: string;
   readonly privacyPolicyUrl: string;
   readonly imprintUrl: string;
   readonly postgresql: {
@@ -40,6 +42,11 @@ export interface MatrixServerSpec {
   readonly federation: MatrixFederation;
   readonly virusScanning: VirusScanning;
   readonly push?: { readonly gateway: string };
+  /**
+   * Certificates for the ingress hosts: from the cluster's cert-manager issuer, or pre-created TLS Secrets.
+   * @default pre-created Secrets
+   */
+  readonly tlsIssuer?: { readonly name: string; readonly kind: 'ClusterIssuer' | 'Issuer' };
   /** The zone's TURN servers; the shared secret comes from a pre-created Secret. */
   readonly turn?: { readonly uris: readonly string[]; readonly existingSecret: string };
 }

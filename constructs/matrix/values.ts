@@ -10,10 +10,9 @@ export interface MatrixPlacement {
   readonly ingressNamespace: string;
   /**
    * IPv4 networks synapse may reach for federation, PostgreSQL and proxies: the chart's NetworkPolicy opens egress
-   * to 0.0.0.0/0 when its fwProxyList is empty, so the project always fills it (`<cidr>:<port>` entries).
+   * to 0.0.0.0/0 when its fwProxyList is empty, so the project always fills it (every port to these networks).
    */
   readonly egressCidrs: readonly string[];
-  readonly egressPorts: readonly number[];
 }
 
 export function bundesMessengerValues(spec: MatrixServerSpec, placement: MatrixPlacement): Record<string, unknown> {
@@ -25,23 +24,53 @@ export function bundesMessengerValues(spec: MatrixServerSpec, placement: MatrixP
     allow_guest_access: p.guestAccess,
     allow_public_rooms_over_federation: p.publicRoomsOverFederation,
     encryption_enabled_by_default_for_room_type: p.encryptionByDefault,
-    push: { enabled: spec.push !== undefined, include_content: p.pushNotificationContent },
+    // Synapse's push.enabled also computes unread counts: it stays on. Nothing leaves the server without a push
+    // gateway: Sygnal and the pusher worker are off unless the config names an approved gateway.
+    push: { enabled: true, include_content: p.pushNotificationContent },
+    // the chart's config.enableRegistration no longer reaches homeserver.yaml in 1.16
+    enable_registration: p.openRegistration,
     // none: [] (no federation at all); allowList: the named servers; open: null removes the chart default, so the
     // whitelist is unset and Synapse federates with everyone.
     federation_domain_whitelist:
       spec.federation.mode === 'none' ? [] : spec.federation.mode === 'allowList' ? [...spec.federation.servers] : null,
   };
+  // The TURN shared secret stays in its Secret: mounted into Synapse and the workers (the generic worker answers
+  // /voip/turnServer), read through turn_shared_secret_path; never a Helm value or a ConfigMap entry.
+  const turnVolumes = spec.turn
+    ? {
+        volumes: [
+          {
+            name: 'turn-secret',
+            secret: { secretName: spec.turn.existingSecret, items: [{ key: 'turn-shared-secret', path: 'secret' }] },
+          },
+        ],
+        volumeMounts: [{ name: 'turn-secret', mountPath: TURN_SECRET_DIR, readOnly: true }],
+      }
+    : undefined;
   if (spec.turn) {
     extraConfig.turn_uris = [...spec.turn.uris];
     extraConfig.turn_user_lifetime = '1h';
+    extraConfig.turn_shared_secret_path = `${TURN_SECRET_DIR}/secret`;
   }
+  // cert-manager issues the certificates when the cluster names an issuer; otherwise the Secrets are pre-created
+  const tls = [
+    { secretName: `${spec.product}-tls`, hosts: [spec.publicServerName, spec.serverName] },
+    { secretName: `${spec.product}-admin-tls`, hosts: [spec.adminApiServerName] },
+    { secretName: `${spec.product}-web-tls`, hosts: [spec.webClientHost] },
+  ];
+  const issuerAnnotation = spec.tlsIssuer
+    ? {
+        [spec.tlsIssuer.kind === 'ClusterIssuer' ? 'cert-manager.io/cluster-issuer' : 'cert-manager.io/issuer']:
+          spec.tlsIssuer.name,
+      }
+    : {};
   const values: Record<string, unknown> = {
     serverName: spec.serverName,
     publicServerName: spec.publicServerName,
     adminAPIServerName: spec.adminApiServerName,
-    dataPrivacyUrl: spec.privacyPolicyUrl,
-    imprintUrl: spec.imprintUrl,
-    config: { enableRegistration: p.openRegistration },
+    // the chart writes these as https://<value>
+    dataPrivacyUrl: withoutScheme(spec.privacyPolicyUrl),
+    imprintUrl: withoutScheme(spec.imprintUrl),
     extraConfig,
     postgresql: { enabled: false },
     externalPostgresql: {
@@ -52,25 +81,53 @@ export function bundesMessengerValues(spec: MatrixServerSpec, placement: MatrixP
       existingSecret: spec.postgresql.existingSecret,
       existingSecretPasswordKey: spec.postgresql.existingSecretPasswordKey,
     },
-    ingress: { enabled: true, className: placement.ingressClass },
+    ingress: { enabled: true, className: placement.ingressClass, tls, annotations: issuerAnnotation },
     networkpolicies: {
       enabled: true,
       ingressNamespace: placement.ingressNamespace,
-      fwProxyList: placement.egressCidrs
-        .filter((c) => !c.includes(':'))
-        .flatMap((c) => placement.egressPorts.map((p) => `${c}:${p}`)),
+      // The chart renders each entry as an egress rule to the entry's network; its port part lands inside the peer
+      // (a field NetworkPolicyPeer does not have), so an entry allows every port. The entries are therefore plain
+      // networks: the zone's, and those of declared federation partners (IPv4: the chart splits at ':').
+      fwProxyList: placement.egressCidrs.filter((c) => !c.includes(':')),
     },
     contentscanner: { enabled: scanning },
     schadcodescanner: {
       enabled: scanning,
-      ...(spec.virusScanning.enabled ? { freshclam: { mirrors: [spec.virusScanning.clamavMirror] } } : {}),
+      ...(spec.virusScanning.enabled
+        ? { freshclam: { mirrors: [clamavMirror(spec.virusScanning.clamavMirror)] } }
+        : {}),
     },
     sygnal: { enabled: false },
     wellknown: { enabled: true },
+    webclient: { enabled: true, uri: spec.webClientHost },
+    ...(turnVolumes
+      ? {
+          synapse: { extraVolumes: turnVolumes.volumes, extraVolumeMounts: turnVolumes.volumeMounts },
+          workers: { default: { volumes: turnVolumes.volumes, volumeMounts: turnVolumes.volumeMounts } },
+        }
+      : {}),
   };
   return values;
 }
 
-export function bundesMessengerSecrets(spec: MatrixServerSpec): SecretValue[] {
-  return spec.turn ? [{ path: 'extraConfig.turn_shared_secret', key: 'turn-shared-secret' }] : [];
+const TURN_SECRET_DIR = '/synapse/turn';
+
+/** `https://example.org/datenschutz` -> `example.org/datenschutz` (the chart adds the scheme). */
+export function withoutScheme(url: string): string {
+  const u = new URL(url);
+  return `${u.host}${u.pathname === '/' ? '' : u.pathname}${u.search}`;
+}
+
+/**
+ * The mirror as the chart needs it: the text after its last ':' becomes a NetworkPolicy port, so the port is
+ * always explicit (`https://mirror` -> `https://mirror:443`); freshclam takes the scheme from the URL.
+ */
+export function clamavMirror(url: string): string {
+  const u = new URL(url);
+  return `${u.protocol}//${u.hostname}:${u.port || (u.protocol === 'http:' ? '80' : '443')}`;
+}
+
+/** No value of the chart is a secret: the TURN secret is mounted from its Secret (see bundesMessengerValues). */
+export function bundesMessengerSecrets(_spec: MatrixServerSpec): SecretValue[] {
+  return [];
 }
