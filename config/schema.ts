@@ -388,6 +388,27 @@ const matrixServerFields = {
       z.strictObject({ enabled: z.literal(false), reason: z.string().min(20) }),
     ])
     .meta({ description: 'virus scanning of attachments: state the choice explicitly' }),
+  identity: z
+    .discriminatedUnion('type', [
+      z.strictObject({
+        type: z.literal('oidc'),
+        issuer: url('identity.issuer', /^https$/).meta({ description: "the agency's OpenID Connect provider" }),
+        clientId: z.string().min(1).max(200),
+        existingSecret: k8sName('identity.existingSecret').meta({
+          description: "pre-created Secret in the homeserver's namespace with key 'client-secret'",
+        }),
+        displayName: z.string().min(1).max(100).default('Anmeldung über die Behörde'),
+        localpartClaim: z
+          .string()
+          .regex(/^[a-z_]{1,50}$/, { message: 'localpartClaim must be a claim name such as preferred_username' })
+          .default('preferred_username'),
+      }),
+    ])
+    .optional()
+    .meta({
+      description:
+        "how staff sign in: OIDC through the agency's identity provider (which can front its LDAP directory); without it, accounts are created through the admin API only",
+    }),
   push: z
     .strictObject({
       gateway: z.url({ protocol: /^https$/ }).meta({ description: 'approved push gateway (Sygnal) URL' }),

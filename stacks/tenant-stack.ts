@@ -47,6 +47,7 @@ function matrixSpec(
     virusScanning: cfg.virusScanning,
     push: cfg.push,
     turn: federation.zones.find((z) => z.id === cluster.zone.id)?.turn,
+    identity: cfg.identity,
     tlsIssuer: cluster.pki ? { name: cluster.pki.issuerName, kind: cluster.pki.issuerKind } : undefined,
   };
 }
@@ -144,6 +145,11 @@ export class TenantStack extends TerraformStack {
             ]),
         `Create Secret '${cfg.postgresql.existingSecret}' (${cfg.postgresql.existingSecretPasswordKey}) in namespace ${product === 'bundesmessenger' ? 'bum' : 'bwm'}-${tenant.id}`,
         ...(spec.turn ? [`Create Secret '${spec.turn.existingSecret}' (turn-shared-secret) in that namespace`] : []),
+        ...(spec.identity
+          ? [
+              `Register the client '${spec.identity.clientId}' at ${spec.identity.issuer} with redirect URI https://${cfg.publicServerName}/_synapse/client/oidc/callback, and create Secret '${spec.identity.existingSecret}' (client-secret) in that namespace`,
+            ]
+          : ['No sign-in configured (identity): accounts can only be created through the admin API']),
         ...(cfg.push
           ? [
               `Allow egress from namespace ${product === 'bundesmessenger' ? 'bum' : 'bwm'}-${tenant.id} to the approved push gateway ${cfg.push.gateway} (443, through the zone's proxy); Apple/Google are reached only by that gateway`,

@@ -176,14 +176,49 @@ describe('BundesMessenger, self-hosted', () => {
     // the secret is mounted from its Secret and read from a file: no Helm value, no ConfigMap entry, no state
     expect(r.set_sensitive).toBeUndefined();
     expect(v.extraConfig.turn_shared_secret).toBeUndefined();
-    expect(v.extraConfig.turn_shared_secret_path).toBe('/synapse/turn/secret');
+    expect(v.extraConfig.turn_shared_secret_path).toBe('/synapse/turn/turn-shared-secret');
     const volume = {
       name: 'turn-secret',
-      secret: { secretName: 'turn-shared-secret', items: [{ key: 'turn-shared-secret', path: 'secret' }] },
+      secret: { secretName: 'turn-shared-secret', items: [{ key: 'turn-shared-secret', path: 'turn-shared-secret' }] },
     };
     const mount = { name: 'turn-secret', mountPath: '/synapse/turn', readOnly: true };
-    expect(v.synapse).toEqual({ extraVolumes: [volume], extraVolumeMounts: [mount] });
-    expect(v.workers.default).toEqual({ volumes: [volume], volumeMounts: [mount] });
+    expect(v.synapse.extraVolumes[0]).toEqual(volume);
+    expect(v.synapse.extraVolumeMounts[0]).toEqual(mount);
+    expect(v.workers.default.volumes[0]).toEqual(volume);
+    expect(v.workers.default.volumeMounts[0]).toEqual(mount);
+  });
+
+  it('staff sign in through the agency’s OIDC provider; the client secret is read from its Secret', () => {
+    expect(v.extraConfig.oidc_providers).toEqual([
+      {
+        idp_id: 'behoerde',
+        idp_name: 'Anmeldung über die Behörde',
+        issuer: 'https://login.bab.bund.example/realms/bab',
+        client_id: 'bundesmessenger',
+        client_secret_path: '/synapse/oidc/client-secret',
+        scopes: ['openid', 'profile'],
+        user_mapping_provider: {
+          config: { localpart_template: '{{ user.preferred_username }}', display_name_template: '{{ user.name }}' },
+        },
+      },
+    ]);
+    expect(v.synapse.extraVolumes[1]).toEqual({
+      name: 'oidc-client-secret',
+      secret: { secretName: 'bundesmessenger-oidc', items: [{ key: 'client-secret', path: 'client-secret' }] },
+    });
+    expect(JSON.stringify(v)).not.toMatch(/client_secret"/);
+    const todo = stack(defaultStacks(), BAB).json.output.agency_todo.value.join('\n');
+    expect(todo).toContain(
+      "Register the client 'bundesmessenger' at https://login.bab.bund.example/realms/bab with redirect URI https://matrix.bab.bund.example/_synapse/client/oidc/callback",
+    );
+    // without it: accounts only through the admin API, and the agency is told
+    const without = synthesize(
+      defaultFederation((y) => y.replace(/      # staff sign in[\s\S]*?existingSecret: bundesmessenger-oidc\n/, '')),
+    );
+    expect(values(chartRelease(BAB, without)).extraConfig.oidc_providers).toBeUndefined();
+    expect(stack(without, BAB).json.output.agency_todo.value).toContain(
+      'No sign-in configured (identity): accounts can only be created through the admin API',
+    );
   });
 
   it('computes unread counts (push.enabled) but sends nothing without an approved gateway', () => {

@@ -47,6 +47,15 @@ export interface MatrixServerSpec {
    * @default pre-created Secrets
    */
   readonly tlsIssuer?: { readonly name: string; readonly kind: 'ClusterIssuer' | 'Issuer' };
+  /** Sign-in through the agency's OpenID Connect provider; the client secret comes from a pre-created Secret. */
+  readonly identity?: {
+    readonly type: 'oidc';
+    readonly issuer: string;
+    readonly clientId: string;
+    readonly existingSecret: string;
+    readonly displayName: string;
+    readonly localpartClaim: string;
+  };
   /** The zone's TURN servers; the shared secret comes from a pre-created Secret. */
   readonly turn?: { readonly uris: readonly string[]; readonly existingSecret: string };
 }

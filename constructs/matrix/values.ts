@@ -34,23 +34,50 @@ export function bundesMessengerValues(spec: MatrixServerSpec, placement: MatrixP
     federation_domain_whitelist:
       spec.federation.mode === 'none' ? [] : spec.federation.mode === 'allowList' ? [...spec.federation.servers] : null,
   };
-  // The TURN shared secret stays in its Secret: mounted into Synapse and the workers (the generic worker answers
-  // /voip/turnServer), read through turn_shared_secret_path; never a Helm value or a ConfigMap entry.
-  const turnVolumes = spec.turn
-    ? {
-        volumes: [
-          {
-            name: 'turn-secret',
-            secret: { secretName: spec.turn.existingSecret, items: [{ key: 'turn-shared-secret', path: 'secret' }] },
+  // Secrets stay in their Secrets: mounted into Synapse and the workers (the generic worker answers
+  // /voip/turnServer and the OIDC callback) and read from files; never a Helm value or a ConfigMap entry.
+  const volumes: Array<Record<string, unknown>> = [];
+  const volumeMounts: Array<Record<string, unknown>> = [];
+  const mountSecret = (name: string, secretName: string, key: string, dir: string) => {
+    volumes.push({ name, secret: { secretName, items: [{ key, path: key }] } });
+    volumeMounts.push({ name, mountPath: dir, readOnly: true });
+    return `${dir}/${key}`;
+  };
+  if (spec.turn) {
+    extraConfig.turn_shared_secret_path = mountSecret(
+      'turn-secret',
+      spec.turn.existingSecret,
+      'turn-shared-secret',
+      '/synapse/turn',
+    );
+  }
+  if (spec.identity) {
+    // Sign-in through the agency's identity provider (which can front its LDAP directory)
+    extraConfig.oidc_providers = [
+      {
+        idp_id: 'behoerde',
+        idp_name: spec.identity.displayName,
+        issuer: spec.identity.issuer,
+        client_id: spec.identity.clientId,
+        client_secret_path: mountSecret(
+          'oidc-client-secret',
+          spec.identity.existingSecret,
+          'client-secret',
+          '/synapse/oidc',
+        ),
+        scopes: ['openid', 'profile'],
+        user_mapping_provider: {
+          config: {
+            localpart_template: `{{ user.${spec.identity.localpartClaim} }}`,
+            display_name_template: '{{ user.name }}',
           },
-        ],
-        volumeMounts: [{ name: 'turn-secret', mountPath: TURN_SECRET_DIR, readOnly: true }],
-      }
-    : undefined;
+        },
+      },
+    ];
+  }
   if (spec.turn) {
     extraConfig.turn_uris = [...spec.turn.uris];
     extraConfig.turn_user_lifetime = '1h';
-    extraConfig.turn_shared_secret_path = `${TURN_SECRET_DIR}/secret`;
   }
   // cert-manager issues the certificates when the cluster names an issuer; otherwise the Secrets are pre-created
   const tls = [
@@ -100,17 +127,15 @@ export function bundesMessengerValues(spec: MatrixServerSpec, placement: MatrixP
     sygnal: { enabled: false },
     wellknown: { enabled: true },
     webclient: { enabled: true, uri: spec.webClientHost },
-    ...(turnVolumes
+    ...(volumes.length > 0
       ? {
-          synapse: { extraVolumes: turnVolumes.volumes, extraVolumeMounts: turnVolumes.volumeMounts },
-          workers: { default: { volumes: turnVolumes.volumes, volumeMounts: turnVolumes.volumeMounts } },
+          synapse: { extraVolumes: volumes, extraVolumeMounts: volumeMounts },
+          workers: { default: { volumes, volumeMounts } },
         }
       : {}),
   };
   return values;
 }
-
-const TURN_SECRET_DIR = '/synapse/turn';
 
 /** `https://example.org/datenschutz` -> `example.org/datenschutz` (the chart adds the scheme). */
 export function withoutScheme(url: string): string {
