@@ -33,7 +33,9 @@ export function buildFederationApp(federation: Federation, options: FederationAp
     const bum = tenant.bundesMessenger;
     if (bum?.mode === 'self-hosted') Object.assign(at(bum.cluster), { bundesMessenger: bum });
     if (bum?.mode === 'saas' && bum.wellKnown)
-      Object.assign(at(bum.wellKnown.cluster), { wellKnown: { homeserverUrl: bum.homeserverUrl } });
+      Object.assign(at(bum.wellKnown.cluster), {
+        wellKnown: { homeserverUrl: bum.homeserverUrl, serverName: bum.serverName },
+      });
     if (tenant.bwMessenger) Object.assign(at(tenant.bwMessenger.cluster), { bwMessenger: tenant.bwMessenger });
     for (const [clusterId, p] of parts) {
       const s = new TenantStack(app, federation, tenant, byId(federation.clusters, clusterId), p);

@@ -22,7 +22,7 @@ export interface TenantParts {
   readonly bundesMessenger?: MatrixServerConfig;
   readonly bwMessenger?: MatrixServerConfig;
   /** SaaS: serve `.well-known/matrix` for the agency's domain here. */
-  readonly wellKnown?: { readonly homeserverUrl: string };
+  readonly wellKnown?: { readonly homeserverUrl: string; readonly serverName: string };
 }
 
 function matrixSpec(
@@ -178,12 +178,12 @@ export class TenantStack extends TerraformStack {
       new WellKnownDelegation(this, 'well-known', {
         cluster: this.cluster,
         tenant: tenant.id,
-        domain: tenant.domain,
+        serverName: parts.wellKnown.serverName,
         homeserverUrl: parts.wellKnown.homeserverUrl,
         images: federation.config.images,
       });
       todo.push(
-        `DNS: ${tenant.domain} -> load balancer of ${cluster.ingressController.namespace} (serves /.well-known/matrix)`,
+        `DNS: ${parts.wellKnown.serverName} -> load balancer of ${cluster.ingressController.namespace} in zone ${cluster.zone.id} (serves /.well-known/matrix); federation partners must reach it there, or the provider serves the delegation`,
       );
     }
     saasOutputs(this, federation, tenant);
@@ -210,8 +210,8 @@ export function saasOutputs(scope: Construct, federation: Federation, tenant: Te
   new TerraformOutput(scope, 'homeserver_url', { value: bum.homeserverUrl });
   new TerraformOutput(scope, 'dns_entries', {
     value: [
-      `https://${tenant.domain}/.well-known/matrix/server -> {"m.server": "${host}:443"}`,
-      `https://${tenant.domain}/.well-known/matrix/client -> {"m.homeserver": {"base_url": "${bum.homeserverUrl}"}}`,
+      `https://${bum.serverName}/.well-known/matrix/server -> {"m.server": "${host}:443"}`,
+      `https://${bum.serverName}/.well-known/matrix/client -> {"m.homeserver": {"base_url": "${bum.homeserverUrl}"}}`,
     ],
   });
   new TerraformOutput(scope, 'egress_entries', {

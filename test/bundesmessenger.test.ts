@@ -329,6 +329,31 @@ describe('BundesMessenger as SaaS', () => {
     ).toEqual(['bum-bab', 'bwm-zbkbw']);
   });
 
+  it('serves the .well-known/matrix delegation on the server name, as JSON readable from other origins', () => {
+    const s = stack(defaultStacks(), 'itzbund-gs-1--tenant-bfbs');
+    const cm = Object.values(resources(s, 'kubernetes_config_map_v1'))[0] as Json;
+    expect(cm.data['default.conf']).toContain('default_type application/json;');
+    expect(cm.data['default.conf']).toContain('add_header Access-Control-Allow-Origin "*" always;');
+    const dep = Object.values(resources(s, 'kubernetes_deployment_v1'))[0] as Json;
+    // only server and client are served; the nginx config is mounted where nginx reads it
+    expect(dep.spec.template.spec.volume[0].config_map.items.map((i: Json) => i.key)).toEqual(['server', 'client']);
+    const other = synthesize(
+      defaultFederation((y) =>
+        replaceOnce(y, '      serverName: bfbs.bund.example', '      serverName: matrix-id.bfbs.example').replace(
+          'servers: [bfbs.bund.example]',
+          'servers: [matrix-id.bfbs.example]',
+        ),
+      ),
+    );
+    const s2 = stack(other, 'itzbund-gs-1--tenant-bfbs');
+    expect((Object.values(resources(s2, 'kubernetes_ingress_v1'))[0] as Json).spec.rule[0].host).toBe(
+      'matrix-id.bfbs.example',
+    );
+    expect(s2.json.output.dns_entries.value[0]).toMatch(
+      /^https:\/\/matrix-id\.bfbs\.example\/\.well-known\/matrix\/server/,
+    );
+  });
+
   it('serves the .well-known/matrix delegation as a small guarded deployment in the zone of its web domain', () => {
     const s = stack(defaultStacks(), 'itzbund-gs-1--tenant-bfbs');
     const cm = Object.values(resources(s, 'kubernetes_config_map_v1'))[0] as Json;

@@ -7,8 +7,11 @@ import type { ZoneCluster } from '../zone-cluster';
 export interface WellKnownDelegationProps {
   readonly cluster: ZoneCluster;
   readonly tenant: string;
-  /** The agency's web domain that answers `/.well-known/matrix/*`. */
-  readonly domain: string;
+  /**
+   * The Matrix server name (the part after the colon in user ids): the host Matrix clients and servers ask for
+   * `/.well-known/matrix/*`.
+   */
+  readonly serverName: string;
   /** The homeserver the domain delegates to, e.g. `https://bfbs.bundesmessenger.t-systems.example`. */
   readonly homeserverUrl: string;
   /**
@@ -49,6 +52,18 @@ export class WellKnownDelegation extends Construct {
       data: {
         server: JSON.stringify({ 'm.server': `${host}:443` }),
         client: JSON.stringify({ 'm.homeserver': { base_url: props.homeserverUrl } }),
+        // Matrix clients and servers expect JSON, and web clients on other origins read it (CORS)
+        'default.conf': [
+          'server {',
+          '  listen 8080;',
+          '  location /.well-known/matrix/ {',
+          '    root /usr/share/nginx/html;',
+          '    default_type application/json;',
+          '    add_header Access-Control-Allow-Origin "*" always;',
+          '  }',
+          '}',
+          '',
+        ].join('\n'),
       },
     });
     cm.overrideLogicalId(`${ns}_configmap`);
@@ -77,12 +92,28 @@ export class WellKnownDelegation extends Construct {
                 resources: { requests: { cpu: '10m', memory: '16Mi' }, limits: { cpu: '100m', memory: '64Mi' } },
                 volumeMount: [
                   { name: 'well-known', mountPath: '/usr/share/nginx/html/.well-known/matrix', readOnly: true },
+                  {
+                    name: 'nginx-conf',
+                    mountPath: '/etc/nginx/conf.d/default.conf',
+                    subPath: 'default.conf',
+                    readOnly: true,
+                  },
                   { name: 'tmp', mountPath: '/tmp' },
                 ],
               },
             ],
             volume: [
-              { name: 'well-known', configMap: { name } },
+              {
+                name: 'well-known',
+                configMap: {
+                  name,
+                  items: [
+                    { key: 'server', path: 'server' },
+                    { key: 'client', path: 'client' },
+                  ],
+                },
+              },
+              { name: 'nginx-conf', configMap: { name, items: [{ key: 'default.conf', path: 'default.conf' }] } },
               { name: 'tmp', emptyDir: {} },
             ],
           },
@@ -105,7 +136,7 @@ export class WellKnownDelegation extends Construct {
         ingressClassName: cluster.zone.ingressClass,
         rule: [
           {
-            host: props.domain,
+            host: props.serverName,
             http: {
               path: [
                 {
