@@ -203,7 +203,10 @@ const callingSchema = z.strictObject({
       max: z.number().int().min(1024).max(65535).default(61000),
     })
     .default({ min: 32768, max: 61000 })
-    .meta({ description: 'UDP media relay port range, opened at the zone firewall' }),
+    .meta({
+      description:
+        "sftd's UDP media port range, opened at the zone firewall: the calling nodes' net.ipv4.ip_local_port_range (sftd takes its ports from the kernel); coturn relays on 49152-65535",
+    }),
   turnPort: z.number().int().min(1).max(65535).default(3478),
 });
 

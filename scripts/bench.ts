@@ -114,7 +114,7 @@ function renderTiming(out: string): { coldMs: number; warmMs: number } | undefin
 
 /** The charts the offline chart mirror of this workplace lacks (its README); .ci/run names the same. */
 const OFFLINE_MIRROR_GAPS =
-  'postgresql-external@5.32.0,sftd@0.135.0,coturn@4.6.2-federation-wireapp.47,webapp@0.8.0-pre.2699,team-settings@0.15.0,bundesmessenger@1.16.0';
+  'postgresql-external@0.0.44,sftd@0.135.0,coturn@4.6.2-federation-wireapp.47,webapp@0.8.0-pre.2699,team-settings@0.15.0,bundesmessenger@1.16.0';
 
 /** Wall time of one `cdktf synth` through the CLI (it adds its own start-up and runs the app command). */
 function cliSynth(app: string, out: string): number {

@@ -2,7 +2,11 @@ import { Annotations, TerraformLocal, TerraformOutput, TerraformStack } from 'cd
 import type { Construct } from 'constructs';
 import type { Federation, WirePillar } from '../config/model';
 import type { WirePillarSpec } from '../constructs/wire/pillar-spec';
+import { COTURN_FEDERATION_PORT } from '../constructs/wire/values';
 import { WireBundPillar } from '../constructs/wire/wire-bund-pillar';
+
+/** coturn relays media on its built-in port range (no value of the chart sets min-port/max-port). */
+export const COTURN_RELAY_PORTS = { min: 49152, max: 65535 } as const;
 import { zoneCluster } from './cluster-scope';
 import { StackNames } from './naming';
 import { applyStateBackend } from './state-backend';
@@ -81,8 +85,14 @@ export class WirePillarStack extends TerraformStack {
     new TerraformOutput(this, 'firewall_entries', {
       description: 'zone firewall openings for calling (from the zone networks only)',
       value: spec.calling.nodes.flatMap((n) => [
-        `${pillar.cluster.zone.cidrs.join(',')} -> ${n.advertisedIp} udp/${spec.calling.mediaPorts.min}-${spec.calling.mediaPorts.max} (media)`,
+        `${pillar.cluster.zone.cidrs.join(',')} -> ${n.advertisedIp} udp/${spec.calling.mediaPorts.min}-${spec.calling.mediaPorts.max} (sftd media: the node's ip_local_port_range)`,
+        `${pillar.cluster.zone.cidrs.join(',')} -> ${n.advertisedIp} udp/${COTURN_RELAY_PORTS.min}-${COTURN_RELAY_PORTS.max} (coturn relay: its built-in range)`,
         `${pillar.cluster.zone.cidrs.join(',')} -> ${n.advertisedIp} udp+tcp/${spec.calling.turnPort} (TURN)`,
+        ...(spec.federation.length > 0
+          ? [
+              `${pillar.partners.map((p) => p.zone).join(',')} (federation partners) -> ${n.advertisedIp} udp/${COTURN_FEDERATION_PORT} (coturn federation, DTLS)`,
+            ]
+          : []),
       ]),
     });
     new TerraformOutput(this, 'pillar_summary', {

@@ -46,6 +46,26 @@ const ALLOW_LIST: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   coturn: {
     coturnTurnListenPort: 'coturn chart values.yaml: coturnTurnListenPort: 3478',
     ...imageKeys('coturn'),
+    ...Object.fromEntries(
+      [
+        'federate',
+        'federate.enabled',
+        'federate.port',
+        'federate.dtls',
+        'federate.dtls.enabled',
+        'federate.dtls.tls',
+        'federate.dtls.tls.issuerRef',
+        'federate.dtls.tls.issuerRef.name',
+        'federate.dtls.tls.issuerRef.kind',
+        'federate.dtls.tls.certificate',
+        'federate.dtls.tls.certificate.dnsNames[]',
+        'federate.dtls.remoteWhitelist[]',
+        'federate.dtls.remoteWhitelist[].host',
+      ].map((k) => [
+        k,
+        'coturn chart values.yaml (wireapp/coturn charts/coturn) federate.*: federation-listening-port, DTLS certificate from issuerRef, remoteWhitelist; prod-values.example.yaml shows them commented',
+      ]),
+    ),
   },
   'account-pages': {
     'podSecurityContext.runAsNonRoot':

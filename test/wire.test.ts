@@ -397,3 +397,36 @@ describe('agencies on Wire Bund', () => {
     expect(s3.join('\n')).toMatch(/DNS/);
   });
 });
+
+describe('calling across federated backends and the zone firewall', () => {
+  it('federating pillars relay calls between coturn servers over DTLS, with a certificate from the cluster issuer', () => {
+    const coturn = values(releases('itzbund-ndb-1--wire-s1')['wire-s1-calling_coturn']);
+    expect(coturn.federate).toEqual({
+      enabled: true,
+      port: 9191,
+      dtls: {
+        enabled: true,
+        tls: {
+          issuerRef: { name: 'itzbund-ndb-ca', kind: 'ClusterIssuer' },
+          certificate: { dnsNames: ['coturn.wire-s1.itzbund.ndb.example'] },
+        },
+        remoteWhitelist: [{ host: 'coturn.wire.bkbsp.ndb.example' }],
+      },
+    });
+    // without federation links: no coturn federation
+    const alone = synthesize(
+      defaultFederation((y) => y.replace(/  federationLinks:\n(    - .*\n)+/, '  federationLinks: []\n')),
+    );
+    expect(values(releases('itzbund-ndb-1--wire-s1', alone)['wire-s1-calling_coturn']).federate).toBeUndefined();
+  });
+
+  it('the firewall output opens what sftd and coturn really use: the kernel range, coturn’s relay range, federation', () => {
+    const entries: string[] = stack(defaultStacks(), 'itzbund-ndb-1--wire-s1').json.output.firewall_entries.value;
+    expect(entries.filter((e) => e.includes('10.64.10.11 '))).toEqual([
+      "10.64.0.0/12,fd00:64::/32 -> 10.64.10.11 udp/32768-61000 (sftd media: the node's ip_local_port_range)",
+      '10.64.0.0/12,fd00:64::/32 -> 10.64.10.11 udp/49152-65535 (coturn relay: its built-in range)',
+      '10.64.0.0/12,fd00:64::/32 -> 10.64.10.11 udp+tcp/3478 (TURN)',
+      'ndb (federation partners) -> 10.64.10.11 udp/9191 (coturn federation, DTLS)',
+    ]);
+  });
+});

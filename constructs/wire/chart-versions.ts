@@ -16,7 +16,8 @@ export const WIRE_CHARTS = {
   'cassandra-external': { version: '5.32.0', repository: 'stable' },
   'elasticsearch-external': { version: '5.32.0', repository: 'stable' },
   'minio-external': { version: '5.32.0', repository: 'stable' },
-  'postgresql-external': { version: '5.32.0', repository: 'stable' },
+  // Wire 5.32's build manifest pins 0.0.44 (from wireapp/helm-charts, published in the stable repository)
+  'postgresql-external': { version: '0.0.44', repository: 'stable' },
   'rabbitmq-external': { version: '5.32.0', repository: 'stable' },
   'redis-ephemeral': { version: '5.32.0', repository: 'stable' },
   'ldap-scim-bridge': { version: '5.32.0', repository: 'stable' },

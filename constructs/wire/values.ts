@@ -419,8 +419,32 @@ export function coturnValues(spec: WirePillarSpec, placement: CallingPlacement):
     coturnTurnListenIP: '__COTURN_HOST_IP__',
     coturnTurnRelayIP: '__COTURN_HOST_IP__',
     config: { verboseLogging: false },
+    // Calls with users of federated backends relay between the coturn servers over DTLS (port 9191), with a
+    // certificate from the cluster's issuer; only the partners' coturn servers are accepted.
+    ...(federating(spec)
+      ? {
+          federate: {
+            enabled: true,
+            port: COTURN_FEDERATION_PORT,
+            dtls: {
+              enabled: true,
+              tls: {
+                issuerRef: { name: spec.pki.issuerName, kind: spec.pki.issuerKind },
+                certificate: { dnsNames: [coturnHost(spec.domain)] },
+              },
+              remoteWhitelist: spec.federation.map((p) => ({ host: coturnHost(p.domain) })),
+            },
+          },
+        }
+      : {}),
   };
 }
+
+/** coturn's federation listener (DTLS). */
+export const COTURN_FEDERATION_PORT = 9191;
+
+/** The host name of a backend's coturn for federation: `coturn.<domain>` (each partner publishes it so). */
+export const coturnHost = (domain: string) => `coturn.${domain}`;
 
 export const COTURN_SECRETS: SecretValue[] = [{ path: 'secrets.zrestSecrets[0]', key: 'turn-secret' }];
 
