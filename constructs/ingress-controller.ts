@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type { GuardedNamespace } from './guarded-namespace';
 import { HelmChart } from './helm-chart';
 import type { ImageSettings } from './images';
-import { WIRE_CHART_IMAGES } from './wire/images';
+import { INGRESS_NGINX_CONTROLLER } from './charts/ingress-nginx-controller';
 import { WIRE_CHARTS } from './wire/chart-versions';
 
 export interface ZoneIngressControllerProps {
@@ -37,7 +37,7 @@ export class ZoneIngressController extends Construct {
       chart: 'ingress-nginx-controller',
       repository: props.repository,
       version: WIRE_CHARTS['ingress-nginx-controller'].version,
-      images: { chart: WIRE_CHART_IMAGES['ingress-nginx-controller'], settings: props.images },
+      images: { chart: INGRESS_NGINX_CONTROLLER.images, settings: props.images },
       values: {
         'ingress-nginx': {
           controller: {

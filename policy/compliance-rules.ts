@@ -6,8 +6,7 @@ import type { Federation } from '../config/model';
 import type { TenantConfig } from '../config/schema';
 import { collectFacts, defaultDenyNamespaces, providerAlias } from './facts';
 import { DIGEST, TAG_AT_DIGEST, type ChartImages } from '../constructs/images';
-import { BUNDESMESSENGER_IMAGES } from '../constructs/matrix/images';
-import { WIRE_CHART_IMAGES } from '../constructs/wire/images';
+import { CHARTS } from '../constructs/charts';
 import { chartName, releaseValues } from './helm-values';
 import { toKubernetesObject, type SynthesizedStack } from './k8s-objects';
 
@@ -320,10 +319,9 @@ export function tenantFindings(federation: Federation): ComplianceFinding[] {
 type Json = any;
 
 /** The image table of every chart the project deploys, by chart name. */
-const CHART_IMAGES: Readonly<Record<string, ChartImages>> = {
-  ...WIRE_CHART_IMAGES,
-  bundesmessenger: BUNDESMESSENGER_IMAGES,
-};
+const CHART_IMAGES: Readonly<Record<string, ChartImages>> = Object.fromEntries(
+  Object.values(CHARTS).map((d) => [d.chart, d.images]),
+);
 
 /**
  * What keeps a release's images from coming from the internal registry, pinned by the configured digests: read from

@@ -4,6 +4,7 @@
  * `addOverride` are seen as what they produce.
  */
 import { insideAny } from '../config/cidr';
+import { CHARTS } from '../constructs/charts';
 import {
   collectFacts,
   defaultDenyNamespaces,
@@ -48,28 +49,12 @@ const POD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Rep
 const GATEWAY_KINDS = new Set(['Gateway', 'HTTPRoute', 'GRPCRoute', 'TCPRoute', 'UDPRoute', 'TLSRoute']);
 const CLUSTER_LOCAL = /\.svc\.cluster\.local\.?$/;
 
-/** Charts the guard knows how to read, and the values path that must carry the zone's ingress class. */
-export const KNOWN_CHARTS: Readonly<Record<string, { ingressClassPath?: string; calling?: boolean }>> = {
-  'wire-server': {},
-  'nginx-ingress-services': { ingressClassPath: 'config.ingressClass' },
-  'ingress-nginx-controller': { ingressClassPath: 'ingress-nginx.controller.ingressClassResource.name' },
-  'cassandra-external': {},
-  'elasticsearch-external': {},
-  'minio-external': {},
-  'postgresql-external': {},
-  'rabbitmq-external': {},
-  'redis-ephemeral': {},
-  'databases-ephemeral': {},
-  'fake-aws': {},
-  rabbitmq: {},
-  'ldap-scim-bridge': {},
-  webapp: {},
-  'team-settings': {},
-  'account-pages': {},
-  sftd: { ingressClassPath: 'config.ingressClass', calling: true },
-  coturn: { calling: true },
-  bundesmessenger: { ingressClassPath: 'ingress.className' },
-};
+/**
+ * Charts the guard knows how to read, and the values path that must carry the zone's ingress class: from the chart
+ * descriptors (`constructs/charts/`).
+ */
+export const KNOWN_CHARTS: Readonly<Record<string, { ingressClassPath?: string; calling?: boolean }>> =
+  Object.fromEntries(Object.values(CHARTS).map((d) => [d.chart, d.guard]));
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;

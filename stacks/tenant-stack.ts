@@ -8,7 +8,7 @@ import { MatrixHomeserver } from '../constructs/matrix/matrix-homeserver';
 import type { MatrixProduct, MatrixServerSpec } from '../constructs/matrix/spec';
 import { WellKnownDelegation } from '../constructs/matrix/well-known-delegation';
 import { Peer } from '../constructs/peer';
-import { WIRE_CHART_IMAGES } from '../constructs/wire/images';
+import { LDAP_SCIM_BRIDGE } from '../constructs/charts/ldap-scim-bridge';
 import { WIRE_CHARTS } from '../constructs/wire/chart-versions';
 import { LDAP_SCIM_BRIDGE_SECRETS, ldapScimBridgeValues } from '../constructs/wire/values';
 import type { ZoneCluster } from '../constructs/zone-cluster';
@@ -113,7 +113,7 @@ export class TenantStack extends TerraformStack {
           values: ldapScimBridgeValues(ldap, pillar.id),
           secrets: LDAP_SCIM_BRIDGE_SECRETS,
           secretName: ldap.existingSecret,
-          images: { chart: WIRE_CHART_IMAGES['ldap-scim-bridge'], settings: federation.config.images },
+          images: { chart: LDAP_SCIM_BRIDGE.images, settings: federation.config.images },
         });
         todo.push(`Create Secret '${ldap.existingSecret}' (ldap-password, scim-token) in namespace ${ns.name}`);
       }

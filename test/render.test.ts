@@ -448,10 +448,10 @@ describe('flows: what each pillar needs passes every NetworkPolicy, and Säule 1
       .filter((f) => f.check === 'flow')
       .map((f) => f.message);
     expect(flows).toContain(
-      "wire-s1: zone ingress -> MinIO 10.64.22.11:9000 (asset downloads) is blocked: egress from namespace 'ingress-ndb' is not allowed",
+      "wire-s1: zone ingress -> MinIO 9000 (asset downloads) at 10.64.22.11 is blocked: egress from namespace 'ingress-ndb' is not allowed",
     );
     expect(flows).toContain(
-      "wire-s1: zone ingress -> sftd 10.64.10.11:8585 (calls) is blocked: egress from namespace 'ingress-ndb' is not allowed",
+      "wire-s1: zone ingress -> sftd 8585 (calls) at 10.64.10.11 is blocked: egress from namespace 'ingress-ndb' is not allowed",
     );
   });
 

@@ -1,5 +1,5 @@
 import { WIRE_CHARTS } from '../constructs/wire/chart-versions';
-import { WIRE_CHART_IMAGES } from '../constructs/wire/images';
+import { WIRE_CHART_DESCRIPTORS } from '../constructs/charts';
 import { defaultFederation, releaseValuesOf, synthesize } from './helpers';
 import { chartKeys, keyPaths, unknownPaths } from './values-keys';
 
@@ -96,7 +96,7 @@ const DIGEST = `sha256:${'c'.repeat(64)}`;
 const IMAGES_YAML = `images:
   registry: registry.itzbund.example
   digests:
-${[...new Set(Object.values(WIRE_CHART_IMAGES).flatMap((c) => c.images))]
+${[...new Set(Object.values(WIRE_CHART_DESCRIPTORS).flatMap((c) => c.images.images))]
   .filter((i) => !i.unpinnable)
   .map((i) => `    ${i.name}: '${i.tag === undefined && !i.digestPath ? '1.0.0@' : ''}${DIGEST}'`)
   .filter((line, n, all) => all.indexOf(line) === n)

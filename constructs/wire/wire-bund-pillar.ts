@@ -8,7 +8,7 @@ import { Peer } from '../peer';
 import type { Classification, NetworkZoneKind } from '../network-zone';
 import type { ZoneCluster } from '../zone-cluster';
 import { WIRE_CHARTS, type WireChartName, type WireRepository } from './chart-versions';
-import { WIRE_CHART_IMAGES } from './images';
+import { WIRE_CHART_DESCRIPTORS } from '../charts';
 import { pillarHosts, type PillarNumber, type WirePillarSpec } from './pillar-spec';
 import {
   COTURN_SECRETS,
@@ -181,7 +181,7 @@ export class WireBundPillar extends Construct {
         values,
         secrets,
         secretName: secrets.length > 0 ? spec.secretName : undefined,
-        images: { chart: WIRE_CHART_IMAGES[name], settings: props.images },
+        images: { chart: WIRE_CHART_DESCRIPTORS[name].images, settings: props.images },
       });
       this.charts.push(h);
       return h;

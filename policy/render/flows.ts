@@ -7,7 +7,10 @@
  */
 import { insideAny, parseCidr, type Cidr } from '../../config/cidr';
 import { NAMESPACE_NAME_LABEL } from '../../constructs/labels';
+import { CHARTS } from '../../constructs/charts';
+import type { FlowEnd } from '../../constructs/charts/descriptor';
 import { providerAlias } from '../facts';
+import { chartName, releaseValues } from '../helm-values';
 import { toKubernetesObject, type KubernetesObject, type SynthesizedStack } from '../k8s-objects';
 import type { RenderResult } from './render';
 
@@ -165,11 +168,10 @@ export function networkPolicyModel(
   return model;
 }
 
-const get = (obj: Json, p: string) => p.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
-
 /**
- * The flows each Wire pillar needs, from the facts of its stack: the cluster, the pillar and calling namespaces,
- * the zone's ingress namespace, the datastore and calling node addresses the config names.
+ * The flows each Wire pillar needs: the `flows` of the descriptors of the charts its stack deploys, resolved with the
+ * facts of the stack (the cluster, the release namespaces, the zone's ingress namespace, the datastore and calling
+ * node addresses the config names). For Säule 1 also: no service of the pillar reaches the internet.
  */
 export function wirePillarFlows(
   stacks: readonly SynthesizedStack[],
@@ -180,58 +182,64 @@ export function wirePillarFlows(
     const instance = s.json?.locals?.wire_instance;
     const zc = s.json?.locals?.zone_cluster;
     if (!instance || !zc) continue;
-    const releases = s.json?.resource?.helm_release ?? {};
-    const release = (chart: string) =>
-      Object.values(releases).find((r: Json) => String(r.chart).endsWith(chart)) as Json;
-    const valuesOf = (r: Json) => (r?.values ?? []).map((v: string) => v);
-    const ipsOf = (chart: string) => {
-      const text = valuesOf(release(chart)).join('\n');
-      return [...text.matchAll(/^\s*-\s*['"]?([0-9a-f.:]+)['"]?\s*$/gim)].map((m) => m[1]);
-    };
-    const ingressNs = String(zc.ingressControllerNamespace ?? '');
+    const releases = Object.values(s.json?.resource?.helm_release ?? {}) as Json[];
     const cluster = String(zc.id);
     const P = instance.id as string;
-    const pod = (namespace: string, labels: Record<string, string> = {}) => ({ pod: { namespace, labels } });
-    const ingress = pod(ingressNs, { 'app.kubernetes.io/name': 'ingress-nginx' });
-    const need = (from: Endpoint, to: Endpoint, port: number, what: string) =>
-      out.push({ stack: s.name, cluster, from, to, port, what: `${P}: ${what}`, expect: 'allowed' });
     const zoneClient = (s.json?.locals?.network_zone?.cidrs as string[] | undefined)?.find((c) => !c.includes(':'));
-    if (zoneClient) need({ ip: firstHost(zoneClient) }, ingress, 443, 'clients in the zone -> zone ingress 443');
-    need(ingress, pod(P, { app: 'nginz' }), 8080, 'zone ingress -> nginz REST 8080');
-    need(ingress, pod(P, { app: 'nginz' }), 8081, 'zone ingress -> nginz websocket 8081');
-    need(pod(P, { app: 'nginz' }), pod(P, { app: 'brig' }), 8080, 'nginz -> brig 8080');
-    for (const ip of ipsOf('cassandra-external'))
-      need(pod(P, { app: 'brig' }), { ip }, 9042, `brig -> Cassandra ${ip}:9042`);
-    for (const ip of ipsOf('elasticsearch-external'))
-      need(pod(P, { app: 'brig' }), { ip }, 9200, `brig -> Elasticsearch ${ip}:9200`);
-    for (const ip of ipsOf('rabbitmq-external')) {
-      need(pod(P, { app: 'galley' }), { ip }, 5672, `galley -> RabbitMQ ${ip}:5672`);
-      need(pod(P, { app: 'background-worker' }), { ip }, 15672, `background-worker -> RabbitMQ management ${ip}:15672`);
-    }
-    for (const ip of ipsOf('minio-external')) {
-      need(pod(P, { app: 'cargohold' }), { ip }, 9000, `cargohold -> MinIO ${ip}:9000`);
-      need(ingress, { ip }, 9000, `zone ingress -> MinIO ${ip}:9000 (asset downloads)`);
-    }
     const calling = Object.values(s.json?.resource?.kubernetes_annotations ?? {})
-      .map((a: Json) => get(a, 'annotations')?.['wire.com/external-ip'])
+      .map((a: Json) => a?.annotations?.['wire.com/external-ip'])
       .filter(Boolean) as string[];
-    for (const ip of calling) {
-      need(ingress, { ip }, 8585, `zone ingress -> sftd ${ip}:8585 (calls)`);
-      need(pod(`${P}-calling`, { app: 'sftd-join-call' }), { ip }, 8585, `join-call proxy -> sftd ${ip}:8585`);
+    const endpointsOf = (chart: string): string[] => {
+      const r = releases.find((x) => chartName(x.chart) === chart);
+      if (!r) return [];
+      try {
+        const v = releaseValues(r).values;
+        return [...(v.IPs ?? []), ...(v.RWIPs ?? []), ...(v.ROIPs ?? [])].map(String);
+      } catch {
+        return [];
+      }
+    };
+    /** The endpoints an end stands for (one flow each). */
+    const resolve = (end: FlowEnd, namespace: string): Endpoint[] => {
+      if ('pod' in end) return [{ pod: { namespace, labels: { app: end.pod } } }];
+      if ('zoneIngress' in end)
+        return [
+          {
+            pod: {
+              namespace: String(zc.ingressControllerNamespace),
+              labels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+            },
+          },
+        ];
+      if ('zoneClient' in end) return zoneClient ? [{ ip: firstHost(zoneClient) }] : [];
+      if ('endpointsOf' in end) return endpointsOf(end.endpointsOf).map((ip) => ({ ip }));
+      return calling.map((ip) => ({ ip }));
+    };
+    const describe = (e: Endpoint) => ('ip' in e ? ` at ${e.ip}` : '');
+    for (const r of releases) {
+      const d = CHARTS[chartName(r.chart)];
+      for (const f of d?.flows ?? []) {
+        for (const from of resolve(f.from, String(r.namespace))) {
+          for (const to of resolve(f.to, String(r.namespace))) {
+            out.push({
+              stack: s.name,
+              cluster,
+              from,
+              to,
+              port: f.port,
+              what: `${P}: ${f.what}${describe(to)}`,
+              expect: 'allowed',
+            });
+          }
+        }
+      }
     }
-    if (zoneClient)
-      need(
-        pod(P, { app: 'brig' }),
-        { ip: firstHost(zoneClient) },
-        443,
-        'brig -> https://sftd.<domain> (sft_servers_all.json)',
-      );
     if (instance.pillar === 1) {
       for (const app of ['brig', 'galley', 'cargohold', 'gundeck', 'background-worker', 'federator', 'nginz']) {
         out.push({
           stack: s.name,
           cluster,
-          from: pod(P, { app }),
+          from: { pod: { namespace: P, labels: { app } } },
           to: { ip: internetProbe },
           port: 443,
           what: `${P}: ${app} -> the internet (${internetProbe}:443) stays closed`,

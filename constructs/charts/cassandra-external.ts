@@ -1,0 +1,12 @@
+/** The cassandra-external chart. */
+import type { ChartDescriptor } from './descriptor';
+import { NO_IMAGES, WIRE_RELEASE_VERSION } from './wire-images';
+
+/** Cassandra: a Service and Endpoints for the datastore nodes outside Kubernetes (no workloads). */
+export const CASSANDRA_EXTERNAL: ChartDescriptor = {
+  chart: 'cassandra-external',
+  version: WIRE_RELEASE_VERSION,
+  repository: 'stable',
+  images: NO_IMAGES,
+  guard: {},
+};

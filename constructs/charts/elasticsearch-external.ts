@@ -1,0 +1,12 @@
+/** The elasticsearch-external chart. */
+import type { ChartDescriptor } from './descriptor';
+import { NO_IMAGES, WIRE_RELEASE_VERSION } from './wire-images';
+
+/** Elasticsearch: a Service and Endpoints for the datastore nodes outside Kubernetes (no workloads). */
+export const ELASTICSEARCH_EXTERNAL: ChartDescriptor = {
+  chart: 'elasticsearch-external',
+  version: WIRE_RELEASE_VERSION,
+  repository: 'stable',
+  images: NO_IMAGES,
+  guard: {},
+};

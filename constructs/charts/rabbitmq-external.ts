@@ -1,0 +1,12 @@
+/** The rabbitmq-external chart. */
+import type { ChartDescriptor } from './descriptor';
+import { NO_IMAGES, WIRE_RELEASE_VERSION } from './wire-images';
+
+/** RabbitMQ: a Service and Endpoints for the datastore nodes outside Kubernetes (no workloads). */
+export const RABBITMQ_EXTERNAL: ChartDescriptor = {
+  chart: 'rabbitmq-external',
+  version: WIRE_RELEASE_VERSION,
+  repository: 'stable',
+  images: NO_IMAGES,
+  guard: {},
+};

@@ -1,0 +1,12 @@
+/** The rabbitmq chart. */
+import type { ChartDescriptor } from './descriptor';
+import { DEMO_IMAGES, WIRE_RELEASE_VERSION } from './wire-images';
+
+/** An ephemeral demo chart (datastores.mode: demo, pilot only). */
+export const RABBITMQ: ChartDescriptor = {
+  chart: 'rabbitmq',
+  version: WIRE_RELEASE_VERSION,
+  repository: 'stable',
+  images: DEMO_IMAGES,
+  guard: {},
+};

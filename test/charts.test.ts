@@ -1,0 +1,47 @@
+/** The chart descriptors: one per chart, the single home of each chart's facts. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CHARTS, WIRE_CHART_DESCRIPTORS } from '../constructs/charts';
+import { BUNDESMESSENGER_CHART } from '../constructs/matrix/chart-version';
+import { WIRE_CHARTS } from '../constructs/wire/chart-versions';
+import { KNOWN_CHARTS } from '../policy/exposure';
+import { ROOT } from './helpers';
+
+describe('chart descriptors', () => {
+  it('one file per chart, named after the chart, and every consumer reads the pins from them', () => {
+    const files = fs
+      .readdirSync(path.join(ROOT, 'constructs', 'charts'))
+      .filter((f) => !['descriptor.ts', 'index.ts', 'wire-images.ts'].includes(f))
+      .map((f) => f.replace(/\.ts$/, ''))
+      .sort();
+    expect(files).toEqual(Object.keys(CHARTS).sort());
+    for (const [name, d] of Object.entries(CHARTS)) expect(d.chart).toBe(name);
+    for (const [name, d] of Object.entries(WIRE_CHART_DESCRIPTORS)) {
+      expect(WIRE_CHARTS[name as keyof typeof WIRE_CHARTS]).toEqual({ version: d.version, repository: d.repository });
+    }
+    expect(BUNDESMESSENGER_CHART).toEqual({ chart: 'bundesmessenger', version: CHARTS.bundesmessenger.version });
+    expect(Object.keys(KNOWN_CHARTS).sort()).toEqual(Object.keys(CHARTS).sort());
+  });
+
+  it('every pinned version has its derived key paths checked in (npm run charts:keys)', () => {
+    for (const d of Object.values(CHARTS)) {
+      const dir = d.chart === 'bundesmessenger' ? 'matrix' : 'wire';
+      const file = path.join(ROOT, 'constructs', dir, 'chart-keys', `${d.chart}-${d.version}.keys`);
+      expect(fs.existsSync(file) ? d.chart : `missing ${file}`).toBe(d.chart);
+    }
+  });
+
+  it('every flow names a port and both ends; images name the values that hold them', () => {
+    for (const d of Object.values(CHARTS)) {
+      for (const f of d.flows ?? []) {
+        expect(f.port).toBeGreaterThan(0);
+        expect(f.what).toMatch(new RegExp(`${f.port}`));
+      }
+      for (const i of d.images.images) {
+        expect(i.name).toMatch(/^[a-z0-9][a-z0-9._-]*$/);
+        const where = i.registry.kind === 'own-value' ? i.registry.registryPath : i.registry.repositoryPath;
+        expect(where).toMatch(/^[A-Za-z0-9_.-]+$/);
+      }
+    }
+  });
+});
