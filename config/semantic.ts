@@ -388,6 +388,25 @@ function checkMatrix(cfg: FederationConfig, report: Report): void {
             `declare both zones in each other's allowFederationWith, or a server in a '${zone.kind}' zone`,
           );
         }
+        // A SaaS partner's `.well-known/matrix` delegation is where servers look it up: this server must reach it.
+        const partner = cfg.tenants.find((x) => x.id === other.tenant)?.bundesMessenger;
+        const wkZone =
+          partner?.mode === 'saas' && partner.wellKnown
+            ? zones.get(clusters.get(partner.wellKnown.cluster)?.zone ?? '')
+            : undefined;
+        if (
+          zone &&
+          wkZone &&
+          zone.kind !== wkZone.kind &&
+          !(zone.allowFederationWith.includes(wkZone.id) && wkZone.allowFederationWith.includes(zone.id))
+        ) {
+          report(
+            path,
+            `'${t.id}' in zone '${zone.id}' (${zone.kind}) cannot reach the .well-known delegation of '${other.tenant}', served in zone '${wkZone.id}' (${wkZone.kind}): servers look up ${name}/.well-known/matrix/server there`,
+            name,
+            `a delegation in a zone '${t.id}' reaches: a '${zone.kind}' zone, or one that declares '${zone.id}' in allowFederationWith (and '${zone.id}' it)`,
+          );
+        }
       });
     }
   });

@@ -471,3 +471,16 @@ describe('every values key path set appears in the chart’s derived key paths (
     ]);
   });
 });
+
+describe('a SaaS partner’s .well-known delegation must be reachable by the servers that federate with it', () => {
+  it('refuses a delegation in a zone the partner cannot reach, naming both zones', () => {
+    const i = issueAt(
+      (y) => replaceOnce(y, 'wellKnown: { cluster: itzbund-gs-1 }', 'wellKnown: { cluster: itzbund-ndb-1 }'),
+      'tenants[3].bundesMessenger.federation.servers[0]',
+    );
+    expect(i.message).toBe(
+      "'bab' in zone 'gs-bab' (grundschutz) cannot reach the .well-known delegation of 'bfbs', served in zone 'ndb' (ndb): servers look up bfbs.bund.example/.well-known/matrix/server there",
+    );
+    expect(i.line).toBeGreaterThan(0);
+  });
+});

@@ -468,3 +468,30 @@ describe('flows: what each pillar needs passes every NetworkPolicy, and Säule 1
     ).toEqual(['wire-s1: brig -> the internet (9.9.9.9:443) stays closed: it is not']);
   });
 });
+
+describe('value contracts: forms the BundesMessenger chart expects, checked though the chart is not in the mirror', () => {
+  const stacks = defaultStacks();
+  const bum = releasesOf(stacks).find((r) => r.chart === 'bundesmessenger')!;
+  const missing: RenderResult = { release: bum, status: 'missing', reason: 'not in the mirror' };
+
+  it('the generated values meet them', () => {
+    expect(checkRendered(stacks, [missing])).toEqual([]);
+  });
+
+  it('a URL with a scheme, a mirror without a port, a port in fwProxyList and a TURN secret in values are flagged', () => {
+    const body = structuredClone(bum.body);
+    body.set = [
+      { name: 'dataPrivacyUrl', value: 'https://www.bab.bund.example/datenschutz' },
+      { name: 'schadcodescanner.freshclam.mirrors[0]', value: 'https://clamav-mirror.bab.bund.example' },
+      { name: 'networkpolicies.fwProxyList[0]', value: '172.20.0.0/14:443' },
+      { name: 'extraConfig.turn_shared_secret', value: 'x' },
+    ];
+    const f = checkRendered(stacks, [{ ...missing, release: { ...bum, body } }]);
+    expect(f.map((x) => `${x.check}: ${x.message.split(':')[0]}`)).toEqual([
+      "contract: dataPrivacyUrl 'https",
+      "contract: schadcodescanner.freshclam.mirrors entry 'https",
+      "contract: networkpolicies.fwProxyList entry '172.20.0.0/14",
+      'contract: extraConfig.turn_shared_secret lands in the homeserver.yaml ConfigMap',
+    ]);
+  });
+});

@@ -8,4 +8,30 @@ export const BUNDESMESSENGER: ChartDescriptor = {
   repository: 'matrix',
   images: BUNDESMESSENGER_IMAGES,
   guard: { ingressClassPath: 'ingress.className' },
+  valueContracts: (v) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const values = v as any;
+    const out: string[] = [];
+    for (const key of ['dataPrivacyUrl', 'imprintUrl']) {
+      if (/^[a-z]+:\/\//i.test(String(values[key] ?? '')))
+        out.push(`${key} '${values[key]}' has a scheme: the chart writes https://<value>`);
+    }
+    for (const m of values.schadcodescanner?.freshclam?.mirrors ?? []) {
+      if (!/:\d+$/.test(String(m)))
+        out.push(
+          `schadcodescanner.freshclam.mirrors entry '${m}' has no port: the chart makes the text after its last ':' a NetworkPolicy port`,
+        );
+    }
+    for (const e of values.networkpolicies?.fwProxyList ?? []) {
+      if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(String(e)))
+        out.push(
+          `networkpolicies.fwProxyList entry '${e}' is not an IPv4 network: the chart allows every port to the network before ':' anyway`,
+        );
+    }
+    if (values.extraConfig?.turn_shared_secret !== undefined)
+      out.push(
+        'extraConfig.turn_shared_secret lands in the homeserver.yaml ConfigMap: mount the secret and use turn_shared_secret_path',
+      );
+    return out;
+  },
 };

@@ -46,6 +46,8 @@ export interface NeededFlow {
   readonly to: FlowEnd;
   readonly port: number;
   readonly what: string;
+  /** Only needed when the pillar federates. @default always */
+  readonly when?: 'federating';
 }
 
 export interface ChartDescriptor {
@@ -60,6 +62,11 @@ export interface ChartDescriptor {
   readonly contracts?: readonly RenderContract[];
   /** The connections it needs (verify --render evaluates them against every NetworkPolicy). */
   readonly flows?: readonly NeededFlow[];
+  /**
+   * Value forms the chart's templates expect (they render something wrong, not an error, otherwise): problems of a
+   * release's values, checked by verify --render whether or not the chart can be rendered.
+   */
+  readonly valueContracts?: (values: Readonly<Record<string, unknown>>) => string[];
   /** Values that carry secrets the chart always needs (set_sensitive from the pre-created Secret). */
   readonly secrets?: readonly SecretValue[];
 }

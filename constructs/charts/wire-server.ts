@@ -84,6 +84,13 @@ export const WIRE_SERVER: ChartDescriptor = {
     },
     { from: { pod: 'cargohold' }, to: { endpointsOf: 'minio-external' }, port: 9000, what: 'cargohold -> MinIO 9000' },
     {
+      from: { pod: 'federator' },
+      to: { zoneClient: true },
+      port: 443,
+      what: 'federator -> federated backends 443 (inside the zone)',
+      when: 'federating',
+    },
+    {
       from: { pod: 'brig' },
       to: { zoneClient: true },
       port: 443,

@@ -2,7 +2,9 @@
  * The checks on rendered objects: the Säule-1 exposure guard (the same rules as for the objects we declare),
  * Pod Security at the level each namespace enforces (hooks included), and the Kubernetes schema.
  */
+import { CHARTS } from '../../constructs/charts';
 import { RESTRICTED_EXCEPT_ANNOTATION } from '../../constructs/guarded-namespace';
+import { releaseValues } from '../helm-values';
 import { ExposureGuard, type ExposureRule } from '../exposure';
 import { collectFacts, providerAlias, type ExpectedFacts } from '../facts';
 import type { KubernetesObject, SynthesizedStack } from '../k8s-objects';
@@ -97,6 +99,13 @@ export function checkRendered(
     const { stack, address, body } = r.release;
     const at = (object: string, check: RenderCheck, message: string) =>
       out.push({ stack, release: address, object, check, message });
+    // value forms the chart expects, whether or not the chart is in the mirror
+    try {
+      for (const p of CHARTS[r.release.chart]?.valueContracts?.(releaseValues(body).values) ?? [])
+        at('', 'contract', p);
+    } catch {
+      // unreadable values are reported by the render itself
+    }
     if (r.status === 'failed') {
       at('', 'render', `the chart does not render: ${r.reason}`);
       continue;

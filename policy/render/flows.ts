@@ -218,7 +218,8 @@ export function wirePillarFlows(
     const describe = (e: Endpoint) => ('ip' in e ? ` at ${e.ip}` : '');
     for (const r of releases) {
       const d = CHARTS[chartName(r.chart)];
-      for (const f of d?.flows ?? []) {
+      const federating = (instance.partners ?? []).length > 0;
+      for (const f of (d?.flows ?? []).filter((x) => x.when !== 'federating' || federating)) {
         for (const from of resolve(f.from, String(r.namespace))) {
           for (const to of resolve(f.to, String(r.namespace))) {
             out.push({
