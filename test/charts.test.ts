@@ -5,7 +5,7 @@ import { CHARTS, WIRE_CHART_DESCRIPTORS } from '../constructs/charts';
 import { BUNDESMESSENGER_CHART } from '../constructs/matrix/chart-version';
 import { WIRE_CHARTS } from '../constructs/wire/chart-versions';
 import { KNOWN_CHARTS } from '../policy/exposure';
-import { ROOT } from './helpers';
+import { defaultStacks, ROOT } from './helpers';
 
 describe('chart descriptors', () => {
   it('one file per chart, named after the chart, and every consumer reads the pins from them', () => {
@@ -21,6 +21,23 @@ describe('chart descriptors', () => {
     }
     expect(BUNDESMESSENGER_CHART).toEqual({ chart: 'bundesmessenger', version: CHARTS.bundesmessenger.version });
     expect(Object.keys(KNOWN_CHARTS).sort()).toEqual(Object.keys(CHARTS).sort());
+  });
+
+  it('a pillar deploys exactly the charts whose descriptors say how (values, Secret paths, namespace)', () => {
+    const stacks = defaultStacks();
+    const pillarCharts = new Set(
+      stacks
+        .filter((s) => s.name.endsWith('--wire-s1') || s.name.endsWith('--wire-s3'))
+        .flatMap((s) => Object.values(s.json.resource.helm_release ?? {}).map((r) => (r as { chart: string }).chart)),
+    );
+    const external = Object.values(WIRE_CHART_DESCRIPTORS).filter((d) => d.pillar && d.images !== undefined);
+    // external datastores in the default federation; the demo charts only with datastores.mode: demo
+    for (const d of external) {
+      const demo = ['databases-ephemeral', 'fake-aws', 'rabbitmq'].includes(d.chart);
+      expect(`${d.chart} ${pillarCharts.has(d.chart)}`).toBe(`${d.chart} ${!demo}`);
+    }
+    for (const c of pillarCharts)
+      expect(WIRE_CHART_DESCRIPTORS[c as keyof typeof WIRE_CHART_DESCRIPTORS].pillar).toBeDefined();
   });
 
   it('every pinned version has its derived key paths checked in (npm run charts:keys)', () => {

@@ -1,4 +1,5 @@
 /** The cassandra-external chart. */
+import { externalDatastoreValues } from '../wire/values';
 import type { ChartDescriptor } from './descriptor';
 import { NO_IMAGES, WIRE_RELEASE_VERSION } from './wire-images';
 
@@ -9,4 +10,5 @@ export const CASSANDRA_EXTERNAL: ChartDescriptor = {
   repository: 'stable',
   images: NO_IMAGES,
   guard: {},
+  pillar: { namespace: 'pillar', values: (spec) => externalDatastoreValues(spec)['cassandra-external'] },
 };

@@ -6,6 +6,8 @@
  */
 import type { SecretValue } from '../helm-chart';
 import type { ChartImages } from '../images';
+import type { WirePillarSpec } from '../wire/pillar-spec';
+import type { CallingPlacement } from '../wire/values';
 
 /** Which configured repository a chart comes from (`wire.chartRepositories.*`, `matrix.chartRepository`). */
 export type ChartRepository = 'stable' | 'webapp' | 'avs' | 'matrix';
@@ -69,4 +71,16 @@ export interface ChartDescriptor {
   readonly valueContracts?: (values: Readonly<Record<string, unknown>>) => string[];
   /** Values that carry secrets the chart always needs (set_sensitive from the pre-created Secret). */
   readonly secrets?: readonly SecretValue[];
+  /** How a Wire Bund pillar deploys it; absent for charts that are not part of a pillar. */
+  readonly pillar?: {
+    /** The pillar's namespace, or `<pillar>-calling` for the host-network calling charts. */
+    readonly namespace: 'pillar' | 'calling';
+    /** Its values for a pillar (`constructs/wire/values.ts`), or undefined when the pillar does not deploy it. */
+    readonly values: (
+      spec: WirePillarSpec,
+      placement: CallingPlacement,
+    ) => Readonly<Record<string, unknown>> | undefined;
+    /** Values set from the pillar's Secret (set_sensitive): path and Secret key. */
+    readonly secrets?: (spec: WirePillarSpec) => readonly SecretValue[];
+  };
 }

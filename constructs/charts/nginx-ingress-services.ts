@@ -1,4 +1,5 @@
 /** The nginx-ingress-services chart: the Ingress objects and certificates of a Wire pillar. */
+import { nginxIngressServicesSecrets, nginxIngressServicesValues } from '../wire/values';
 import type { ChartDescriptor } from './descriptor';
 import { NO_IMAGES, WIRE_RELEASE_VERSION } from './wire-images';
 
@@ -8,6 +9,11 @@ export const NGINX_INGRESS_SERVICES: ChartDescriptor = {
   repository: 'stable',
   images: NO_IMAGES,
   guard: { ingressClassPath: 'config.ingressClass' },
+  pillar: {
+    namespace: 'pillar',
+    values: (spec, placement) => nginxIngressServicesValues(spec, { ingressClass: placement.ingressClass }),
+    secrets: (spec) => nginxIngressServicesSecrets(spec),
+  },
   flows: [
     {
       from: { zoneClient: true },

@@ -1,4 +1,5 @@
 /** The postgresql-external chart. */
+import { externalDatastoreValues } from '../wire/values';
 import type { ChartDescriptor } from './descriptor';
 import { NO_IMAGES } from './wire-images';
 
@@ -12,4 +13,5 @@ export const POSTGRESQL_EXTERNAL: ChartDescriptor = {
   repository: 'stable',
   images: NO_IMAGES,
   guard: {},
+  pillar: { namespace: 'pillar', values: (spec) => externalDatastoreValues(spec)['postgresql-external'] },
 };

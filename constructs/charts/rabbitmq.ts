@@ -1,4 +1,5 @@
 /** The rabbitmq chart. */
+import { demoDatastoreValues } from '../wire/values';
 import type { ChartDescriptor } from './descriptor';
 import { DEMO_IMAGES, WIRE_RELEASE_VERSION } from './wire-images';
 
@@ -9,4 +10,5 @@ export const RABBITMQ: ChartDescriptor = {
   repository: 'stable',
   images: DEMO_IMAGES,
   guard: {},
+  pillar: { namespace: 'pillar', values: (spec) => demoDatastoreValues(spec)['rabbitmq'] },
 };

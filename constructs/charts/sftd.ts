@@ -1,4 +1,5 @@
 /** The sftd chart: conference calling (SFT) on the calling pool's host network. Not in the offline mirror. */
+import { sftdSecrets, sftdValues } from '../wire/values';
 import type { ChartDescriptor } from './descriptor';
 import { wireImage } from './wire-images';
 
@@ -11,6 +12,11 @@ export const SFTD: ChartDescriptor = {
     fixed: ['the join-call proxy and helper images of sftd 0.135.0 (the chart is not in the mirror; not known here)'],
   },
   guard: { ingressClassPath: 'config.ingressClass', calling: true },
+  pillar: {
+    namespace: 'calling',
+    values: (spec, placement) => sftdValues(spec, placement),
+    secrets: (spec) => sftdSecrets(spec),
+  },
   flows: [
     // sftd listens on its node's address (host network), port 8585
     { from: { zoneIngress: true }, to: { callingNodes: true }, port: 8585, what: 'zone ingress -> sftd 8585 (calls)' },

@@ -1,4 +1,5 @@
 /** The team-settings chart: team administration. Not in the offline mirror; its default image tag is not known. */
+import { webValues } from '../wire/values';
 import type { ChartDescriptor } from './descriptor';
 import { wireImage } from './wire-images';
 
@@ -8,4 +9,5 @@ export const TEAM_SETTINGS: ChartDescriptor = {
   repository: 'webapp',
   images: { images: [wireImage('team-settings', 'image', undefined)] },
   guard: {},
+  pillar: { namespace: 'pillar', values: (spec) => webValues(spec, 'team-settings') },
 };

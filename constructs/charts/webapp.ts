@@ -1,4 +1,5 @@
 /** The webapp chart: Wire's web client. Not in the offline mirror; its default image tag is not known here. */
+import { webValues } from '../wire/values';
 import type { ChartDescriptor } from './descriptor';
 import { wireImage } from './wire-images';
 
@@ -8,4 +9,5 @@ export const WEBAPP: ChartDescriptor = {
   repository: 'webapp',
   images: { images: [wireImage('webapp', 'image', undefined)] },
   guard: {},
+  pillar: { namespace: 'pillar', values: (spec) => webValues(spec, 'webapp') },
 };

@@ -1,5 +1,6 @@
 /** The wire-server chart: brig, galley, cannon, cargohold, gundeck, spar, nginz, federator, background-worker. */
 import type { ChartImage } from '../images';
+import { wireServerSecrets, wireServerValues } from '../wire/values';
 import type { ChartDescriptor } from './descriptor';
 import { WIRE_RELEASE_VERSION, wireImage } from './wire-images';
 
@@ -40,6 +41,7 @@ export const WIRE_SERVER: ChartDescriptor = {
     fixed: ['alpine:3.21.3 (hard-coded in the cannon StatefulSet and the cassandra-migrations Job)'],
   },
   guard: {},
+  pillar: { namespace: 'pillar', values: (spec) => wireServerValues(spec), secrets: (spec) => wireServerSecrets(spec) },
   contracts: [
     {
       configMap: 'brig',

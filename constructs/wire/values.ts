@@ -2,7 +2,6 @@
  * Helm values of the Wire charts, generated from typed inputs. Every key path set here must exist in the chart
  * defaults or in Wire's production examples (test/wire-values-keys.test.ts walks them).
  */
-import { COTURN } from '../charts/coturn';
 import type { SecretValue } from '../helm-chart';
 import { pillarHosts, type WirePillarSpec } from './pillar-spec';
 import { replicas, resourcesFor } from './sizing';
@@ -447,8 +446,7 @@ export const COTURN_FEDERATION_PORT = 9191;
 /** The host name of a backend's coturn for federation: `coturn.<domain>` (each partner publishes it so). */
 export const coturnHost = (domain: string) => `coturn.${domain}`;
 
-/** coturn's secrets, as its descriptor lists them. */
-export const COTURN_SECRETS: readonly SecretValue[] = COTURN.secrets ?? [];
+export const COTURN_SECRETS: readonly SecretValue[] = [{ path: 'secrets.zrestSecrets[0]', key: 'turn-secret' }];
 
 export interface LdapSpec {
   readonly host: string;

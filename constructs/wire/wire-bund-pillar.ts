@@ -1,28 +1,15 @@
 import { Construct } from 'constructs';
 import { GuardedNamespace, SERVICE_CONTAINER_LIMITS } from '../guarded-namespace';
-import { HelmChart, type SecretValue } from '../helm-chart';
+import { HelmChart } from '../helm-chart';
 import type { ImageSettings } from '../images';
 import { Annotations } from '../providers';
 import { Labels } from '../labels';
 import { Peer } from '../peer';
 import type { Classification, NetworkZoneKind } from '../network-zone';
 import type { ZoneCluster } from '../zone-cluster';
-import { WIRE_CHARTS, type WireChartName, type WireRepository } from './chart-versions';
+import type { WireChartName, WireRepository } from './chart-versions';
 import { WIRE_CHART_DESCRIPTORS } from '../charts';
 import { pillarHosts, type PillarNumber, type WirePillarSpec } from './pillar-spec';
-import {
-  COTURN_SECRETS,
-  coturnValues,
-  demoDatastoreValues,
-  externalDatastoreValues,
-  nginxIngressServicesSecrets,
-  nginxIngressServicesValues,
-  sftdSecrets,
-  sftdValues,
-  webValues,
-  wireServerSecrets,
-  wireServerValues,
-} from './values';
 
 /** What each pillar (Säule) may run on. */
 export const PILLAR_PRESETS: Readonly<
@@ -59,6 +46,25 @@ export const WIRE_SERVER_POD_SECURITY = {
     "wire-server 5.32's post-install hook Jobs spar-migrate-data and brig-index-migrate-data set no securityContext and take none from values; every other pod of the namespace meets restricted (checked on the rendered chart)",
   restrictedExcept: ['Job/spar-migrate-data', 'Job/brig-index-migrate-data'],
 } as const;
+
+/** The charts of a pillar, in the order they are declared (the datastores first, the calling charts last). */
+const PILLAR_CHARTS: readonly WireChartName[] = [
+  'cassandra-external',
+  'elasticsearch-external',
+  'minio-external',
+  'rabbitmq-external',
+  'postgresql-external',
+  'databases-ephemeral',
+  'fake-aws',
+  'rabbitmq',
+  'wire-server',
+  'nginx-ingress-services',
+  'webapp',
+  'team-settings',
+  'account-pages',
+  'sftd',
+  'coturn',
+];
 
 /** Ports wire-server uses towards its datastores (outside Kubernetes). */
 const DATASTORE_PORTS = [
@@ -164,49 +170,31 @@ export class WireBundPillar extends Construct {
       },
     });
 
-    const chart = (
-      name: WireChartName,
-      target: GuardedNamespace,
-      values: Record<string, unknown>,
-      secrets: readonly SecretValue[] = [],
-      releaseName: string = name,
-    ) => {
-      const c = WIRE_CHARTS[name];
-      const h = new HelmChart(this, releaseName, {
-        name: releaseName,
-        namespace: target,
-        chart: name,
-        repository: props.repositories[c.repository],
-        version: c.version,
-        values,
-        secrets,
-        secretName: secrets.length > 0 ? spec.secretName : undefined,
-        images: { chart: WIRE_CHART_DESCRIPTORS[name].images, settings: props.images },
-      });
-      this.charts.push(h);
-      return h;
-    };
-
-    for (const [name, values] of Object.entries({ ...externalDatastoreValues(spec), ...demoDatastoreValues(spec) })) {
-      chart(name as WireChartName, ns, values);
-    }
-    chart('wire-server', ns, wireServerValues(spec), wireServerSecrets(spec));
-    chart(
-      'nginx-ingress-services',
-      ns,
-      nginxIngressServicesValues(spec, { ingressClass: cluster.zone.ingressClass }),
-      nginxIngressServicesSecrets(spec),
-    );
-    chart('webapp', ns, webValues(spec, 'webapp'));
-    chart('team-settings', ns, webValues(spec, 'team-settings'));
-    chart('account-pages', ns, webValues(spec, 'account-pages'));
-
     // the join-call proxy (sftd chart) reaches each sftd on its node's address (host network), port 8585
     this.callingNamespace.allowTo(Peer.ipBlocks('zone-sftd', cluster.zone.cidrs), { ports: [{ port: 8585 }] });
     const placement = { nodeSelector: callingPool.nodeSelector, ingressClass: cluster.zone.ingressClass };
-    // this.callingNamespace runs with hostNetwork; a Secret of the same name is expected there too.
-    chart('sftd', this.callingNamespace, sftdValues(spec, placement), sftdSecrets(spec));
-    chart('coturn', this.callingNamespace, coturnValues(spec, placement), COTURN_SECRETS);
+    // Every chart a pillar deploys, as its descriptor says: values, Secret paths, namespace (the calling namespace
+    // runs with hostNetwork; a Secret of the same name is expected there too).
+    for (const name of PILLAR_CHARTS) {
+      const d = WIRE_CHART_DESCRIPTORS[name];
+      const values = d.pillar?.values(spec, placement);
+      if (!d.pillar || !values) continue;
+      const secrets = d.pillar.secrets?.(spec) ?? [];
+      const target = d.pillar.namespace === 'calling' ? this.callingNamespace : ns;
+      this.charts.push(
+        new HelmChart(this, name, {
+          name,
+          namespace: target,
+          chart: name,
+          repository: props.repositories[d.repository as WireRepository],
+          version: d.version,
+          values,
+          secrets,
+          secretName: secrets.length > 0 ? spec.secretName : undefined,
+          images: { chart: d.images, settings: props.images },
+        }),
+      );
+    }
 
     // sftd and coturn announce the IP in the node annotation wire.com/external-ip; it comes from the config.
     for (const node of spec.calling.nodes) {
