@@ -12,7 +12,7 @@ import { WIRE_SERVER_POD_SECURITY } from '../constructs/wire/wire-bund-pillar';
 import type { KubernetesObject } from '../policy/k8s-objects';
 import { checkRendered } from '../policy/render/checks';
 import { contractProblems } from '../policy/render/contracts';
-import { NetworkPolicyModel, networkPolicyModel, selects, wirePillarFlows } from '../policy/render/flows';
+import { NetworkPolicyModel, networkPolicyModel, selects, neededFlows } from '../policy/render/flows';
 import { helmBinary, readZipEntry } from '../policy/render/helm';
 import { podSecurityViolations } from '../policy/render/pod-security';
 import { parseRendered, releasesOf, type RenderResult } from '../policy/render/render';
@@ -434,7 +434,7 @@ describe('flows: what each pillar needs passes every NetworkPolicy, and Säule 1
   it('the default federation: every needed flow passes, and no Säule-1 service reaches the internet', () => {
     const stacks = defaultStacks();
     const model = networkPolicyModel(stacks, []);
-    const flows = wirePillarFlows(stacks);
+    const flows = neededFlows(stacks);
     expect(flows.filter((f) => f.expect === 'blocked').length).toBeGreaterThan(0);
     expect(flows.filter((f) => (model.blocked(f) ? 'blocked' : 'allowed') !== f.expect).map((f) => f.what)).toEqual([]);
     expect(checkRendered(stacks, []).filter((f) => f.check === 'flow')).toEqual([]);
@@ -492,6 +492,23 @@ describe('value contracts: forms the BundesMessenger chart expects, checked thou
       "contract: schadcodescanner.freshclam.mirrors entry 'https",
       "contract: networkpolicies.fwProxyList entry '172.20.0.0/14",
       'contract: extraConfig.turn_shared_secret lands in the homeserver.yaml ConfigMap',
+    ]);
+  });
+});
+
+describe('flows of the BundesMessenger: what our own policies must let through (the chart’s only add to them)', () => {
+  it('Synapse reaches PostgreSQL and the scanner its ClamAV mirror in the zone; without the zone policy they do not', () => {
+    const stacks = structuredClone(defaultStacks()) as Json[];
+    expect(checkRendered(stacks, []).filter((f) => f.check === 'flow')).toEqual([]);
+    const bab = stacks.find((s) => s.name === 'bab-bum-1--tenant-bab');
+    delete bab.json.resource.kubernetes_network_policy_v1['bum-bab_netpol_allow-to-ip-zone-services'];
+    expect(
+      checkRendered(stacks, [])
+        .filter((f) => f.check === 'flow')
+        .map((f) => f.message),
+    ).toEqual([
+      "bum-bab: Synapse -> PostgreSQL 5432 (in the zone) at 172.20.0.1 is blocked: egress from namespace 'bum-bab' is not allowed",
+      "bum-bab: virus scanner -> ClamAV mirror 443 (in the zone) at 172.20.0.1 is blocked: egress from namespace 'bum-bab' is not allowed",
     ]);
   });
 });

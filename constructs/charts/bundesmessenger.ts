@@ -8,6 +8,28 @@ export const BUNDESMESSENGER: ChartDescriptor = {
   repository: 'matrix',
   images: BUNDESMESSENGER_IMAGES,
   guard: { ingressClassPath: 'ingress.className' },
+  // What our own NetworkPolicies of the namespace must let through; the chart's policies only add to them.
+  flows: [
+    {
+      from: { zoneClient: true },
+      to: { zoneIngress: true },
+      port: 443,
+      what: 'clients in the zone -> zone ingress 443',
+    },
+    { from: { zoneIngress: true }, to: { pod: 'synapse' }, port: 8008, what: 'zone ingress -> Synapse 8008' },
+    {
+      from: { pod: 'synapse' },
+      to: { zoneClient: true },
+      port: 5432,
+      what: 'Synapse -> PostgreSQL 5432 (in the zone)',
+    },
+    {
+      from: { pod: 'schadcodescanner' },
+      to: { zoneClient: true },
+      port: 443,
+      what: 'virus scanner -> ClamAV mirror 443 (in the zone)',
+    },
+  ],
   valueContracts: (v) => {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const values = v as any;

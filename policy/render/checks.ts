@@ -9,7 +9,7 @@ import { ExposureGuard, type ExposureRule } from '../exposure';
 import { collectFacts, providerAlias, type ExpectedFacts } from '../facts';
 import type { KubernetesObject, SynthesizedStack } from '../k8s-objects';
 import { contractProblems } from './contracts';
-import { networkPolicyModel, wirePillarFlows } from './flows';
+import { networkPolicyModel, neededFlows } from './flows';
 import { podSecurityViolations, podSpecOf, type PodSecurityLevel } from './pod-security';
 import type { RenderResult } from './render';
 
@@ -151,7 +151,7 @@ export function checkRendered(
   }
   // flows: what each pillar needs is allowed by every NetworkPolicy on its cluster; Säule 1 does not reach out
   const model = networkPolicyModel(stacks, results);
-  for (const f of wirePillarFlows(stacks)) {
+  for (const f of neededFlows(stacks)) {
     const why = model.blocked(f);
     if (f.expect === 'allowed' && why)
       out.push({ stack: f.stack, release: '', object: '', check: 'flow', message: `${f.what} is blocked: ${why}` });

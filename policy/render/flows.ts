@@ -169,22 +169,22 @@ export function networkPolicyModel(
 }
 
 /**
- * The flows each Wire pillar needs: the `flows` of the descriptors of the charts its stack deploys, resolved with the
- * facts of the stack (the cluster, the release namespaces, the zone's ingress namespace, the datastore and calling
- * node addresses the config names). For Säule 1 also: no service of the pillar reaches the internet.
+ * The flows each release needs: the `flows` of the descriptors of the charts a stack deploys, resolved with the facts
+ * of the stack (the cluster, the release namespaces, the zone's ingress namespace, the datastore and calling node
+ * addresses the config names). For Säule 1 also: no service of the pillar reaches the internet.
  */
-export function wirePillarFlows(
+export function neededFlows(
   stacks: readonly SynthesizedStack[],
   internetProbe = '9.9.9.9',
 ): Array<Flow & { expect: 'allowed' | 'blocked' }> {
   const out: Array<Flow & { expect: 'allowed' | 'blocked' }> = [];
   for (const s of stacks) {
+    // every stack on a cluster: Wire pillars (wire_instance) and agencies' Matrix servers alike
     const instance = s.json?.locals?.wire_instance;
     const zc = s.json?.locals?.zone_cluster;
-    if (!instance || !zc) continue;
+    if (!zc) continue;
     const releases = Object.values(s.json?.resource?.helm_release ?? {}) as Json[];
     const cluster = String(zc.id);
-    const P = instance.id as string;
     const zoneClient = (s.json?.locals?.network_zone?.cidrs as string[] | undefined)?.find((c) => !c.includes(':'));
     const calling = Object.values(s.json?.resource?.kubernetes_annotations ?? {})
       .map((a: Json) => a?.annotations?.['wire.com/external-ip'])
@@ -218,7 +218,8 @@ export function wirePillarFlows(
     const describe = (e: Endpoint) => ('ip' in e ? ` at ${e.ip}` : '');
     for (const r of releases) {
       const d = CHARTS[chartName(r.chart)];
-      const federating = (instance.partners ?? []).length > 0;
+      const federating = (instance?.partners ?? []).length > 0;
+      const P = instance?.id ?? String(r.namespace);
       for (const f of (d?.flows ?? []).filter((x) => x.when !== 'federating' || federating)) {
         for (const from of resolve(f.from, String(r.namespace))) {
           for (const to of resolve(f.to, String(r.namespace))) {
@@ -235,7 +236,8 @@ export function wirePillarFlows(
         }
       }
     }
-    if (instance.pillar === 1) {
+    if (instance?.pillar === 1) {
+      const P = instance.id as string;
       for (const app of ['brig', 'galley', 'cargohold', 'gundeck', 'background-worker', 'federator', 'nginz']) {
         out.push({
           stack: s.name,
