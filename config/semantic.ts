@@ -375,12 +375,7 @@ function checkMatrix(cfg: FederationConfig, report: Report): void {
           );
         }
         const otherZone = zones.get(other.zone ?? '');
-        if (
-          zone &&
-          otherZone &&
-          zone.kind !== otherZone.kind &&
-          !(zone.allowFederationWith.includes(otherZone.id) && otherZone.allowFederationWith.includes(zone.id))
-        ) {
+        if (zone && otherZone && !zonesMayFederate(zone, otherZone)) {
           report(
             path,
             `'${t.id}' in zone '${zone.id}' (${zone.kind}) and '${other.tenant}' in zone '${otherZone.id}' (${otherZone.kind}) are in zones of different kinds`,
@@ -394,12 +389,7 @@ function checkMatrix(cfg: FederationConfig, report: Report): void {
           partner?.mode === 'saas' && partner.wellKnown
             ? zones.get(clusters.get(partner.wellKnown.cluster)?.zone ?? '')
             : undefined;
-        if (
-          zone &&
-          wkZone &&
-          zone.kind !== wkZone.kind &&
-          !(zone.allowFederationWith.includes(wkZone.id) && wkZone.allowFederationWith.includes(zone.id))
-        ) {
+        if (zone && wkZone && !zonesMayFederate(zone, wkZone)) {
           report(
             path,
             `'${t.id}' in zone '${zone.id}' (${zone.kind}) cannot reach the .well-known delegation of '${other.tenant}', served in zone '${wkZone.id}' (${wkZone.kind}): servers look up ${name}/.well-known/matrix/server there`,
@@ -410,6 +400,14 @@ function checkMatrix(cfg: FederationConfig, report: Report): void {
       });
     }
   });
+}
+
+/** Servers in two zones may federate (and reach each other): zones of one kind, or both declaring the other. */
+function zonesMayFederate(
+  a: { readonly id: string; readonly kind: string; readonly allowFederationWith: readonly string[] },
+  b: { readonly id: string; readonly kind: string; readonly allowFederationWith: readonly string[] },
+): boolean {
+  return a.kind === b.kind || (a.allowFederationWith.includes(b.id) && b.allowFederationWith.includes(a.id));
 }
 
 /** Wire Bund pillars: pillar 2 acknowledgement, stage rules, PKI, calling IPs, and the federation rules. */
