@@ -7,7 +7,7 @@ import { Peer } from '../peer';
 import type { ZoneCluster } from '../zone-cluster';
 import { BUNDESMESSENGER_CHART } from './chart-version';
 import type { MatrixServerSpec } from './spec';
-import { bundesMessengerSecrets, bundesMessengerValues } from './values';
+import { bundesMessengerValues } from './values';
 
 export interface FederationPeerZone {
   /** Zone id and networks of a server this homeserver federates with, when outside its own zone. */
@@ -85,8 +85,7 @@ export class MatrixHomeserver extends Construct {
         ingressNamespace: cluster.ingressControllerNamespace,
         egressCidrs: [...zone.cidrs, ...(props.remotePeers ?? []).flatMap((p) => p.cidrs)],
       }),
-      secrets: bundesMessengerSecrets(spec),
-      secretName: spec.turn?.existingSecret,
+      // no secret is a Helm value: the TURN and OIDC secrets are mounted from their Secrets (see the values)
       images: { chart: BUNDESMESSENGER_IMAGES, settings: props.images },
     });
   }

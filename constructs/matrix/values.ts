@@ -2,7 +2,6 @@
  * Helm values of the BundesMessenger chart, generated from typed inputs. Every key path set here must appear in
  * the chart's default values (test/bundesmessenger.test.ts, against chart-keys/bundesmessenger-1.16.0.keys).
  */
-import type { SecretValue } from '../helm-chart';
 import type { MatrixServerSpec } from './spec';
 
 export interface MatrixPlacement {
@@ -150,9 +149,4 @@ export function withoutScheme(url: string): string {
 export function clamavMirror(url: string): string {
   const u = new URL(url);
   return `${u.protocol}//${u.hostname}:${u.port || (u.protocol === 'http:' ? '80' : '443')}`;
-}
-
-/** No value of the chart is a secret: the TURN secret is mounted from its Secret (see bundesMessengerValues). */
-export function bundesMessengerSecrets(_spec: MatrixServerSpec): SecretValue[] {
-  return [];
 }
