@@ -52,6 +52,16 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
         t.id,
         'an id used by no operator and no other tenant',
       );
+    // an agreement names the processor it was concluded with: an operator of this federation
+    (t.dataProtection?.agreements ?? []).forEach((a, ai) => {
+      if (!operatorIds.has(a.processor))
+        report(
+          ['tenants', ti, 'dataProtection', 'agreements', ai, 'processor'],
+          `tenant '${t.id}' records an agreement with an unknown operator`,
+          a.processor,
+          [...operatorIds].map((o) => `'${o}'`).join(', '),
+        );
+    });
   });
 
   const zones = new Map(cfg.zones.map((z) => [z.id, z]));

@@ -274,9 +274,11 @@ export async function addTenant(opts: Json, ask?: Ask): Promise<TenantResult> {
     const todo = stacks
       .filter((s) => s.name.endsWith(`--tenant-${tenant.id}`) || s.name === StackNames.saasTenant(tenant.id))
       .flatMap((s) => s.json.output?.agency_todo?.value ?? []);
-    const saas = stacks.find(
+    const avv: string | undefined = stacks.find(
       (s) => s.name === StackNames.saasTenant(tenant.id) || s.name.endsWith(`--tenant-${tenant.id}`),
     )?.json.output?.data_processing_agreement?.value;
+    // only a step while the agreement is still missing
+    const saas = avv && avv.endsWith('required before use') ? avv : undefined;
     const findings = result.compliance
       .filter((f) => f.tenant === tenant.id && f.level !== 'info')
       .map(formatComplianceFinding);

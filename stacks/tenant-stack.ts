@@ -118,7 +118,7 @@ export class TenantStack extends TerraformStack {
         todo.push(`Create Secret '${ldap.existingSecret}' (ldap-password, scim-token) in namespace ${ns.name}`);
       }
       todo.push(
-        `Auftragsverarbeitungsvertrag (AVV) with ${pillar.operator.name}, operator of Wire Bund Säule ${pillar.pillar}`,
+        ...missingAvv(tenant, pillar.operator, `operator of Wire Bund Säule ${pillar.pillar}`),
         `DNS: let ${tenant.domain} users reach https://webapp.${pillar.domain} and https://nginz-https.${pillar.domain} in zone ${cluster.zone.id}`,
         ...(pillar.pillar === 1 ? ['Use only VS-NfD-approved devices for Säule 1 (up to VS-NfD)'] : []),
       );
@@ -155,9 +155,7 @@ export class TenantStack extends TerraformStack {
               `Allow egress from namespace ${product === 'bundesmessenger' ? 'bum' : 'bwm'}-${tenant.id} to the approved push gateway ${cfg.push.gateway} (443, through the zone's proxy); Apple/Google are reached only by that gateway`,
             ]
           : []),
-        ...(product === 'bwmessenger'
-          ? [`Auftragsverarbeitungsvertrag (AVV) with ${cluster.operator.name}, operator of the BwMessenger`]
-          : []),
+        ...(product === 'bwmessenger' ? missingAvv(tenant, cluster.operator, 'operator of the BwMessenger') : []),
       );
       new TerraformOutput(this, `${product}_settings`, {
         value: {
@@ -218,7 +216,21 @@ export function saasOutputs(scope: Construct, federation: Federation, tenant: Te
     value: [`agency network -> ${host}:443 (HTTPS, through the agency's web proxy)`],
   });
   new TerraformOutput(scope, 'processor', { value: provider?.name ?? bum.provider });
+  const avv = agreementWith(tenant, bum.provider);
   new TerraformOutput(scope, 'data_processing_agreement', {
-    value: `Auftragsverarbeitungsvertrag (AVV, Art. 28 DSGVO) between ${tenant.name} (controller) and ${provider?.name ?? bum.provider} (processor) required before use`,
+    value: avv
+      ? `Auftragsverarbeitungsvertrag (AVV, Art. 28 DSGVO) between ${tenant.name} (controller) and ${provider?.name ?? bum.provider} (processor) concluded: ${avv.reference} of ${avv.date}`
+      : `Auftragsverarbeitungsvertrag (AVV, Art. 28 DSGVO) between ${tenant.name} (controller) and ${provider?.name ?? bum.provider} (processor) required before use`,
   });
+}
+
+/** The agreement the tenant records with an operator, if any. */
+export function agreementWith(tenant: TenantConfig, operatorId: string) {
+  return tenant.dataProtection?.agreements.find((a) => a.processor === operatorId);
+}
+
+/** The AVV step for the to-do list: only when the tenant records no agreement with that operator. */
+function missingAvv(tenant: TenantConfig, operator: { id: string; name: string }, role: string): string[] {
+  if (operator.id === tenant.id || agreementWith(tenant, operator.id)) return [];
+  return [`Auftragsverarbeitungsvertrag (AVV) with ${operator.name}, ${role}`];
 }

@@ -1,6 +1,6 @@
 import { ConfigError, type ConfigIssue } from '../config/errors';
 import { parseFederation } from '../config/load';
-import { DEFAULT_YAML } from './helpers';
+import { DEFAULT_YAML, issueAt } from './helpers';
 
 /** Parses the default YAML after `edit` and returns the issues (fails when it parses). */
 function issuesOf(edit: (yaml: string) => string, file = 'tenants/example.yaml'): ConfigIssue[] {
@@ -267,5 +267,23 @@ describe('invalid configs are rejected with file, path, value and what is allowe
       replaceOnce(y, 'stateBackend:\n  type: local\n', 'stateBackend:\n  type: local\n  type: pg\n'),
     );
     expect(issues[0].message).toMatch(/not valid YAML/);
+  });
+});
+
+describe('data protection agreements', () => {
+  it('an agreement names a known operator as processor (a typo is a file:line error, not a misleading compliance finding)', () => {
+    const i = issueAt(
+      (y) =>
+        replaceOnce(
+          y,
+          '- { processor: itzbund, reference: AVV-ITZBund-2025-0117',
+          '- { processor: itzbnd, reference: AVV-ITZBund-2025-0117',
+        ),
+      'tenants[0].dataProtection.agreements[0].processor',
+    );
+    expect(i.message).toBe("tenant 'bmbsp' records an agreement with an unknown operator");
+    expect(i.value).toBe('itzbnd');
+    expect(i.allowed).toMatch(/'itzbund'/);
+    expect(i.line).toBeGreaterThan(0);
   });
 });
