@@ -10,7 +10,7 @@ import { WellKnownDelegation } from '../constructs/matrix/well-known-delegation'
 import { Peer } from '../constructs/peer';
 import { LDAP_SCIM_BRIDGE } from '../constructs/charts/ldap-scim-bridge';
 import { WIRE_CHARTS } from '../constructs/wire/chart-versions';
-import { LDAP_SCIM_BRIDGE_SECRETS, ldapScimBridgeValues } from '../constructs/wire/values';
+import { ldapScimBridgeValues } from '../constructs/wire/values';
 import type { ZoneCluster } from '../constructs/zone-cluster';
 import { zoneCluster } from './cluster-scope';
 import { StackNames } from './naming';
@@ -111,7 +111,7 @@ export class TenantStack extends TerraformStack {
           repository: federation.chartRepositories.stable,
           version: WIRE_CHARTS['ldap-scim-bridge'].version,
           values: ldapScimBridgeValues(ldap, pillar.id),
-          secrets: LDAP_SCIM_BRIDGE_SECRETS,
+          secrets: LDAP_SCIM_BRIDGE.secrets,
           secretName: ldap.existingSecret,
           images: { chart: LDAP_SCIM_BRIDGE.images, settings: federation.config.images },
         });

@@ -2,11 +2,10 @@ import { Annotations, TerraformLocal, TerraformOutput, TerraformStack } from 'cd
 import type { Construct } from 'constructs';
 import type { Federation, WirePillar } from '../config/model';
 import type { WirePillarSpec } from '../constructs/wire/pillar-spec';
+import { COTURN_RELAY_PORTS } from '../constructs/charts/coturn';
 import { COTURN_FEDERATION_PORT } from '../constructs/wire/values';
 import { WireBundPillar } from '../constructs/wire/wire-bund-pillar';
 
-/** coturn relays media on its built-in port range (no value of the chart sets min-port/max-port). */
-export const COTURN_RELAY_PORTS = { min: 49152, max: 65535 } as const;
 import { zoneCluster } from './cluster-scope';
 import { StackNames } from './naming';
 import { applyStateBackend } from './state-backend';

@@ -69,7 +69,7 @@ export interface ChartDescriptor {
    * release's values, checked by verify --render whether or not the chart can be rendered.
    */
   readonly valueContracts?: (values: Readonly<Record<string, unknown>>) => string[];
-  /** Values that carry secrets the chart always needs (set_sensitive from the pre-created Secret). */
+  /** Values a release outside a pillar sets from its pre-created Secret (set_sensitive): path and Secret key. */
   readonly secrets?: readonly SecretValue[];
   /** How a Wire Bund pillar deploys it; absent for charts that are not part of a pillar. */
   readonly pillar?: {

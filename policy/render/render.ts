@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { providerAlias } from '../facts';
 import { chartName, releaseValues } from '../helm-values';
 import type { KubernetesObject, SynthesizedStack } from '../k8s-objects';
 
@@ -90,9 +91,6 @@ export function releasesOf(stacks: readonly SynthesizedStack[]): ReleaseRef[] {
   );
 }
 
-/** The cluster alias of a release (`helm.itzbund-ndb-1` -> `itzbund-ndb-1`). */
-const aliasOf = (body: Json) => String(body?.provider ?? '').split('.')[1] ?? '';
-
 /** The `helm template` arguments and the values file text of a release (throws when its values are not YAML). */
 export function templateArgs(
   r: ReleaseRef,
@@ -162,7 +160,11 @@ async function renderOne(r: ReleaseRef, o: RenderOptions): Promise<RenderResult>
   let args: string[];
   let values: string;
   try {
-    ({ args, values } = templateArgs(r, chartFile, o.kubeVersions?.[aliasOf(r.body)] ?? DEFAULT_KUBE_VERSION));
+    ({ args, values } = templateArgs(
+      r,
+      chartFile,
+      o.kubeVersions?.[providerAlias(r.body?.provider) ?? ''] ?? DEFAULT_KUBE_VERSION,
+    ));
   } catch (e) {
     return { release: r, status: 'failed', reason: `values cannot be read: ${(e as Error).message}` };
   }

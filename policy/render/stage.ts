@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { providerAlias } from '../facts';
 import type { SynthesizedStack } from '../k8s-objects';
 import { checkRendered, formatRenderFinding, type RenderFinding } from './checks';
 import { helmBinary, HelmUnavailableError, HELM_VERSION } from './helm';
@@ -95,8 +96,7 @@ function writeReports(
     chart: x.release.chart,
     version: x.release.version,
     namespace: x.release.namespace,
-    kubernetesVersion:
-      r.kubeVersions[String(x.release.body?.provider ?? '').split('.')[1] ?? ''] ?? DEFAULT_KUBE_VERSION,
+    kubernetesVersion: r.kubeVersions[providerAlias(x.release.body?.provider) ?? ''] ?? DEFAULT_KUBE_VERSION,
     status: x.status,
     objects: x.status === 'rendered' ? x.objects.length : 0,
     reason: x.status === 'rendered' ? '' : x.reason,
