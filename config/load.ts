@@ -13,6 +13,10 @@ import { federationSchema, type FederationConfig } from './schema';
 import { checkSemantics, PILLAR_CLASSIFICATION } from './semantic';
 
 import { DEFAULT_CONFIG_FILE } from './paths';
+import { checkOwnedNames } from './naming';
+
+/** The marker cdktf puts into strings for its references (see constructs/terraform-literals.ts). */
+const TOKEN_MARKER = 'TfToken[';
 
 export { DEFAULT_CONFIG_FILE, projectRoot } from './paths';
 
@@ -199,24 +203,66 @@ export function parseFederation(text: string, file: string): Federation {
   const absolute = path.resolve(file);
   const shown = displayName(absolute);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  const yamlError = (message: string, offset?: number, value?: unknown): ConfigError => {
+    const pos = offset === undefined ? undefined : lines.linePos(offset);
+    return new ConfigError([
+      {
+        file: shown,
+        path: [],
+        line: pos?.line,
+        column: pos?.col,
+        message,
+        value,
+        allowed: 'YAML 1.2 (see config/federation.yaml for an example)',
+      },
+    ]);
+  };
+  const depth = maxNesting(text);
+  if (depth.depth > MAX_NESTING) {
+    lines.addNewLine(0);
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+    throw yamlError(`nested more than ${MAX_NESTING} levels deep`, depth.at, text.slice(depth.at, depth.at + 20));
+  }
+  let doc: Document;
+  let data: unknown;
+  try {
+    doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    throw yamlError(`not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+  }
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
+        const found = text.slice(e.pos[0], Math.min(e.pos[1], e.pos[0] + 40));
+        const duplicate =
+          e.code === 'DUPLICATE_KEY' ? /^[^:\n]*/.exec(text.slice(e.pos[0], e.pos[0] + 200))?.[0].trim() : undefined;
         return {
           file: shown,
           path: [],
           line: pos?.line,
           column: pos?.col,
-          message: `not valid YAML: ${e.message.split('\n')[0]}`,
-          value: text.slice(e.pos[0], Math.min(e.pos[1], e.pos[0] + 40)),
-          allowed: 'YAML 1.2 (see config/federation.yaml for an example)',
+          message: duplicate
+            ? `not valid YAML: the key '${duplicate}' appears twice in one mapping`
+            : `not valid YAML: ${e.message.split('\n')[0]}`,
+          value: duplicate ?? found,
+          allowed: duplicate
+            ? 'each key once per mapping (merge the two entries)'
+            : 'YAML 1.2 (see config/federation.yaml for an example)',
         } satisfies ConfigIssue;
       }),
     );
   }
-  const data: unknown = doc.toJS();
+  try {
+    // Aliases are expanded here; the limit stops an alias bomb (a few lines that expand to gigabytes).
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (e) {
+    throw yamlError(
+      /alias/i.test((e as Error).message)
+        ? `too many alias expansions (more than ${MAX_ALIAS_COUNT}): the file looks like an alias bomb`
+        : `not valid YAML: ${(e as Error).message.split('\n')[0]}`,
+    );
+  }
   const issue = (p: ConfigPath, message: string, value: unknown, allowed?: string): ConfigIssue => ({
     file: shown,
     path: p,
@@ -225,6 +271,10 @@ export function parseFederation(text: string, file: string): Federation {
     value,
     allowed,
   });
+
+  const textIssues: ConfigIssue[] = [];
+  checkText(data, (p, message, value, allowed) => textIssues.push(issue(p, message, value, allowed)));
+  if (textIssues.length > 0) throw new ConfigError(textIssues);
 
   const parsed = federationSchema.safeParse(data ?? {});
   if (!parsed.success) {
@@ -236,26 +286,162 @@ export function parseFederation(text: string, file: string): Federation {
     );
   }
   const issues: ConfigIssue[] = [];
-  checkSemantics(parsed.data, (p, message, value, allowed) => issues.push(issue(p, message, value, allowed)));
+  const add = (p: ConfigPath, message: string, value: unknown, allowed?: string) =>
+    issues.push(issue(p, message, value, allowed));
+  checkSemantics(parsed.data, add);
+  // Names are derived from ids and references: checked once those are known to be sound.
+  if (issues.length === 0) checkOwnedNames(parsed.data, add);
   if (issues.length > 0) throw new ConfigError(issues);
-  return buildModel(parsed.data, absolute);
+  return { ...buildModel(parsed.data, absolute), locate: (p) => position(doc, lines, p) };
 }
 
 /** Reads and validates a federation file. */
 export function loadFederation(file: string = DEFAULT_CONFIG_FILE): Federation {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError([
+  return parseFederation(readConfigText(file), file);
+}
+
+/** The largest config file read (a federation of 500 agencies is well under 1 MiB). */
+export const MAX_CONFIG_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads a config file as UTF-8 text: only a regular file (a FIFO or device would block or never end), at most
+ * {@link MAX_CONFIG_BYTES}, and valid UTF-8 (a Latin-1 file would otherwise turn umlauts into U+FFFD silently).
+ */
+export function readConfigText(file: string): string {
+  const shown = displayName(path.resolve(file));
+  const refuse = (message: string, extra: Partial<ConfigIssue> = {}): ConfigError =>
+    new ConfigError([
       {
-        file: displayName(path.resolve(file)),
+        file: shown,
         path: [],
-        message: `cannot read the config file (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+        message,
         value: file,
-        allowed: 'a readable YAML file (FEDERATION_CONFIG=<path>, default config/federation.yaml)',
+        allowed: 'a readable UTF-8 YAML file (FEDERATION_CONFIG=<path>, default config/federation.yaml)',
+        ...extra,
       },
     ]);
+  let bytes: Buffer;
+  try {
+    const stat = fs.statSync(file);
+    if (!stat.isFile()) {
+      throw refuse(`not a regular file (${stat.isDirectory() ? 'a directory' : 'a FIFO, socket or device'})`);
+    }
+    if (stat.size > MAX_CONFIG_BYTES) throw refuse(`larger than ${MAX_CONFIG_BYTES} bytes (${stat.size})`);
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw refuse(`cannot read the config file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   }
-  return parseFederation(text, file);
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return text.startsWith('\uFEFF') ? text.slice(1) : text;
+  } catch {
+    const bad = firstInvalidUtf8(bytes);
+    const before = bytes.subarray(0, bad);
+    const line = before.filter((b) => b === 0x0a).length + 1;
+    throw refuse('not valid UTF-8 (save the file as UTF-8)', {
+      line,
+      column: bad - before.lastIndexOf(0x0a),
+      value: `byte 0x${bytes[bad].toString(16).padStart(2, '0')} at offset ${bad}`,
+    });
+  }
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence (0 when none is found). */
+function firstInvalidUtf8(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; ) {
+    const c = bytes[i];
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if (i + k >= bytes.length || (bytes[i + k] & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return 0;
+}
+
+/** Nesting deeper than this is refused before parsing (deep nesting would exhaust the parser's stack). */
+export const MAX_NESTING = 64;
+/** Alias expansions allowed when the YAML is turned into data. */
+export const MAX_ALIAS_COUNT = 100;
+
+/** The deepest bracket or indentation nesting of a YAML text, and where it is reached (a cheap upper bound). */
+function maxNesting(text: string): { depth: number; at: number } {
+  let depth = 0;
+  let best = { depth: 0, at: 0 };
+  let indent = -1;
+  let lineStart = 0;
+  let quote: string | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      lineStart = i + 1;
+      indent = -1;
+      quote = undefined;
+      continue;
+    }
+    // Block nesting: every two columns of leading indentation may open one level.
+    if (indent < 0 && c !== ' ' && c !== '-') indent = i - lineStart;
+    if (quote) {
+      if (c === quote) quote = undefined;
+      continue;
+    }
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      const end = text.indexOf('\n', i);
+      i = end < 0 ? text.length : end - 1;
+      continue;
+    }
+    if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') depth++;
+    else if (c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    const level = depth + Math.floor(Math.max(indent, 0) / 2);
+    if (level > best.depth) best = { depth: level, at: i };
+  }
+  return best;
+}
+
+/** Control characters; tab is allowed everywhere, a newline only in free-text reasons. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** Bidirectional overrides and isolates: they make text read differently from what it is (CVE-2021-42574). */
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
+/** Keys whose values are prose that may span lines (shown collapsed to one line in reports). */
+const MULTILINE_KEYS = new Set(['reason']);
+
+/**
+ * Checks every string and key of the config for text that would change meaning on its way out: cdktf's token
+ * marker (a string posing as a reference), control characters and newlines (forged lines in reports and logs),
+ * bidirectional overrides.
+ */
+function checkText(
+  data: unknown,
+  report: (p: ConfigPath, message: string, value: unknown, allowed?: string) => void,
+): void {
+  const stack: Array<{ value: unknown; at: ConfigPath }> = [{ value: data, at: [] }];
+  while (stack.length > 0) {
+    const { value, at } = stack.pop()!;
+    if (typeof value === 'string') {
+      const key = at[at.length - 1];
+      if (value.includes(TOKEN_MARKER)) {
+        report(at, `contains '${TOKEN_MARKER}', the marker of a cdktf reference`, value, 'plain text');
+      } else if (CONTROL.test(value) || (value.includes('\n') && !MULTILINE_KEYS.has(String(key)))) {
+        report(
+          at,
+          'contains a line break or control character',
+          value,
+          MULTILINE_KEYS.has(String(key)) ? 'text and line breaks' : 'one line of text',
+        );
+      } else if (BIDI.test(value)) {
+        report(at, 'contains a bidirectional override character', value, 'text without U+202A-U+202E, U+2066-U+2069');
+      }
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push({ value: v, at: [...at, i] }));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) {
+        if (k.includes(TOKEN_MARKER) || CONTROL.test(k) || k.includes('\n') || BIDI.test(k)) {
+          report([...at, k], 'the key contains a control character or a cdktf token marker', k, 'plain keys');
+        }
+        stack.push({ value: v, at: [...at, k] });
+      }
+    }
+  }
 }

@@ -1,5 +1,6 @@
 /** The validated federation model that stacks are built from. Plain data: no constructs, no I/O. */
 import type { Cidr } from './cidr';
+import type { ConfigPath } from './errors';
 import type {
   Classification,
   ClusterConfig,
@@ -55,6 +56,8 @@ export interface Federation {
   readonly tenants: readonly TenantConfig[];
   /** The raw (defaulted) config, for reports. */
   readonly config: FederationConfig;
+  /** Line and column of a path in the config file, for checks that run after loading (e.g. suppressions). */
+  readonly locate?: (path: ConfigPath) => { readonly line?: number; readonly column?: number };
 }
 
 export function byId<T extends { readonly id: string }>(items: readonly T[], id: string): T {

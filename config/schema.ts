@@ -10,12 +10,60 @@ const QUALIFIED_NAME =
   /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 export const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z][-a-z0-9]{0,61}[a-z0-9]$/;
 
-/** URLs must not carry credentials (user:password@host). */
-const noUserInfo = (u: string) => !/^[a-z][a-z0-9+.-]*:\/\/[^/@]*@/i.test(u);
+/** Query parameters that carry credentials (`?token=...`, `?access_token=...`, `?X-Amz-Signature=...`). */
+const CREDENTIAL_PARAM = /(token|password|passwd|secret|api[-_]?key|apikey|signature|credential|auth)/i;
+
+/**
+ * URLs must not carry credentials: no user or password (`user:password@host`, in any spelling the URL parser
+ * accepts) and no query parameter named like a credential.
+ */
+export function urlCredentials(u: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(u);
+  } catch {
+    return /@/.test(u.split(/[/?#]/, 3).join('/')) ? 'user information (user:password@)' : undefined;
+  }
+  if (parsed.username || parsed.password) return 'user information (user:password@)';
+  for (const name of parsed.searchParams.keys())
+    if (CREDENTIAL_PARAM.test(name)) return `the query parameter '${name}'`;
+  return undefined;
+}
+const noUserInfo = (u: string) => urlCredentials(u) === undefined;
+const noCredentials = (what: string) => ({
+  message: `${what} must not contain credentials (user:password@ or a token in the query); give them to the tools through their environment`,
+});
 const url = (what: string, protocol?: RegExp) =>
-  (protocol ? z.url({ protocol }) : z.url()).refine(noUserInfo, {
-    message: `${what} must not contain credentials (user:password@); give them to the tools through their environment`,
-  });
+  (protocol ? z.url({ protocol }) : z.url()).refine(noUserInfo, noCredentials(what));
+
+/** Flag names that take a credential as their value (`--token x`, `--password=x`, `--api-key x`, ...). */
+const CREDENTIAL_FLAG =
+  /^-{1,2}[a-z0-9-]*(token|password|passwd|secret|api-?key|apikey|client-key|auth-header|authorization|bearer|credential)[a-z0-9-]*$/i;
+/** Keys of free-form maps that name a credential. */
+const CREDENTIAL_KEY = /(token|password|passwd|secret|api[-_]?key|apikey|credential|private[-_]?key)/i;
+/** A JSON Web Token: three base64url parts, the first a JSON header (`eyJ`). */
+const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/;
+
+/**
+ * The first exec plugin argument that carries a credential: a credential flag with its value (`--token=x` or
+ * `--token x`), a bearer or basic authorization header, a JWT anywhere. Flags that name a file or an environment
+ * variable (`--token-file`, `--password-env`) are fine.
+ */
+export function execArgCredential(args: readonly string[]): { index: number; what: string } | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (JWT.test(arg)) return { index: i, what: 'a JSON Web Token' };
+    if (/\b(bearer|basic)\s+\S/i.test(arg)) return { index: i, what: 'an authorization header' };
+    const [flag, ...rest] = arg.split('=');
+    const dashed = flag.startsWith('-');
+    if (!CREDENTIAL_FLAG.test(dashed ? flag : `--${flag}`) || /-(file|path|env|command|cmd)$/i.test(flag)) continue;
+    if (rest.length > 0 && rest.join('=') !== '') return { index: i, what: `${flag}=<value>` };
+    const next = args[i + 1];
+    if (dashed && rest.length === 0 && next !== undefined && !next.startsWith('-'))
+      return { index: i + 1, what: `${flag} <value>` };
+  }
+  return undefined;
+}
 
 const id = (what: string) =>
   z.string().regex(ID_PATTERN, {
@@ -26,6 +74,12 @@ const ref = (what: string) =>
     .string()
     .min(1)
     .meta({ description: `id of a ${what} declared in this file` });
+/** A file path as Terraform's file functions take it: no quotes or backslashes (Terraform refuses them). */
+const filePath = (what: string) =>
+  z
+    .string()
+    .min(1)
+    .regex(/^[^"\\]+$/, { message: `${what} must be a file path without double quotes or backslashes` });
 const k8sName = (what: string) =>
   z
     .string()
@@ -88,27 +142,34 @@ export const operatorSchema = z.strictObject({
 const connectionSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('kubeconfig'),
-    path: z.string().min(1).meta({ description: 'kubeconfig file; relative paths resolve against this config file' }),
+    path: filePath('connection.path').meta({
+      description: 'kubeconfig file; relative paths resolve against this config file',
+    }),
     context: z.string().min(1).optional(),
   }),
   z.strictObject({
     type: z.literal('exec'),
-    host: z.url({ protocol: /^https$/, message: 'host must be an https:// URL of the API server' }),
-    clusterCaCertificateFile: z
-      .string()
-      .min(1)
+    host: z
+      .url({ protocol: /^https$/, message: 'host must be an https:// URL of the API server' })
+      .refine(noUserInfo, noCredentials('host')),
+    clusterCaCertificateFile: filePath('connection.clusterCaCertificateFile')
       .optional()
       .meta({ description: 'PEM file of the API server CA; relative paths resolve against this config file' }),
     apiVersion: z.string().default('client.authentication.k8s.io/v1'),
     command: z.string().min(1),
     args: z
-      .array(
-        z.string().refine((a) => !/(token|password|secret|client-key)[^=]*=\S/i.test(a), {
-          message:
-            'exec args must not carry credentials (token=, password=, ...): the plugin reads them from its environment',
-        }),
-      )
-      .default([]),
+      .array(z.string())
+      .default([])
+      .superRefine((args, ctx) => {
+        const found = execArgCredential(args);
+        if (found)
+          ctx.addIssue({
+            code: 'custom',
+            path: [found.index],
+            input: args[found.index],
+            message: `exec args must not carry credentials (${found.what}): the plugin reads them from its environment or a file`,
+          });
+      }),
   }),
 ]);
 
@@ -116,9 +177,32 @@ export const NODE_POOL_PURPOSES = ['general', 'calling', 'ingress'] as const;
 const nodePoolSchema = z.strictObject({
   name: k8sName('node pool name'),
   purpose: z.enum(NODE_POOL_PURPOSES).meta({ description: 'calling: dedicated nodes for sftd/coturn (hostNetwork)' }),
-  nodeSelector: z.record(z.string(), z.string()).refine((m) => Object.keys(m).length > 0, {
-    message: 'nodeSelector needs at least one label',
-  }),
+  nodeSelector: z
+    .record(z.string(), z.string())
+    .refine((m) => Object.keys(m).length > 0, {
+      message: 'nodeSelector needs at least one label',
+    })
+    .superRefine((m, ctx) => {
+      for (const [k, v] of Object.entries(m)) {
+        if (CREDENTIAL_KEY.test(k) || JWT.test(v))
+          ctx.addIssue({
+            code: 'custom',
+            path: [k],
+            input: v,
+            message: `nodeSelector holds node labels, not credentials ('${k}')`,
+          });
+        else if (
+          !QUALIFIED_NAME.test(k.split('/').pop() ?? '') ||
+          !/^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/.test(v)
+        )
+          ctx.addIssue({
+            code: 'custom',
+            path: [k],
+            input: v,
+            message: `nodeSelector entries must be Kubernetes label keys and values ('${k}')`,
+          });
+      }
+    }),
 });
 
 export const clusterSchema = z.strictObject({
@@ -359,10 +443,10 @@ const matrixServerFields = {
   webClientHost: dnsName('webClientHost')
     .optional()
     .meta({ description: 'host of the BundesMessenger web client; default web.<serverName>' }),
-  privacyPolicyUrl: z
-    .url({ protocol: /^https$/ })
-    .meta({ description: 'Datenschutzerklärung of the agency (mandatory)' }),
-  imprintUrl: z.url({ protocol: /^https$/ }).meta({ description: 'Impressum of the agency (mandatory)' }),
+  privacyPolicyUrl: url('privacyPolicyUrl', /^https$/).meta({
+    description: 'Datenschutzerklärung of the agency (mandatory)',
+  }),
+  imprintUrl: url('imprintUrl', /^https$/).meta({ description: 'Impressum of the agency (mandatory)' }),
   postgresql: z.strictObject({
     host: z.string().min(1),
     port: z.number().int().min(1).max(65535).default(5432),
@@ -382,6 +466,7 @@ const matrixServerFields = {
         }),
         clamavMirror: z
           .url({ protocol: /^https?$/ })
+          .refine(noUserInfo, noCredentials('clamavMirror'))
           .refine((u) => /^https?:\/\/[^/]+\/?$/.test(u), {
             message:
               'clamavMirror must be a scheme, host and optional port without a path (the chart turns the port into a NetworkPolicy port), e.g. https://clamav-mirror.example:443',
@@ -414,7 +499,7 @@ const matrixServerFields = {
     }),
   push: z
     .strictObject({
-      gateway: z.url({ protocol: /^https$/ }).meta({ description: 'approved push gateway (Sygnal) URL' }),
+      gateway: url('push.gateway', /^https$/).meta({ description: 'approved push gateway (Sygnal) URL' }),
     })
     .optional()
     .meta({ description: 'push through Apple/Google needs internet egress: off in NdB/Grundschutz zones unless set' }),
@@ -425,7 +510,7 @@ const bundesMessengerSchema = z.discriminatedUnion('mode', [
   z.strictObject({
     mode: z.literal('saas'),
     serverName: dnsName('serverName'),
-    homeserverUrl: z.url({ protocol: /^https$/ }).meta({ description: 'homeserver of the SaaS offer' }),
+    homeserverUrl: url('homeserverUrl', /^https$/).meta({ description: 'homeserver of the SaaS offer' }),
     provider: ref('operator').default('t-systems'),
     wellKnown: z
       .strictObject({ cluster: ref('cluster') })
@@ -522,7 +607,9 @@ const stateBackendSchema = z.discriminatedUnion('type', [
       description: 'S3-compatible store such as MinIO; credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY',
     }),
     bucket: z.string().min(3),
-    endpoint: z.url({ protocol: /^https?$/, message: 'endpoint must be an http(s):// URL' }),
+    endpoint: z
+      .url({ protocol: /^https?$/, message: 'endpoint must be an http(s):// URL' })
+      .refine(noUserInfo, noCredentials('endpoint')),
     region: z.string().default('eu-central-1'),
     keyPrefix: z.string().default('bund-messenger'),
     encrypt: z.boolean().default(true).meta({

@@ -6,11 +6,6 @@ import type { GuardedNamespace } from './guarded-namespace';
 import { imageValues, mergeValues, type ChartImages, type ImageSettings } from './images';
 import { DataKubernetesSecretV1, Release } from './providers';
 
-/** Terraform would read `${...}` and `%{...}` in a string as an expression: escape them to stay literal. */
-export function toTerraformString(text: string): string {
-  return text.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
-}
-
 export interface ChartRef {
   /** Chart name in its repository, e.g. `wire-server`. */
   readonly chart: string;
@@ -93,7 +88,7 @@ export class HelmChart extends Construct {
       chart: props.chart,
       repository: props.repository,
       version: props.version,
-      values: [toTerraformString(stringify(this.values, { aliasDuplicateObjects: false, lineWidth: 0 }))],
+      values: [stringify(this.values, { aliasDuplicateObjects: false, lineWidth: 0 })],
       setSensitive,
       createNamespace: false,
       atomic: true,

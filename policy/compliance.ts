@@ -21,12 +21,12 @@ import type { SynthesizedStack } from './k8s-objects';
 /** Validates the suppressions of the config: known rule, suppressible, names a tenant or a resource. */
 export function checkSuppressions(federation: Federation): void {
   const file = path.relative(process.cwd(), federation.sourceFile) || federation.sourceFile;
-  const issues: ConfigIssue[] = [];
+  const raw: ConfigIssue[] = [];
   federation.config.compliance.suppressions.forEach((s, i) => {
     const at = ['compliance', 'suppressions', i];
     const rule = RULES_BY_ID.get(s.rule);
     if (!rule) {
-      issues.push({
+      raw.push({
         file,
         path: [...at, 'rule'],
         message: 'unknown compliance rule',
@@ -36,7 +36,7 @@ export function checkSuppressions(federation: Federation): void {
           .join(', '),
       });
     } else if (rule.unsuppressible) {
-      issues.push({
+      raw.push({
         file,
         path: [...at, 'rule'],
         message: `rule ${s.rule} protects the zone separation of Säule 1 or VS-NfD and cannot be suppressed`,
@@ -45,7 +45,7 @@ export function checkSuppressions(federation: Federation): void {
       });
     }
     if (!s.tenant && !s.resource) {
-      issues.push({
+      raw.push({
         file,
         path: at,
         message: 'a suppression names the tenant or the resource it applies to',
@@ -54,6 +54,8 @@ export function checkSuppressions(federation: Federation): void {
       });
     }
   });
+  // Each error names the line of the suppression in the config file.
+  const issues = raw.map((i) => ({ ...federation.locate?.(i.path), ...i }));
   if (issues.length > 0) throw new ConfigError(issues);
 }
 

@@ -1,4 +1,5 @@
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
+import { TerraformLiterals } from '../constructs/terraform-literals';
 import { byId, type Federation, type WirePillar } from '../config/model';
 import { PlatformStack } from './platform-stack';
 import { WirePillarStack } from './wire-pillar-stack';
@@ -44,5 +45,7 @@ export function buildFederationApp(federation: Federation, options: FederationAp
     }
     if (bum?.mode === 'saas' && !bum.wellKnown) new SaasTenantStack(app, federation, tenant);
   }
+  // Every literal string reaches Terraform JSON escaped (constructs/terraform-literals.ts); aspects apply per stack.
+  for (const stack of app.node.children) if (stack instanceof TerraformStack) TerraformLiterals.applyTo(stack);
   return app;
 }

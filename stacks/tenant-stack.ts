@@ -15,6 +15,7 @@ import type { ZoneCluster } from '../constructs/zone-cluster';
 import { zoneCluster } from './cluster-scope';
 import { StackNames } from './naming';
 import { applyStateBackend } from './state-backend';
+import { Namespaces } from '../config/naming';
 
 /** What one agency owns on one cluster. */
 export interface TenantParts {
@@ -89,7 +90,7 @@ export class TenantStack extends TerraformStack {
       if (ldap) {
         const ns = new GuardedNamespace(this, `ldap-${pillar.id}`, {
           cluster: this.cluster,
-          name: `tenant-${tenant.id}-${pillar.id}`.slice(0, 63),
+          name: Namespaces.ldapBridge(tenant.id, pillar.id),
           service: 'wire-ldap-scim-bridge',
           pillar: pillar.pillar,
           tenant: tenant.id,

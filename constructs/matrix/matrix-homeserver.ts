@@ -8,6 +8,7 @@ import type { ZoneCluster } from '../zone-cluster';
 import { BUNDESMESSENGER_CHART } from './chart-version';
 import type { MatrixServerSpec } from './spec';
 import { bundesMessengerValues } from './values';
+import { Namespaces } from '../../config/naming';
 
 export interface FederationPeerZone {
   /** Zone id and networks of a server this homeserver federates with, when outside its own zone. */
@@ -55,7 +56,7 @@ export class MatrixHomeserver extends Construct {
     }
     this.namespace = new GuardedNamespace(this, 'namespace', {
       cluster,
-      name: `${spec.product === 'bundesmessenger' ? 'bum' : 'bwm'}-${spec.tenant}`,
+      name: Namespaces.matrix(spec.product, spec.tenant),
       service: spec.product,
       tenant: spec.tenant,
       ...(zone.kind === 'ndb' ? { pillar: 1 as const } : {}),

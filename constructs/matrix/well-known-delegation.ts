@@ -3,6 +3,7 @@ import { GuardedNamespace } from '../guarded-namespace';
 import { imageReference, type ImageSettings } from '../images';
 import { ConfigMapV1, DeploymentV1, IngressV1, ServiceV1 } from '../providers';
 import type { ZoneCluster } from '../zone-cluster';
+import { Namespaces } from '../../config/naming';
 
 export interface WellKnownDelegationProps {
   readonly cluster: ZoneCluster;
@@ -38,7 +39,7 @@ export class WellKnownDelegation extends Construct {
     const name = 'matrix-well-known';
     this.namespace = new GuardedNamespace(this, 'namespace', {
       cluster,
-      name: `wk-${props.tenant}`,
+      name: Namespaces.wellKnown(props.tenant),
       service: 'matrix-well-known',
       tenant: props.tenant,
     });

@@ -1,0 +1,288 @@
+/**
+ * Hostile and careless config input (families 5, 7, 8 and 10 of the fail-closed issue): every case ends in a
+ * ConfigError that names the file and line, never in a stack trace, a hang or a silently accepted value.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ConfigError, formatIssue, formatPath, type ConfigIssue } from '../config/errors';
+import { loadFederation, parseFederation } from '../config/load';
+import { Namespaces } from '../config/naming';
+import { execArgCredential, urlCredentials } from '../config/schema';
+import { evaluateCompliance } from '../policy/compliance';
+import { DEFAULT_YAML, defaultFederation, issueAt, replaceOnce, tmpDir } from './helpers';
+
+function issuesOfText(text: string, file = 'hostile.yaml'): ConfigIssue[] {
+  try {
+    parseFederation(text, file);
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.issues];
+    throw e;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+function issuesOfFile(file: string): ConfigIssue[] {
+  try {
+    loadFederation(file);
+  } catch (e) {
+    if (e instanceof ConfigError) return [...e.issues];
+    throw e;
+  }
+  throw new Error('expected the file to be rejected');
+}
+
+const PILLAR_S1 = '    - id: wire-s1\n';
+
+describe('parser limits: errors, not traces', () => {
+  it('refuses an alias bomb', () => {
+    const bomb = [
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from({ length: 8 }, (_, i) => {
+        const prev = String.fromCharCode(97 + i);
+        const next = String.fromCharCode(98 + i);
+        return `${next}: &${next} [${Array(10).fill(`*${prev}`).join(', ')}]`;
+      }),
+    ].join('\n');
+    const [issue] = issuesOfText(bomb);
+    expect(issue.message).toMatch(/alias bomb/);
+    expect(issue.file).toBe('hostile.yaml');
+  });
+
+  it('refuses very deep nesting with the line where it gets too deep', () => {
+    const deep = `federation:\n  name: ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
+    const [issue] = issuesOfText(deep);
+    expect(issue.message).toMatch(/nested more than 64 levels/);
+    expect(issue.line).toBe(2);
+  });
+
+  it('names the key that appears twice', () => {
+    const [issue] = issuesOfText(replaceOnce(DEFAULT_YAML, '    kind: ndb\n', '    kind: ndb\n    kind: internet\n'));
+    expect(issue.message).toBe("not valid YAML: the key 'kind' appears twice in one mapping");
+    expect(issue.value).toBe('kind');
+    expect(issue.line).toBe(DEFAULT_YAML.split('\n').indexOf('    kind: ndb') + 2);
+  });
+
+  it('refuses a file that is not UTF-8, naming the line of the first bad byte', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'latin1.yaml');
+    const text = replaceOnce(DEFAULT_YAML, 'Beispielangelegenheiten', 'Beispielangelegenheiten \u00fc');
+    fs.writeFileSync(file, Buffer.from(text, 'latin1'));
+    const [issue] = issuesOfFile(file);
+    expect(issue.message).toMatch(/not valid UTF-8/);
+    // The whole file is Latin-1: the first line with a non-ASCII character is the first one refused.
+    expect(issue.line).toBe(text.split('\n').findIndex((l) => /[^\x00-\x7f]/.test(l)) + 1);
+    expect(issue.value).toMatch(/^byte 0x[0-9a-f]{2} at offset \d+$/);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('refuses a directory and a FIFO without reading them (a FIFO would block forever)', () => {
+    const dir = tmpDir();
+    expect(issuesOfFile(dir)[0].message).toMatch(/not a regular file \(a directory\)/);
+    const fifo = path.join(dir, 'config.yaml');
+    if (spawnSync('mkfifo', [fifo]).status === 0) {
+      expect(issuesOfFile(fifo)[0].message).toMatch(/not a regular file \(a FIFO/);
+    }
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('synth prints the error and exits 1 for a FIFO config, without a trace and without hanging', () => {
+    const dir = tmpDir();
+    const fifo = path.join(dir, 'config.yaml');
+    if (spawnSync('mkfifo', [fifo]).status !== 0) return;
+    const r = spawnSync(process.execPath, ['scripts/launch.js', 'main'], {
+      cwd: path.resolve(__dirname, '..'),
+      env: { ...process.env, FEDERATION_CONFIG: fifo, CDKTF_OUTDIR: path.join(dir, 'out'), SYNTH_REUSE: 'off' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/not a regular file/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    fs.rmSync(dir, { recursive: true });
+  });
+});
+
+describe('text that would change meaning on its way out', () => {
+  it('refuses a line break in a name (it would forge report lines)', () => {
+    const i = issueAt(
+      (y) => replaceOnce(y, 'name: Bundesministerium für Beispielangelegenheiten', 'name: "BMBsp\\n| forged | row |"'),
+      'tenants[0].name',
+    );
+    expect(i.message).toBe('contains a line break or control character');
+    expect(i.line).toBeGreaterThan(0);
+  });
+
+  it('refuses bidirectional override characters', () => {
+    const i = issueAt(
+      (y) => replaceOnce(y, 'name: Bundesministerium für Beispielangelegenheiten', 'name: "BMBsp \u202e"'),
+      'tenants[0].name',
+    );
+    expect(i.message).toMatch(/bidirectional override/);
+  });
+
+  it('refuses quotes in a file path that Terraform functions read', () => {
+    const i = issueAt(
+      (y) =>
+        replaceOnce(
+          y,
+          'clusterCaCertificateFile: ~/.kube/itzbund-gs-1-ca.pem',
+          `clusterCaCertificateFile: '~/a"b.pem'`,
+        ),
+      'clusters[1].connection.clusterCaCertificateFile',
+    );
+    expect(i.message).toMatch(/without double quotes/);
+  });
+});
+
+describe('names: no two stacks or namespaces get one name', () => {
+  it("refuses a pillar id 'platform' (it would share the platform stack's name and state)", () => {
+    const i = issueAt(
+      (y) => replaceOnce(y, PILLAR_S1, '    - id: platform\n').replace(/\bwire-s1\b/g, 'platform'),
+      'wire.pillars[0].id',
+    );
+    expect(i.message).toBe(
+      "the stack name 'itzbund-ndb-1--platform' of the stack of Wire pillar 'platform' is also the stack name of the platform stack of cluster 'itzbund-ndb-1'",
+    );
+    expect(i.value).toBe('platform');
+    expect(i.line).toBe(DEFAULT_YAML.split('\n').indexOf('    - id: wire-s1') + 1);
+  });
+
+  it("refuses a pillar id 'tenant-<agency>' on a cluster where that agency has a stack", () => {
+    const yaml = (y: string) =>
+      replaceOnce(y, PILLAR_S1, '    - id: tenant-bmbsp\n').replace(/\bwire-s1\b/g, 'tenant-bmbsp');
+    const issues = issuesOfText(yaml(DEFAULT_YAML));
+    expect(issues.map((i) => i.message)).toContainEqual(
+      expect.stringMatching(/stack name 'itzbund-ndb-1--tenant-bmbsp' .* is also the stack name of/),
+    );
+  });
+
+  it("refuses a pillar id equal to the cluster's zone-edge namespace", () => {
+    const issues = issuesOfText(
+      replaceOnce(DEFAULT_YAML, PILLAR_S1, '    - id: ingress-ndb\n').replace(/\bwire-s1\b/g, 'ingress-ndb'),
+    );
+    const i = issues.find((x) => formatPath(x.path) === 'wire.pillars[0].id');
+    expect(i?.message).toBe(
+      "the namespace 'ingress-ndb' of Wire pillar 'ingress-ndb' is also the namespace of the zone edge (ingress controller) of cluster 'itzbund-ndb-1' on cluster 'itzbund-ndb-1'",
+    );
+  });
+
+  it('refuses a namespace Kubernetes owns', () => {
+    const i = issueAt(
+      (y) => replaceOnce(y, 'namespace: ingress-ndb', 'namespace: kube-system'),
+      'clusters[0].ingressController.namespace',
+    );
+    expect(i.message).toMatch(/belongs to Kubernetes itself/);
+  });
+
+  it('long LDAP bridge namespaces stay distinct (hashed, not cut)', () => {
+    const a = Namespaces.ldapBridge('agency-with-a-very-long-name-xyz', 'pillar-with-a-long-name-number-1');
+    const b = Namespaces.ldapBridge('agency-with-a-very-long-name-xyz', 'pillar-with-a-long-name-number-2');
+    expect(a).not.toBe(b);
+    expect(a.length).toBeLessThanOrEqual(63);
+    expect(b.length).toBeLessThanOrEqual(63);
+  });
+});
+
+describe('combinations the constructs used to refuse with a trace', () => {
+  it('refuses Säule 1 in an NdB zone declared for at most offen', () => {
+    const i = issueAt(
+      (y) => replaceOnce(y, '    maxClassification: VS-NfD', '    maxClassification: offen'),
+      'wire.pillars[0].cluster',
+    );
+    expect(i.message).toMatch(/Säule 1 \('wire-s1'\) carries VS-NfD, but zone 'ndb' .* at most 'offen'/);
+  });
+
+  it('a suppression error names its line', () => {
+    const yaml = `${DEFAULT_YAML}compliance:\n  suppressions:\n    - { rule: NO-SUCH-RULE, tenant: lamv, owner: x, reason: 'a reason that is long enough' }\n`;
+    const federation = parseFederation(yaml, 'tenants/example.yaml');
+    let issues: ConfigIssue[] = [];
+    try {
+      evaluateCompliance(federation, []);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      issues = [...e.issues];
+    }
+    expect(issues).toHaveLength(1);
+    expect(formatIssue(issues[0])).toMatch(
+      new RegExp(
+        `^tenants/example.yaml:${yaml.split('\n').length - 1}:\\d+: compliance.suppressions\\[0\\].rule: unknown compliance rule`,
+      ),
+    );
+  });
+});
+
+describe('credentials never pass', () => {
+  const cases: Array<[string, string, string, string]> = [
+    [
+      'SaaS homeserverUrl',
+      'homeserverUrl: https://bfbs',
+      'homeserverUrl: https://u:p@bfbs',
+      'tenants[2].bundesMessenger.homeserverUrl',
+    ],
+    [
+      'privacy URL',
+      'privacyPolicyUrl: https://www.bab',
+      'privacyPolicyUrl: https://admin@www.bab',
+      'tenants[3].bundesMessenger.privacyPolicyUrl',
+    ],
+    [
+      'imprint URL',
+      'imprintUrl: https://www.bab',
+      'imprintUrl: https://www.bab.bund.example/?token=abc&x=',
+      'tenants[3].bundesMessenger.imprintUrl',
+    ],
+    [
+      'ClamAV mirror',
+      'clamavMirror: https://clamav-mirror.bab',
+      'clamavMirror: https://u:p@clamav-mirror.bab',
+      'tenants[3].bundesMessenger.virusScanning.clamavMirror',
+    ],
+    ['exec host', 'host: https://api.gs-1', 'host: https://user:pw@api.gs-1', 'clusters[1].connection.host'],
+    [
+      'exec args: --token <JWT> as two arguments',
+      '--oidc-client-id=terraform]',
+      '--oidc-client-id=terraform, --token, eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl]',
+      'clusters[1].connection.args[4]',
+    ],
+    [
+      'exec args: --auth-header=Bearer',
+      '--oidc-client-id=terraform]',
+      '--oidc-client-id=terraform, "--auth-header=Bearer abc"]',
+      'clusters[1].connection.args[3]',
+    ],
+    [
+      'exec args: --api-key=',
+      '--oidc-client-id=terraform]',
+      '--oidc-client-id=terraform, --api-key=k3y]',
+      'clusters[1].connection.args[3]',
+    ],
+    [
+      'a password key in a free-form map',
+      'nodeSelector: { node.messenger.bund/pool: general }',
+      'nodeSelector: { node.messenger.bund/pool: general, password: hunter22 }',
+      'clusters[0].nodePools[0].nodeSelector.password',
+    ],
+  ];
+  it.each(cases)('%s', (_, from, to, at) => {
+    const i = issueAt((y) => replaceOnce(y, from, to), at);
+    expect(i.message).toMatch(/credentials|not credentials/);
+    expect(i.line).toBeGreaterThan(0);
+  });
+
+  it('the push gateway and the s3 state endpoint refuse credentials too', () => {
+    expect(urlCredentials('https://u:p@sygnal.example/')).toMatch(/user information/);
+    expect(urlCredentials('https://minio.example/?X-Amz-Signature=abc')).toMatch(/X-Amz-Signature/);
+    expect(urlCredentials('https://minio.example/bucket')).toBeUndefined();
+  });
+
+  it('flags that name a file or an environment variable are fine', () => {
+    expect(execArgCredential(['get-token', '--token-file', '/run/token', '--password-env=PW'])).toBeUndefined();
+    expect(execArgCredential(['get-token', '--token', 'abc'])).toEqual({ index: 2, what: '--token <value>' });
+    expect(execArgCredential(['password=abc'])).toEqual({ index: 0, what: 'password=<value>' });
+  });
+
+  it('the default federation still loads', () => {
+    expect(defaultFederation().tenants.length).toBeGreaterThan(0);
+  });
+});
