@@ -6,6 +6,7 @@
  * When the inputs are unchanged since the last synth into the same directory and its files are as written, the
  * output is kept (`stacks/output-record.ts`); this check runs before cdktf, zod or the providers are loaded.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_CONFIG_FILE, projectRoot } from './config/paths';
 import { synthInputsKey, unchangedOutput, writeSynthRecord } from './stacks/output-record';
@@ -40,8 +41,9 @@ async function main(): Promise<number> {
   }
   const { ConfigError } = await import('./config/errors');
   const { loadFederation } = await import('./config/load');
-  const { readPreviousDiagram, writeArchitecture } = await import('./policy/architecture');
+  const { architectureFiles, readPreviousDiagram } = await import('./policy/architecture');
   const { formatComplianceFinding } = await import('./policy/compliance');
+  const { OutputDirError } = await import('./stacks/output-dir');
   const { progressReporter } = await import('./stacks/progress');
   const { ComplianceError, GuardError, SynthError, synthFederation } = await import('./stacks/synth');
   const printed = { stdout: '', stderr: '' };
@@ -49,35 +51,56 @@ async function main(): Promise<number> {
   const err = (t: string) => ((printed.stderr += t), process.stderr.write(t));
   try {
     const federation = loadFederation(file);
-    const previousDiagram = readPreviousDiagram(path.join(outdir, 'reports'));
-    const result = synthFederation(federation, outdir, { onProgress: progressReporter(process.stderr, process.env) });
-    await writeArchitecture(federation, path.join(outdir, 'reports'), previousDiagram);
-    out(`Synthesized ${result.stacks.length} stacks of '${federation.name}' into ${outdir}:\n`);
-    for (const s of result.stacks) out(`  ${s}\n`);
-    for (const a of result.annotations.filter((x) => x.level === 'warning')) err(`WARNING ${a.stack}: ${a.message}\n`);
-    for (const f of result.compliance.filter((x) => x.level === 'warning' && !x.suppressed)) {
-      err(`WARNING ${formatComplianceFinding(f)}\n`);
-    }
-    out(`Reports: ${outdir}/reports/ (compliance per agency, architecture.svg)\n`);
-    if (federation.config.terraform.providerMirror) {
-      out(
-        `Providers from the mirror only: export TF_CLI_CONFIG_FILE="${path.resolve(outdir, TERRAFORM_CLI_CONFIG_FILE)}"\n`,
-      );
-    }
-    if (key) writeSynthRecord(outdir, key, printed);
+    const diagram = await architectureFiles(federation, readPreviousDiagram(path.join(outdir, 'reports')));
+    // Everything, the diagram and the record included, is written into the scratch output and swapped in at once.
+    synthFederation(federation, outdir, {
+      onProgress: progressReporter(process.stderr, process.env),
+      finish: (scratch, result) => {
+        for (const [name, text] of Object.entries(diagram)) {
+          fs.writeFileSync(path.join(scratch, 'reports', name), text);
+        }
+        out(`Synthesized ${result.stacks.length} stacks of '${federation.name}' into ${outdir}:\n`);
+        for (const s of result.stacks) out(`  ${s}\n`);
+        for (const a of result.annotations.filter((x) => x.level === 'warning')) {
+          err(`WARNING ${a.stack}: ${a.message}\n`);
+        }
+        for (const f of result.compliance.filter((x) => x.level === 'warning' && !x.suppressed)) {
+          err(`WARNING ${formatComplianceFinding(f)}\n`);
+        }
+        out(`Reports: ${outdir}/reports/ (compliance per agency, architecture.svg)\n`);
+        if (federation.config.terraform.providerMirror) {
+          out(
+            `Providers from the mirror only: export TF_CLI_CONFIG_FILE="${path.resolve(outdir, TERRAFORM_CLI_CONFIG_FILE)}"\n`,
+          );
+        }
+        if (key) writeSynthRecord(scratch, key, printed);
+      },
+    });
     return 0;
   } catch (e) {
     if (
       e instanceof ConfigError ||
       e instanceof SynthError ||
       e instanceof GuardError ||
-      e instanceof ComplianceError
+      e instanceof ComplianceError ||
+      e instanceof OutputDirError
     ) {
       process.stderr.write(`${e.message}\nNothing was written to ${outdir}.\n`);
       return 1;
     }
     throw e;
   }
+}
+
+// Ctrl-C or a kill: synthesis is synchronous, so the signal is handled once the output is swapped in whole (or
+// left as it was); a run that is killed harder leaves a scratch directory that the next run removes.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(
+      `\n${signal}: stopped; ${process.env.CDKTF_OUTDIR || 'cdktf.out'} is complete or unchanged.\n`,
+    );
+    process.exit(130);
+  });
 }
 
 main().then((code) => {

@@ -1,6 +1,13 @@
 /**
  * IPv4/IPv6 address and CIDR arithmetic on bigints: parse, contain, overlap.
  * Used by the config checks (zones must not overlap, advertised IPs must lie in their zone) and by the policy guard.
+ *
+ * Every overlap and containment check compares *addresses*, not spellings. An IPv6 range that embeds IPv4
+ * addresses reaches those IPv4 addresses: `::ffff:0:0/96` (IPv4-mapped) is all of IPv4, and so are `::/96`
+ * (IPv4-compatible, deprecated), `64:ff9b::/96` (NAT64 well-known prefix) and `2002::/16` (6to4, the IPv4 address
+ * in bits 16-47). To compare across spellings, a CIDR is normalized into intervals of one unified space: IPv6
+ * numbering, with every IPv4 address at its IPv4-mapped position `::ffff:a.b.c.d` and the embedding ranges
+ * folded onto it. An IPv6 range that straddles embedding space splits into its IPv4 part and its native part.
  */
 
 export type IpFamily = 4 | 6;
@@ -14,6 +21,19 @@ export interface Cidr {
   readonly prefix: number;
   readonly text: string;
 }
+
+/** A closed range of the unified address space (see the file comment). */
+export interface Interval {
+  readonly first: bigint;
+  readonly last: bigint;
+}
+
+const V4_SIZE = 1n << 32n;
+const V4_MASK = V4_SIZE - 1n;
+const V6_MAX = (1n << 128n) - 1n;
+/** Where IPv4 lives in the unified space: `::ffff:0:0/96`. */
+const MAPPED_BASE = 0xffffn << 32n;
+const ALL_IPV4: Interval = { first: MAPPED_BASE, last: MAPPED_BASE + V4_MASK };
 
 function parseIpv4(text: string): bigint | undefined {
   const parts = text.split('.');
@@ -64,7 +84,7 @@ function parseIpv6(text: string): bigint | undefined {
   return groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
 }
 
-/** Parses a single IPv4 or IPv6 address. */
+/** Parses a single IPv4 or IPv6 address. Whitespace anywhere is refused. */
 export function parseIp(text: string): { family: IpFamily; value: bigint } | undefined {
   const v4 = parseIpv4(text);
   if (v4 !== undefined) return { family: 4, value: v4 };
@@ -74,38 +94,270 @@ export function parseIp(text: string): { family: IpFamily; value: bigint } | und
 }
 
 /**
+ * Why `text` is not a CIDR, or undefined when it is one. Whitespace is refused, not trimmed: the text is copied
+ * as written into NetworkPolicies and other output, where ` 10.0.0.0/8` is not the network the checks saw.
+ */
+export function cidrProblem(text: string): string | undefined {
+  if (typeof text !== 'string') return 'not a string';
+  if (/\s/.test(text)) return 'contains whitespace';
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(text);
+  if (!m) return "no '/prefix' length";
+  const ip = parseIp(m[1]);
+  if (!ip) return 'not an IPv4 or IPv6 address before the /';
+  const bits = ip.family === 4 ? 32 : 128;
+  if (Number(m[2]) > bits || (m[2].length > 1 && m[2].startsWith('0')))
+    return `prefix length must be 0 to ${bits}, without leading zeros`;
+  const hostMask = (1n << BigInt(bits - Number(m[2]))) - 1n;
+  if ((ip.value & hostMask) !== 0n) return 'host bits must be zero';
+  return undefined;
+}
+
+/**
  * Parses `a.b.c.d/n` or `x:y::/n`. Host bits must be zero (a typo such as 10.1.2.3/8 is refused rather than
- * silently widened). Returns undefined when the text is not a valid CIDR.
+ * silently widened), and whitespace is refused (see {@link cidrProblem}). Returns undefined when the text is not a
+ * valid CIDR.
  */
 export function parseCidr(text: string): Cidr | undefined {
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(text.trim());
-  if (!m) return undefined;
-  const ip = parseIp(m[1]);
-  if (!ip) return undefined;
-  const prefix = Number(m[2]);
+  if (cidrProblem(text) !== undefined) return undefined;
+  const [address, length] = text.split('/');
+  const ip = parseIp(address)!;
+  const prefix = Number(length);
   const bits = ip.family === 4 ? 32 : 128;
-  if (prefix > bits) return undefined;
-  const hostBits = BigInt(bits - prefix);
-  const hostMask = (1n << hostBits) - 1n;
-  if ((ip.value & hostMask) !== 0n) return undefined;
+  const hostMask = (1n << BigInt(bits - prefix)) - 1n;
   return { family: ip.family, first: ip.value, last: ip.value | hostMask, prefix, text };
 }
 
+/** An address or a CIDR as a Cidr (an address is its own /32 or /128). */
+export function parseAddressOrCidr(text: string): Cidr | undefined {
+  const ip = parseIp(text);
+  if (ip) return { family: ip.family, first: ip.value, last: ip.value, prefix: ip.family === 4 ? 32 : 128, text };
+  return parseCidr(text);
+}
+
+/** IPv6 ranges that embed IPv4 addresses, and how. */
+interface Embedding {
+  readonly name: string;
+  readonly first: bigint;
+  readonly last: bigint;
+  /** The IPv4 addresses (as 32-bit values) that the IPv6 range [a, b] inside this embedding reaches. */
+  readonly reach: (a: bigint, b: bigint) => [bigint, bigint] | undefined;
+  /** The IPv4 addresses that [a, b] covers in every spelling inside this embedding (for the outer side). */
+  readonly cover: (a: bigint, b: bigint) => [bigint, bigint] | undefined;
+}
+
+function low32(name: string, first: bigint): Embedding {
+  const f = (a: bigint, b: bigint): [bigint, bigint] => [a & V4_MASK, b & V4_MASK];
+  return { name, first, last: first + V4_MASK, reach: f, cover: f };
+}
+
+const SIXTO4_FIRST = 0x2002n << 112n;
+const SIXTO4_LOW = (1n << 80n) - 1n;
+
+const EMBEDDINGS: readonly Embedding[] = [
+  // ::a.b.c.d (RFC 4291, deprecated); :: and ::1 included, which only makes the checks stricter
+  low32('IPv4-compatible', 0n),
+  // ::ffff:a.b.c.d is the unified position of IPv4 itself (see MAPPED_BASE)
+  low32('IPv4-mapped', MAPPED_BASE),
+  // 64:ff9b::a.b.c.d (RFC 6052 well-known prefix)
+  low32('NAT64', 0x64ff9bn << 96n),
+  {
+    // 64:ff9b:1::/48 (RFC 8215, local use): where the IPv4 address sits depends on the operator's prefix length,
+    // so any part of it may reach any IPv4 address, and none of it is known to cover one.
+    name: 'NAT64 local-use',
+    first: (0x64ff9bn << 96n) | (1n << 80n),
+    last: ((0x64ff9bn << 96n) | (1n << 80n)) + ((1n << 80n) - 1n),
+    reach: () => [0n, V4_MASK],
+    cover: () => undefined,
+  },
+  {
+    // 2002:AABB:CCDD::/48 is the 6to4 space of AA.BB.CC.DD (RFC 3056); the low 80 bits are that site's subnets
+    name: '6to4',
+    first: SIXTO4_FIRST,
+    last: SIXTO4_FIRST + (1n << 112n) - 1n,
+    reach: (a, b) => [(a >> 80n) & V4_MASK, (b >> 80n) & V4_MASK],
+    cover: (a, b) => {
+      const lo = ((a >> 80n) & V4_MASK) + ((a & SIXTO4_LOW) === 0n ? 0n : 1n);
+      const hi = ((b >> 80n) & V4_MASK) - ((b & SIXTO4_LOW) === SIXTO4_LOW ? 0n : 1n);
+      return lo <= hi ? [lo, hi] : undefined;
+    },
+  },
+];
+
+function merge(intervals: Interval[]): Interval[] {
+  const sorted = [...intervals].sort((x, y) => (x.first < y.first ? -1 : x.first > y.first ? 1 : 0));
+  const out: Array<{ first: bigint; last: bigint }> = [];
+  for (const i of sorted) {
+    const prev = out[out.length - 1];
+    if (prev && i.first <= prev.last + 1n) {
+      if (i.last > prev.last) prev.last = i.last;
+    } else {
+      out.push({ first: i.first, last: i.last });
+    }
+  }
+  return out;
+}
+
+function normalize(c: Cidr, side: 'reach' | 'cover'): Interval[] {
+  if (c.family === 4) return [{ first: MAPPED_BASE + c.first, last: MAPPED_BASE + c.last }];
+  const out: Interval[] = [];
+  let cursor = c.first;
+  for (const e of EMBEDDINGS) {
+    if (e.last < c.first || e.first > c.last) continue;
+    if (cursor < e.first) out.push({ first: cursor, last: e.first - 1n });
+    const a = c.first > e.first ? c.first : e.first;
+    const b = c.last < e.last ? c.last : e.last;
+    const v4 = e[side](a, b);
+    if (v4) out.push({ first: MAPPED_BASE + v4[0], last: MAPPED_BASE + v4[1] });
+    cursor = b + 1n;
+  }
+  if (cursor <= c.last) out.push({ first: cursor, last: c.last });
+  return merge(out);
+}
+
+/** Every address `c` reaches, in any spelling, as merged intervals of the unified space. */
+export function addressesReached(c: Cidr): Interval[] {
+  return normalize(c, 'reach');
+}
+
+/** The addresses `c` covers in every spelling (differs from the reach only for 6to4 and NAT64 local-use). */
+export function addressesCovered(c: Cidr): Interval[] {
+  return normalize(c, 'cover');
+}
+
+function intersects(a: readonly Interval[], b: readonly Interval[]): boolean {
+  return a.some((x) => b.some((y) => x.first <= y.last && y.first <= x.last));
+}
+
+/** True when every interval of `inner` lies inside the union `outer` (both merged). */
+function covered(outer: readonly Interval[], inner: readonly Interval[]): boolean {
+  return inner.every((i) => outer.some((o) => o.first <= i.first && i.last <= o.last));
+}
+
+/** True when the two networks share an address in any spelling (`::ffff:0:0/96` overlaps `10.0.0.0/8`). */
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
-  return a.family === b.family && a.first <= b.last && b.first <= a.last;
+  return intersects(addressesReached(a), addressesReached(b));
 }
 
-/** True when `inner` lies wholly inside `outer`. */
+/** True when every address `inner` reaches lies inside `outer`, in any spelling. */
 export function cidrContains(outer: Cidr, inner: Cidr): boolean {
-  return outer.family === inner.family && outer.first <= inner.first && inner.last <= outer.last;
+  return covered(addressesCovered(outer), addressesReached(inner));
 }
 
-/** True when the address (or CIDR) lies wholly inside one of the given networks. */
+/**
+ * True when every address the address (or CIDR) reaches, in any spelling, lies inside the union of the given
+ * networks. False for text that is neither (whitespace included).
+ */
 export function insideAny(networks: readonly Cidr[], addressOrCidr: string): boolean {
-  const ip = parseIp(addressOrCidr);
-  const inner = ip
-    ? { family: ip.family, first: ip.value, last: ip.value, prefix: ip.family === 4 ? 32 : 128, text: addressOrCidr }
-    : parseCidr(addressOrCidr);
+  const inner = parseAddressOrCidr(addressOrCidr);
   if (!inner) return false;
-  return networks.some((n) => cidrContains(n, inner));
+  return covered(merge(networks.flatMap(addressesCovered)), addressesReached(inner));
+}
+
+function ipv4Text(v: bigint): string {
+  return [24n, 16n, 8n, 0n].map((s) => String((v >> s) & 0xffn)).join('.');
+}
+
+/** The IPv4 range [first, last] (32-bit values) as the fewest CIDRs. */
+function ipv4Cidrs(first: bigint, last: bigint): string[] {
+  const out: string[] = [];
+  let at = first;
+  while (at <= last) {
+    let size = 1n;
+    let prefix = 32;
+    while (prefix > 0 && (at & (size * 2n - 1n)) === 0n && at + size * 2n - 1n <= last) {
+      size *= 2n;
+      prefix--;
+    }
+    out.push(prefix === 32 ? ipv4Text(at) : `${ipv4Text(at)}/${prefix}`);
+    at += size;
+  }
+  return out;
+}
+
+/**
+ * How an IPv6 network reaches IPv4, for messages: `IPv4-mapped: 0.0.0.0/0`, or undefined for IPv4 networks and
+ * IPv6 networks that embed no IPv4 address.
+ */
+export function ipv4Reading(c: Cidr): string | undefined {
+  if (c.family === 4) return undefined;
+  const parts: string[] = [];
+  for (const e of EMBEDDINGS) {
+    if (e.last < c.first || e.first > c.last) continue;
+    const a = c.first > e.first ? c.first : e.first;
+    const b = c.last < e.last ? c.last : e.last;
+    const v4 = e.reach(a, b)!;
+    const cidrs = ipv4Cidrs(v4[0], v4[1]);
+    parts.push(`${e.name}: ${cidrs.length > 3 ? `${cidrs.slice(0, 3).join(', ')}, ...` : cidrs.join(', ')}`);
+  }
+  return parts.length === 0 ? undefined : parts.join('; ');
+}
+
+/** ` (IPv4-mapped: 203.0.113.5)` for an address or CIDR that embeds IPv4, else ''. For messages. */
+export function readingSuffix(addressOrCidr: string): string {
+  const c = parseAddressOrCidr(addressOrCidr);
+  const reading = c && ipv4Reading(c);
+  return reading ? ` (${reading})` : '';
+}
+
+/** `'::ffff:0:0/96' (IPv4-mapped: 0.0.0.0/0)`, or just `'10.0.0.0/8'`. */
+export function describeCidr(c: Cidr): string {
+  const reading = ipv4Reading(c);
+  return reading ? `'${c.text}' (${reading})` : `'${c.text}'`;
+}
+
+const span = (text: string): Interval => addressesReached(parseCidr(text)!)[0];
+
+/** Address space that is not the public internet: private, shared, loopback, link-local, multicast, reserved. */
+const NOT_PUBLIC: readonly Interval[] = merge([
+  ...['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12'].map(span),
+  ...['192.168.0.0/16', '198.18.0.0/15', '224.0.0.0/4', '240.0.0.0/4'].map(span),
+  ...['fc00::/7', 'fe80::/10', 'ff00::/8'].map(span),
+]);
+
+/**
+ * The most public address space a closed network may hold: a /8 of IPv4 and a /16 of IPv6. More than that is
+ * the internet, not a network of its own (`0.0.0.0/1`, `2000::/3`, `::ffff:0:0/96`).
+ */
+export const PUBLIC_SPACE_LIMIT = { ipv4: 1n << 24n, ipv6: 1n << 112n, text: 'a /8 of IPv4 and a /16 of IPv6' };
+
+/** How many public IPv4 and (native) IPv6 addresses the networks reach together, in any spelling. */
+export function publicAddressCount(networks: readonly Cidr[]): { ipv4: bigint; ipv6: bigint } {
+  let ipv4 = 0n;
+  let ipv6 = 0n;
+  for (const i of merge(networks.flatMap(addressesReached))) {
+    // split at the IPv4 space, then subtract what is not public
+    const pieces: Interval[] = [];
+    for (const [lo, hi] of [
+      [0n, ALL_IPV4.first - 1n],
+      [ALL_IPV4.first, ALL_IPV4.last],
+      [ALL_IPV4.last + 1n, V6_MAX],
+    ]) {
+      const first = i.first > lo ? i.first : lo;
+      const last = i.last < hi ? i.last : hi;
+      if (first <= last) pieces.push({ first, last });
+    }
+    for (const p of pieces) {
+      let n = p.last - p.first + 1n;
+      for (const x of NOT_PUBLIC) {
+        const first = p.first > x.first ? p.first : x.first;
+        const last = p.last < x.last ? p.last : x.last;
+        if (first <= last) n -= last - first + 1n;
+      }
+      if (p.first >= ALL_IPV4.first && p.last <= ALL_IPV4.last) ipv4 += n;
+      else ipv6 += n;
+    }
+  }
+  return { ipv4, ipv6 };
+}
+
+/**
+ * Why the networks amount to the internet rather than a closed network (more public space than
+ * {@link PUBLIC_SPACE_LIMIT}, in any spelling), or undefined.
+ */
+export function coversPublicInternet(networks: readonly Cidr[]): string | undefined {
+  const { ipv4, ipv6 } = publicAddressCount(networks);
+  const why: string[] = [];
+  if (ipv4 > PUBLIC_SPACE_LIMIT.ipv4) why.push(`${ipv4} public IPv4 addresses (more than a /8)`);
+  if (ipv6 > PUBLIC_SPACE_LIMIT.ipv6) why.push(`public IPv6 space larger than a /16`);
+  return why.length === 0 ? undefined : why.join(' and ');
 }

@@ -292,7 +292,10 @@ export function parseFederation(text: string, file: string): Federation {
   // Names are derived from ids and references: checked once those are known to be sound.
   if (issues.length === 0) checkOwnedNames(parsed.data, add);
   if (issues.length > 0) throw new ConfigError(issues);
-  return { ...buildModel(parsed.data, absolute), locate: (p) => position(doc, lines, p) };
+  const federation = buildModel(parsed.data, absolute);
+  // Not enumerable: the model stays plain data (structuredClone, JSON) with the locator beside it.
+  Object.defineProperty(federation, 'locate', { value: (p: ConfigPath) => position(doc, lines, p), enumerable: false });
+  return federation;
 }
 
 /** Reads and validates a federation file. */

@@ -2,9 +2,21 @@
  * Checks that need more than one value at a time: unique ids, references, CIDR overlaps, and whether a cluster's
  * zone kind fits what runs on it. Runs after the schema; reports every finding, not only the first.
  */
-import { Cidr, cidrsOverlap, insideAny, parseCidr, parseIp } from './cidr';
+import {
+  Cidr,
+  cidrProblem,
+  cidrsOverlap,
+  coversPublicInternet,
+  describeCidr,
+  insideAny,
+  ipv4Reading,
+  parseCidr,
+  parseIp,
+  PUBLIC_SPACE_LIMIT,
+  readingSuffix,
+} from './cidr';
 import type { ConfigPath } from './errors';
-import type { Classification, FederationConfig, ZoneKind } from './schema';
+import { CLASSIFICATIONS, type Classification, type FederationConfig, type ZoneKind } from './schema';
 
 export type Report = (path: ConfigPath, message: string, value: unknown, allowed?: string) => void;
 
@@ -78,7 +90,7 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
       if (!net) {
         report(
           ['zones', zi, 'cidrs', ci],
-          'not a valid CIDR (host bits must be zero)',
+          `not a valid CIDR: ${cidrProblem(text)}`,
           text,
           "an IPv4 or IPv6 network such as '10.20.0.0/16' or 'fd00:20::/48'",
         );
@@ -94,6 +106,17 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
         "'offen' (VS-NfD only in zones of kind 'ndb')",
       );
     }
+    // an IPv6 host in a URI needs brackets: turn:2001:db8::1:3478 names no port (RFC 7065, RFC 3986)
+    (zone.turn?.uris ?? []).forEach((uri, ui) => {
+      const host = /^turns?:([^?]*)/.exec(uri)?.[1] ?? '';
+      if (!host.startsWith('[') && (host.match(/:/g) ?? []).length > 1)
+        report(
+          ['zones', zi, 'turn', 'uris', ui],
+          'IPv6 address in a TURN URI without brackets',
+          uri,
+          "the address in brackets, e.g. 'turn:[2001:db8::1]:3478?transport=udp'",
+        );
+    });
   });
   for (let i = 0; i < parsed.length; i++) {
     for (let j = i + 1; j < parsed.length; j++) {
@@ -103,16 +126,46 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
         const other =
           a.zone === b.zone
             ? `zones[${a.zone}].cidrs[${a.cidr}] of the same zone`
-            : `zones[${a.zone}].cidrs[${a.cidr}] '${a.net.text}' of zone '${cfg.zones[a.zone].id}'`;
+            : `zones[${a.zone}].cidrs[${a.cidr}] ${describeCidr(a.net)} of zone '${cfg.zones[a.zone].id}'`;
+        const reading = ipv4Reading(b.net);
+        const spelled = reading || ipv4Reading(a.net);
         report(
           ['zones', b.zone, 'cidrs', b.cidr],
-          `overlaps ${other}`,
+          `overlaps ${other}${reading ? `; '${b.net.text}' reaches ${reading}` : ''}`,
           b.net.text,
-          'networks that overlap no other zone network',
+          `networks that overlap no other zone network${spelled ? ' in any spelling (IPv4-mapped, IPv4-compatible, NAT64 and 6to4 ranges are the IPv4 addresses they embed)' : ''}`,
         );
       }
     }
   }
+  // The NdB is a closed network: no more public address space than one organisation holds, in any spelling.
+  cfg.zones.forEach((zone, zi) => {
+    if (zone.kind !== 'ndb') return;
+    const own = parsed.filter((p) => p.zone === zi);
+    const allowed = `the NdB's own networks: private space (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, fc00::/7) or at most ${PUBLIC_SPACE_LIMIT.text} of public space, overlapping no other zone`;
+    let single = false;
+    for (const p of own) {
+      const why = coversPublicInternet([p.net]);
+      if (why) {
+        single = true;
+        report(
+          ['zones', zi, 'cidrs', p.cidr],
+          `NdB zone '${zone.id}' claims the internet: ${describeCidr(p.net)} covers ${why}`,
+          p.net.text,
+          allowed,
+        );
+      }
+    }
+    const why = coversPublicInternet(own.map((p) => p.net));
+    if (why && !single) {
+      report(
+        ['zones', zi, 'cidrs'],
+        `NdB zone '${zone.id}' claims the internet: its networks together cover ${why}`,
+        zone.cidrs,
+        allowed,
+      );
+    }
+  });
 
   // Clusters: zone and operator resolve; node pool names unique.
   cfg.clusters.forEach((cluster, ci) => {
@@ -465,6 +518,20 @@ function checkWire(cfg: FederationConfig, report: Report): void {
       );
     }
     const cluster = clusters.get(pillar.cluster);
+    const zone = cluster && zones.get(cluster.zone);
+    if (zone) {
+      const needed = PILLAR_CLASSIFICATION[pillar.pillar];
+      const max = zone.maxClassification ?? (zone.kind === 'ndb' ? 'VS-NfD' : 'offen');
+      if (CLASSIFICATIONS.indexOf(needed) > CLASSIFICATIONS.indexOf(max)) {
+        report(
+          at('cluster'),
+          `Säule ${pillar.pillar} ('${pillar.id}') carries ${needed}, but zone '${zone.id}' of cluster '${pillar.cluster}' ` +
+            `is declared for at most '${max}' (zones[${cfg.zones.indexOf(zone)}].maxClassification)`,
+          pillar.cluster,
+          `a cluster in a zone that may carry ${needed}`,
+        );
+      }
+    }
     if (cluster && !cluster.pki) {
       report(
         ['clusters', cfg.clusters.indexOf(cluster), 'pki'],
@@ -493,7 +560,7 @@ function checkWire(cfg: FederationConfig, report: Report): void {
       } else if (cluster && !insideAny(networks, node.advertisedIp)) {
         report(
           at('calling', 'nodes', ni, 'advertisedIp'),
-          `calling IP of pillar '${pillar.id}' lies outside zone '${cluster.zone}'`,
+          `calling IP of pillar '${pillar.id}' lies outside zone '${cluster.zone}'${readingSuffix(node.advertisedIp)}`,
           node.advertisedIp,
           `an address inside ${zones.get(cluster.zone)?.cidrs.join(', ')}`,
         );
@@ -524,7 +591,7 @@ function checkWire(cfg: FederationConfig, report: Report): void {
           } else if (cluster && !insideAny(networks, ip)) {
             report(
               at('datastores', ...key, ii),
-              `datastore of pillar '${pillar.id}' lies outside zone '${cluster.zone}': data would leave the zone`,
+              `datastore of pillar '${pillar.id}' lies outside zone '${cluster.zone}'${readingSuffix(ip)}: data would leave the zone`,
               ip,
               `an address inside ${zones.get(cluster.zone)?.cidrs.join(', ')}`,
             );

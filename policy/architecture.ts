@@ -232,15 +232,19 @@ export function readPreviousDiagram(dir: string): PreviousDiagram | undefined {
 }
 
 /**
- * Writes `<dir>/architecture.svg`, `.mmd` (Mermaid) and `.dot`. Rendering loads Graphviz (WebAssembly, about a
- * fifth of a synth); when the DOT source equals the previous output's, its SVG is the same and is kept.
+ * The diagram files: `architecture.svg`, `.mmd` (Mermaid) and `.dot`. Rendering loads Graphviz (WebAssembly, about
+ * a fifth of a synth); when the DOT source equals the previous output's, its SVG is the same and is kept.
  */
-export async function writeArchitecture(f: Federation, dir: string, previous?: PreviousDiagram): Promise<void> {
+export async function architectureFiles(f: Federation, previous?: PreviousDiagram): Promise<Record<string, string>> {
   const graph = architectureGraph(f);
   const dot = toDot(graph);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'architecture.dot'), dot);
-  fs.writeFileSync(path.join(dir, 'architecture.mmd'), toMermaid(graph));
   const svg = previous?.dot === dot && previous.svg.includes('</svg>') ? previous.svg : await renderSvg(dot);
-  fs.writeFileSync(path.join(dir, 'architecture.svg'), svg);
+  return { 'architecture.dot': dot, 'architecture.mmd': toMermaid(graph), 'architecture.svg': svg };
+}
+
+/** Writes the diagram files into `dir`. */
+export async function writeArchitecture(f: Federation, dir: string, previous?: PreviousDiagram): Promise<void> {
+  const files = await architectureFiles(f, previous);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
 }

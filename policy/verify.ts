@@ -1,6 +1,7 @@
 /**
  * `npm run verify -- <cdktf.out directory>`: checks any synthesized output for ways into Säule 1 from outside the
- * NdB. Exit 0 when clean, 1 when it finds exposures, 2 when the input is unreadable. Writes
+ * NdB. Exit 0 when clean, 1 when it finds exposures, 2 (one line, never a stack trace) when the input is unreadable
+ * or has any shape the checks cannot rely on (policy/synthesized.ts), or when a check fails unexpectedly. Writes
  * `<dir>/reports/reachability.md` and `.json`. With `--render` it also renders every Helm release with the real
  * Helm and checks the rendered objects (policy/render/).
  */
@@ -11,7 +12,7 @@ import type { SynthesizedStack } from './k8s-objects';
 import { reachability, reachabilityMarkdown } from './reachability';
 import { projectRoot } from '../config/paths';
 import { renderStage } from './render/stage';
-import { readSynthesized } from './synthesized';
+import { readSynthesized, readSynthesizedOutput, SynthesizedShapeError, type SynthesizedOutput } from './synthesized';
 
 export interface VerifyOutput {
   readonly code: 0 | 1 | 2;
@@ -22,7 +23,9 @@ export const VERIFY_USAGE = `usage: npm run verify -- [--render [--mirror <dir>]
 
 Checks a synthesized output for any way into Säule 1 from outside the NdB and writes
 <dir>/reports/reachability.md and .json.
-Exit 0: clean; 1: findings (one line each); 2: unreadable input, a chart missing from the mirror, or a usage error.
+Every stack directory on disk (<dir>/stacks/<name>/cdk.tf.json) is checked, also one manifest.json does not list.
+Exit 0: clean; 1: findings (one line each); 2: unreadable or malformed input (one line naming the file and the
+JSON path), an internal error, a chart missing from the mirror, or a usage error.
 
   --render               also render every Helm release with the real Helm (${'`'}helm template${'`'}) from a chart mirror and
                          check the rendered objects (the Säule-1 guard, Pod Security, the Kubernetes schema);
@@ -33,29 +36,50 @@ Exit 0: clean; 1: findings (one line each); 2: unreadable input, a chart missing
 
 export function verify(dir: string | undefined): VerifyOutput {
   if (!dir) return { code: 2, lines: [VERIFY_USAGE] };
-  let stacks: SynthesizedStack[];
+  let output: SynthesizedOutput;
   try {
-    stacks = readSynthesized(dir);
+    output = readSynthesizedOutput(dir);
   } catch (e) {
-    return { code: 2, lines: [`cannot read synthesized output in ${dir}: ${(e as Error).message}`] };
+    return unreadable(dir, e);
   }
-  const findings = checkExposure(stacks);
-  const rows = reachability(stacks);
-  const reports = path.join(dir, 'reports');
-  fs.mkdirSync(reports, { recursive: true });
-  fs.writeFileSync(
-    path.join(reports, 'reachability.json'),
-    JSON.stringify({ findings, reachability: rows }, null, 2) + '\n',
-  );
-  fs.writeFileSync(path.join(reports, 'reachability.md'), reachabilityMarkdown(rows));
-  const lines = findings.map(formatFinding);
-  lines.push(
-    findings.length === 0
-      ? `verify: ${stacks.length} stacks, no way into Säule 1 from outside the NdB`
-      : `verify: ${findings.length} finding(s) in ${stacks.length} stacks`,
-  );
-  return { code: findings.length === 0 ? 0 : 1, lines };
+  const { stacks, unlisted } = output;
+  try {
+    const findings = checkExposure(stacks);
+    const rows = reachability(stacks);
+    const reports = path.join(dir, 'reports');
+    fs.mkdirSync(reports, { recursive: true });
+    fs.writeFileSync(
+      path.join(reports, 'reachability.json'),
+      JSON.stringify({ findings, reachability: rows }, null, 2) + '\n',
+    );
+    fs.writeFileSync(path.join(reports, 'reachability.md'), reachabilityMarkdown(rows));
+    const lines = findings.map(formatFinding);
+    const checked = unlisted.length === 0 ? '' : ` (${unlisted.length} not in manifest.json: ${unlisted.join(', ')})`;
+    lines.push(
+      findings.length === 0
+        ? `verify: ${stacks.length} stacks${checked}, no way into Säule 1 from outside the NdB`
+        : `verify: ${findings.length} finding(s) in ${stacks.length} stacks${checked}`,
+    );
+    return { code: findings.length === 0 ? 0 : 1, lines };
+  } catch (e) {
+    return failed(`checking ${dir}`, e);
+  }
 }
+
+/** Exit 2 with one line: the output cannot be read, or has a shape the checks cannot rely on. */
+function unreadable(dir: string, e: unknown): VerifyOutput {
+  if (e instanceof SynthesizedShapeError)
+    return { code: 2, lines: [oneLine(`verify: cannot read synthesized output: ${e.message}`)] };
+  return failed(`reading ${dir}`, e);
+}
+
+/** Exit 2 with one line for anything unexpected: never 1 (findings) and never a stack trace. */
+function failed(during: string, e: unknown): VerifyOutput {
+  const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return { code: 2, lines: [oneLine(`verify: internal error while ${during}, no verdict: ${what}`)] };
+}
+
+const oneLine = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ').trim();
 
 /** The command line: `--help`, or one output directory, optionally with the render stage. */
 export async function verifyCli(
@@ -83,19 +107,30 @@ export async function verifyCli(
   const base = verify(dirs[0]);
   if (!render || base.code === 2) return base;
   if (!mirror) return usage('--render needs a chart mirror: --mirror <dir> or CHART_MIRROR');
-  const stacks = readSynthesized(dirs[0]);
-  const r = await renderStage(dirs[0], stacks, {
-    mirror,
-    missingOk,
-    // RENDER_CACHE=<dir> puts the cache elsewhere (the benchmark measures with an empty one)
-    cacheDir: env.RENDER_CACHE || path.join(projectRoot(), 'node_modules', '.cache', 'bund-messenger', 'render'),
-  });
-  return { code: Math.max(base.code, r.code) as 0 | 1 | 2, lines: [...base.lines, ...r.lines] };
+  let stacks: SynthesizedStack[];
+  try {
+    stacks = readSynthesized(dirs[0]);
+  } catch (e) {
+    return unreadable(dirs[0], e);
+  }
+  try {
+    const r = await renderStage(dirs[0], stacks, {
+      mirror,
+      missingOk,
+      // RENDER_CACHE=<dir> puts the cache elsewhere (the benchmark measures with an empty one)
+      cacheDir: env.RENDER_CACHE || path.join(projectRoot(), 'node_modules', '.cache', 'bund-messenger', 'render'),
+    });
+    return { code: Math.max(base.code, r.code) as 0 | 1 | 2, lines: [...base.lines, ...r.lines] };
+  } catch (e) {
+    return failed(`rendering ${dirs[0]}`, e);
+  }
 }
 
 if (require.main === module) {
-  verifyCli(process.argv.slice(2)).then((out) => {
-    for (const l of out.lines) (out.code === 0 ? process.stdout : process.stderr).write(`${l}\n`);
-    process.exitCode = out.code;
-  });
+  verifyCli(process.argv.slice(2))
+    .catch((e: unknown) => failed('verifying', e))
+    .then((out) => {
+      for (const l of out.lines) (out.code === 0 ? process.stdout : process.stderr).write(`${l}\n`);
+      process.exitCode = out.code;
+    });
 }

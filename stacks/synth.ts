@@ -15,6 +15,8 @@ import { expectedFacts } from '../policy/facts';
 import { readSynthesized } from '../policy/synthesized';
 import { buildFederationApp } from './app';
 import { TERRAFORM_CLI_CONFIG_FILE, terraformCliConfig } from './terraform-cli-config';
+import { replaceOutput } from './output-dir';
+import { projectRoot } from '../config/paths';
 
 export interface SynthAnnotation {
   readonly stack: string;
@@ -66,24 +68,30 @@ const LEVELS: Record<string, SynthAnnotation['level']> = {
   '@cdktf/info': 'info',
 };
 
-/**
- * Synthesizes the federation into a scratch directory next to `outdir`, runs the exposure guard over the JSON, and
- * only then replaces `outdir`, so a failure (an error annotation, a guard finding) leaves the previous output
- * untouched. `customize` may change the app before synthesis (escape hatches); the guard sees the result.
- */
 export interface SynthOptions {
   /** May change the app before synthesis (escape hatches); the guard sees the result. */
   readonly customize?: (app: App) => void;
   /** Called after each stack is synthesized. */
   readonly onProgress?: (done: number, total: number, stack: string) => void;
+  /**
+   * Called with the finished output, still in its scratch directory, before it replaces `outdir`: files written
+   * there (the diagram, the synth record) arrive together with the rest, in one step.
+   */
+  readonly finish?: (scratch: string, result: SynthResult) => void;
+  /** More paths the output directory must never contain (the config file and the repository always count). */
+  readonly protect?: readonly string[];
 }
 
+/**
+ * Synthesizes the federation into a scratch directory next to `outdir`, runs the exposure guard and the compliance
+ * pack over the JSON, and only then replaces `outdir` (stacks/output-dir.ts: only a previous output or an empty
+ * directory, under a lock), so a failure (an error annotation, a guard finding) leaves the previous output as it was.
+ */
 export function synthFederation(federation: Federation, outdir: string, options: SynthOptions = {}): SynthResult {
-  const { customize, onProgress } = options;
+  const { customize, onProgress, finish } = options;
   const target = path.resolve(outdir);
-  const scratch = `${target}.tmp-${process.pid}`;
-  fs.rmSync(scratch, { recursive: true, force: true });
-  try {
+  const protect = [federation.sourceFile, projectRoot(), ...(options.protect ?? [])];
+  return replaceOutput(target, { protect }, (scratch) => {
     const app = buildFederationApp(federation, { outdir: scratch });
     customize?.(app);
     // Error annotations of the constructs stop synthesis here, as one SynthError that names each (cdktf itself
@@ -109,13 +117,10 @@ export function synthFederation(federation: Federation, outdir: string, options:
     writeComplianceReports(federation, compliance, path.join(scratch, 'reports', 'compliance'));
     const mirror = federation.config.terraform.providerMirror;
     if (mirror) fs.writeFileSync(path.join(scratch, TERRAFORM_CLI_CONFIG_FILE), terraformCliConfig(mirror));
-    keepTerraformWorkdirs(target, scratch);
-    fs.rmSync(target, { recursive: true, force: true });
-    fs.renameSync(scratch, target);
-    return { outdir: target, stacks: Object.keys(manifest.stacks), annotations, compliance };
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
-  }
+    const result: SynthResult = { outdir: target, stacks: Object.keys(manifest.stacks), annotations, compliance };
+    finish?.(scratch, result);
+    return result;
+  });
 }
 
 /** The error annotations the constructs attached, with the stack of each. */
@@ -127,24 +132,6 @@ function errorAnnotations(app: App): SynthAnnotation[] {
         .filter((m) => m.type === '@cdktf/error')
         .map((m) => ({ stack: TerraformStack.of(c).node.id, level: 'error' as const, message: String(m.data) })),
     );
-}
-
-/**
- * Carries Terraform's working files (`.terraform/`, the lock file, any state a stack keeps beside it) from the
- * previous output into the new one, so that a new synth does not throw away provider caches or state.
- */
-function keepTerraformWorkdirs(previous: string, next: string): void {
-  const stacksDir = path.join(previous, 'stacks');
-  if (!fs.existsSync(stacksDir)) return;
-  for (const stack of fs.readdirSync(stacksDir)) {
-    const target = path.join(next, 'stacks', stack);
-    if (!fs.existsSync(target)) continue;
-    for (const entry of fs.readdirSync(path.join(stacksDir, stack))) {
-      if (entry === '.terraform' || entry === '.terraform.lock.hcl' || /\.tfstate(\.backup)?$/.test(entry)) {
-        fs.renameSync(path.join(stacksDir, stack, entry), path.join(target, entry));
-      }
-    }
-  }
 }
 
 /** One Markdown (German) and one JSON report per agency. */

@@ -4,8 +4,11 @@ import * as path from 'node:path';
 import { synthFederation } from '../stacks/synth';
 import { defaultFederation, ROOT, tmpDir } from './helpers';
 
+/** The real command line (`npm run verify` is `node scripts/launch.js policy/verify`, which compiles what changed). */
 function verify(dir: string) {
-  return spawnSync(process.execPath, [path.join(ROOT, 'dist', 'policy', 'verify.js'), dir], { encoding: 'utf8' });
+  return spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'launch.js'), 'policy/verify', dir], {
+    encoding: 'utf8',
+  });
 }
 
 describe('verify command', () => {
@@ -65,12 +68,20 @@ describe('verify command', () => {
     );
   });
 
-  it('exits 2 when the input is unreadable', () => {
-    expect(verify(path.join(tmpDir(), 'nothing-here')).status).toBe(2);
+  it('exits 2 with one line when the input is unreadable (test/verify-malformed.test.ts: every malformed shape)', () => {
+    const missing = path.join(tmpDir(), 'nothing-here');
+    const none = verify(missing);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toBe(
+      `verify: cannot read synthesized output: ${missing}: cannot be read: ENOENT: no such file or directory, stat '${missing}'\n`,
+    );
     const broken = tmpDir();
     fs.writeFileSync(path.join(broken, 'manifest.json'), '{not json');
     const r = verify(broken);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/cannot read synthesized output/);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^verify: cannot read synthesized output: .*manifest\.json: the cdktf manifest: not valid JSON \(.*\)\n$/,
+    );
   });
 });

@@ -88,13 +88,18 @@ export function wireServerSecrets(spec: WirePillarSpec): SecretValue[] {
   return out;
 }
 
+/** An IP address as the host of a URI: IPv6 in brackets (`turn:[2001:db8::1]:3478`, RFC 7065 / RFC 3986). */
+export function uriHost(ip: string): string {
+  return ip.includes(':') ? `[${ip}]` : ip;
+}
+
 export function wireServerValues(spec: WirePillarSpec): Values {
   const h = pillarHosts(spec.domain);
   const e = endpoints(spec);
   const fed = federating(spec);
   const pg = { host: e.postgresql, port: '5432', user: 'wire-server', dbname: 'wire-server' };
   const turn = spec.calling.nodes.flatMap((n) => {
-    const host = n.advertisedIp.includes(':') ? `[${n.advertisedIp}]` : n.advertisedIp;
+    const host = uriHost(n.advertisedIp);
     return [`turn:${host}:${spec.calling.turnPort}`, `turn:${host}:${spec.calling.turnPort}?transport=tcp`];
   });
   const values: Values = {
@@ -399,7 +404,7 @@ export function sftdValues(spec: WirePillarSpec, placement: CallingPlacement): V
       ? {
           enabled: true,
           discoveryRequired: false,
-          turnServerURI: `turn:${spec.calling.nodes[0].advertisedIp}:${spec.calling.turnPort}?transport=udp`,
+          turnServerURI: `turn:${uriHost(spec.calling.nodes[0].advertisedIp)}:${spec.calling.turnPort}?transport=udp`,
         }
       : { enabled: false },
   };

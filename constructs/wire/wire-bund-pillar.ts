@@ -10,6 +10,7 @@ import type { ZoneCluster } from '../zone-cluster';
 import type { WireChartName, WireRepository } from './chart-versions';
 import { WIRE_CHART_DESCRIPTORS } from '../charts';
 import { pillarHosts, type PillarNumber, type WirePillarSpec } from './pillar-spec';
+import { Namespaces } from '../../config/naming';
 
 /** What each pillar (Säule) may run on. */
 export const PILLAR_PRESETS: Readonly<
@@ -116,7 +117,7 @@ export class WireBundPillar extends Construct {
 
     this.namespace = new GuardedNamespace(this, 'namespace', {
       cluster,
-      name: spec.id,
+      name: Namespaces.wirePillar(spec.id),
       service: 'wire',
       pillar: spec.pillar,
       classification: preset.classification,
@@ -160,7 +161,7 @@ export class WireBundPillar extends Construct {
 
     this.callingNamespace = new GuardedNamespace(this, 'calling', {
       cluster,
-      name: `${spec.id}-calling`,
+      name: Namespaces.calling(spec.id),
       service: 'wire-calling',
       pillar: spec.pillar,
       classification: preset.classification,

@@ -1,0 +1,279 @@
+/**
+ * Address-family-complete network facts: IPv4 embedded in IPv6 (mapped, compatible, NAT64, 6to4) is compared as the
+ * IPv4 it reaches, so no spelling lets the NdB zone, a calling IP or an ipBlock cover the internet.
+ */
+import {
+  addressesReached,
+  cidrContains,
+  cidrProblem,
+  cidrsOverlap,
+  coversPublicInternet,
+  insideAny,
+  ipv4Reading,
+  parseCidr,
+  type Cidr,
+} from '../config/cidr';
+import { formatIssue, formatPath, type ConfigIssue } from '../config/errors';
+import { checkExposure, type Finding } from '../policy/exposure';
+import type { SynthesizedStack } from '../policy/k8s-objects';
+import {
+  configIssues,
+  defaultFederation,
+  defaultStacks,
+  issueAt,
+  releaseValuesOf,
+  replaceOnce,
+  synthesizeInMemory,
+} from './helpers';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+const cidr = (text: string): Cidr => {
+  const c = parseCidr(text);
+  if (!c) throw new Error(`test setup: ${text} is not a CIDR`);
+  return c;
+};
+
+const NDB_CIDRS = "cidrs: [10.64.0.0/12, 'fd00:64::/32']";
+const withNdb = (extra: string) => (y: string) =>
+  replaceOnce(y, NDB_CIDRS, `cidrs: [10.64.0.0/12, 'fd00:64::/32', ${extra}]`);
+const issuesAt = (issues: ConfigIssue[], path: string) => issues.filter((i) => formatPath(i.path) === path);
+
+describe('normalization of IPv6 spellings of IPv4', () => {
+  it('IPv4-mapped ::ffff:0:0/96 is all of IPv4', () => {
+    expect(addressesReached(cidr('::ffff:0:0/96'))).toEqual(addressesReached(cidr('0.0.0.0/0')));
+    expect(cidrsOverlap(cidr('::ffff:0:0/96'), cidr('0.0.0.0/0'))).toBe(true);
+    expect(cidrsOverlap(cidr('::ffff:0:0/96'), cidr('10.64.0.0/12'))).toBe(true);
+    expect(cidrsOverlap(cidr('::ffff:10.96.0.0/109'), cidr('10.64.0.0/12'))).toBe(false);
+    expect(insideAny([cidr('10.64.0.0/12')], '::ffff:10.64.1.2')).toBe(true);
+    expect(insideAny([cidr('10.64.0.0/12')], '::ffff:203.0.113.5')).toBe(false);
+    expect(cidrContains(cidr('10.64.0.0/12'), cidr('::ffff:10.64.0.0/108'))).toBe(true);
+    expect(ipv4Reading(cidr('::ffff:0:0/96'))).toBe('IPv4-mapped: 0.0.0.0/0');
+  });
+
+  it('IPv4-compatible ::/96 and NAT64 64:ff9b::/96 carry IPv4 in their low 32 bits', () => {
+    expect(cidrsOverlap(cidr('::/96'), cidr('203.0.113.0/24'))).toBe(true);
+    expect(cidrsOverlap(cidr('64:ff9b::/96'), cidr('0.0.0.0/0'))).toBe(true);
+    expect(cidrContains(cidr('203.0.113.0/24'), cidr('64:ff9b::203.0.113.0/120'))).toBe(true);
+    expect(cidrsOverlap(cidr('64:ff9b::203.0.113.0/120'), cidr('10.0.0.0/8'))).toBe(false);
+    expect(ipv4Reading(cidr('64:ff9b::cb00:7100/120'))).toBe('NAT64: 203.0.113.0/24');
+  });
+
+  it('NAT64 local-use 64:ff9b:1::/48 may reach any IPv4 address and covers none for sure', () => {
+    expect(cidrsOverlap(cidr('64:ff9b:1::/64'), cidr('10.0.0.0/8'))).toBe(true);
+    expect(insideAny([cidr('64:ff9b:1::/48')], '64:ff9b:1::1')).toBe(false);
+  });
+
+  it('6to4 2002::/16 carries IPv4 in bits 16-47', () => {
+    expect(cidrsOverlap(cidr('2002::/16'), cidr('0.0.0.0/0'))).toBe(true);
+    // 2002:cb00:7100::/40 is the 6to4 space of 203.0.113.0/24
+    expect(cidrContains(cidr('203.0.113.0/24'), cidr('2002:cb00:7100::/40'))).toBe(true);
+    expect(cidrsOverlap(cidr('2002:cb00:7100::/40'), cidr('203.0.113.128/25'))).toBe(true);
+    expect(ipv4Reading(cidr('2002:cb00:7100::/40'))).toBe('6to4: 203.0.113.0/24');
+    // 2002:a40:1::/48 is 10.64.0.1, inside the NdB
+    expect(insideAny([cidr('10.64.0.0/12')], '2002:a40:1::/48')).toBe(true);
+    expect(insideAny([cidr('10.64.0.0/12')], '2002:cb00:7105::1')).toBe(false);
+    // a subnet of one 6to4 site reaches its address but does not cover it: it contains no other subnet
+    expect(cidrContains(cidr('2002:a40:1:1::/64'), cidr('2002:a40:1:2::/64'))).toBe(false);
+    expect(cidrsOverlap(cidr('2002:a40:1:1::/64'), cidr('10.64.0.1/32'))).toBe(true);
+  });
+
+  it('splits a range straddling embedded space into its IPv4 and native IPv6 parts', () => {
+    // 64:ff9b::/95 = the NAT64 /96 (all of IPv4) and the native 64:ff9b::1:0:0/96
+    expect(addressesReached(cidr('64:ff9b::/95'))).toEqual([
+      ...addressesReached(cidr('0.0.0.0/0')),
+      ...addressesReached(cidr('64:ff9b::1:0:0/96')),
+    ]);
+    expect(insideAny([cidr('0.0.0.0/0')], '64:ff9b::/95')).toBe(false);
+    expect(insideAny([cidr('0.0.0.0/0'), cidr('64:ff9b::1:0:0/96')], '64:ff9b::/95')).toBe(true);
+    // ::/0 reaches all of IPv4 too
+    expect(cidrsOverlap(cidr('::/0'), cidr('10.64.0.0/12'))).toBe(true);
+    expect(cidrsOverlap(cidr('fd00::/8'), cidr('0.0.0.0/0'))).toBe(false);
+  });
+
+  it('tells the internet from a closed network', () => {
+    for (const world of [['0.0.0.0/1'], ['0.0.0.0/1', '128.0.0.0/1'], ['2000::/3'], ['::ffff:0:0/96']])
+      expect(coversPublicInternet(world.map(cidr))).toBeDefined();
+    expect(coversPublicInternet(['11.0.0.0/8', '12.0.0.0/8'].map(cidr))).toMatch(/public IPv4/);
+    for (const closed of [['10.0.0.0/8'], ['fc00::/7'], ['10.64.0.0/12', 'fd00:64::/32'], ['2001:db8:100::/48']])
+      expect(coversPublicInternet(closed.map(cidr))).toBeUndefined();
+  });
+
+  it('refuses whitespace instead of trimming it', () => {
+    for (const text of [' 10.64.0.0/12', '10.64.0.0/12 ', '10.64.0.0 /12', '10.64.0.0/\t12', 'fd00:64::/32\n']) {
+      expect(parseCidr(text)).toBeUndefined();
+      expect(cidrProblem(text)).toBe('contains whitespace');
+      expect(insideAny([cidr('10.0.0.0/8')], text)).toBe(false);
+    }
+    expect(cidrProblem('10.1.2.3/8')).toBe('host bits must be zero');
+  });
+});
+
+describe('config: the NdB zone claims no internet, in any spelling', () => {
+  it.each([["'::ffff:0:0/96'"], ['0.0.0.0/1, 128.0.0.0/1'], ["'2000::/3'"]])('refuses %s as NdB networks', (extra) => {
+    const issues = configIssues(withNdb(extra));
+    const values = extra.replace(/'/g, '').split(', ');
+    values.forEach((value, k) => {
+      const [issue] = issuesAt(issues, `zones[0].cidrs[${2 + k}]`).filter((i) => /claims the internet/.test(i.message));
+      expect(issue).toBeDefined();
+      expect(issue.message).toContain("NdB zone 'ndb' claims the internet");
+      expect(issue.value).toBe(value);
+      expect(issue.allowed).toMatch(/private space .* or at most a \/8 of IPv4 and a \/16 of IPv6 of public space/);
+      expect(formatIssue(issue)).toMatch(
+        new RegExp(`federation\\.yaml:\\d+:\\d+: zones\\[0\\]\\.cidrs\\[${2 + k}\\]: NdB zone 'ndb' claims`),
+      );
+    });
+  });
+
+  it('names the IPv4 that a mapped NdB network reaches', () => {
+    const [issue] = issuesAt(configIssues(withNdb("'::ffff:0:0/96'")), 'zones[0].cidrs[2]').filter((i) =>
+      /claims the internet/.test(i.message),
+    );
+    expect(issue.message).toContain("'::ffff:0:0/96' (IPv4-mapped: 0.0.0.0/0)");
+  });
+
+  it('refuses NdB networks that together hold more public space than one /8', () => {
+    const issue = issueAt(withNdb('11.0.0.0/8, 12.0.0.0/8'), 'zones[0].cidrs');
+    expect(issue.message).toMatch(/NdB zone 'ndb' claims the internet: its networks together cover \d+ public IPv4/);
+  });
+
+  it('refuses a zone overlapping another one in a mapped spelling', () => {
+    const issue = issueAt((y) => replaceOnce(y, "'fd00:96::/32'", "'::ffff:10.64.0.0/112'"), 'zones[1].cidrs[1]');
+    expect(issue.message).toBe(
+      "overlaps zones[0].cidrs[0] '10.64.0.0/12' of zone 'ndb'; '::ffff:10.64.0.0/112' reaches IPv4-mapped: 10.64.0.0/16",
+    );
+    expect(issue.allowed).toMatch(/in any spelling/);
+  });
+
+  it('refuses an NdB network in 6to4 spelling that overlaps the internet zone', () => {
+    // 2002:c633:6400::/40 is the 6to4 space of 198.51.100.0/24, the internet zone's network
+    const issues = configIssues(withNdb("'2002:c633:6400::/40'"));
+    expect(issues.map((i) => `${formatPath(i.path)}: ${i.message}`)).toContain(
+      "zones[4].cidrs[0]: overlaps zones[0].cidrs[2] '2002:c633:6400::/40' (6to4: 198.51.100.0/24) of zone 'ndb'",
+    );
+  });
+
+  it('refuses CIDRs with whitespace (they would reach NetworkPolicies as written)', () => {
+    const issue = issueAt((y) => replaceOnce(y, "'fd00:96::/32'", "' fd00:96::/32'"), 'zones[1].cidrs[1]');
+    expect(issue.message).toBe('not a valid CIDR: contains whitespace');
+    expect(issue.value).toBe(' fd00:96::/32');
+  });
+
+  it('refuses a Säule-1 calling IP or datastore in the IPv4-mapped spelling of an internet address', () => {
+    const calling = issueAt(
+      (y) => replaceOnce(y, 'advertisedIp: 10.64.10.12', "advertisedIp: '::ffff:203.0.113.5'"),
+      'wire.pillars[0].calling.nodes[1].advertisedIp',
+    );
+    expect(calling.message).toBe("calling IP of pillar 'wire-s1' lies outside zone 'ndb' (IPv4-mapped: 203.0.113.5)");
+    expect(calling.value).toBe('::ffff:203.0.113.5');
+    const store = issueAt(
+      (y) => replaceOnce(y, 'cassandra: [10.64.20.11,', "cassandra: ['64:ff9b::203.0.113.9',"),
+      'wire.pillars[0].datastores.cassandra[0]',
+    );
+    expect(store.message).toBe(
+      "datastore of pillar 'wire-s1' lies outside zone 'ndb' (NAT64: 203.0.113.9): data would leave the zone",
+    );
+    // with the zone widened to ::ffff:0:0/96 the same address is refused through the zone
+    const issues = configIssues((y) =>
+      withNdb("'::ffff:0:0/96'")(replaceOnce(y, 'advertisedIp: 10.64.10.12', "advertisedIp: '::ffff:203.0.113.5'")),
+    );
+    expect(
+      issues.some((i) => formatPath(i.path) === 'zones[0].cidrs[2]' && /claims the internet/.test(i.message)),
+    ).toBe(true);
+  });
+
+  it('refuses an unbracketed IPv6 TURN URI of a zone', () => {
+    const issue = issueAt(
+      (y) => replaceOnce(y, "'turn:172.20.10.11:3478?transport=udp'", "'turn:fd00:172::11:3478?transport=udp'"),
+      'zones[2].turn.uris[0]',
+    );
+    expect(issue.message).toBe('IPv6 address in a TURN URI without brackets');
+  });
+});
+
+describe('guard: ipBlocks and zone facts that reach the internet', () => {
+  const P1 = 'itzbund-ndb-1--wire-s1';
+  const NETPOL = 'wire-s1_netpol_allow-from-ns-ingress-ndb';
+  const clone = (): SynthesizedStack[] =>
+    defaultStacks().map((s) => ({ name: s.name, json: JSON.parse(JSON.stringify(s.json)) }));
+  const get = (stacks: SynthesizedStack[], name: string): Json => stacks.find((s) => s.name === name)!.json;
+  /** Widens the NdB zone facts in every stack, as a hand-edited cdktf.out would (verify has no config). */
+  const widenNdb = (stacks: SynthesizedStack[], extra: string[]) => {
+    for (const s of stacks) {
+      const z = s.json.locals?.network_zone;
+      if (z?.id === 'ndb') z.cidrs = [...z.cidrs, ...extra];
+    }
+  };
+  const at = (findings: Finding[], rule: string, address: string) =>
+    findings.filter((f) => f.rule === rule && f.stack === P1 && f.address === address);
+  const WORLD = ['::ffff:0:0/96', '0.0.0.0/1', '128.0.0.0/1', '2000::/3'];
+
+  it('the default federation is clean', () => {
+    expect(checkExposure(clone())).toEqual([]);
+  });
+
+  it.each(WORLD)('flags ipBlock %s on a Säule-1 NetworkPolicy', (block) => {
+    const stacks = clone();
+    get(stacks, P1).resource.kubernetes_network_policy_v1[NETPOL].spec.ingress[0].from = [
+      { ip_block: { cidr: block } },
+    ];
+    const found = at(checkExposure(stacks), 'P1-NETPOL', `kubernetes_network_policy_v1.${NETPOL}`);
+    expect(found.map((f) => f.message)).toEqual([expect.stringContaining(`ingress from ipBlock ${block}`)]);
+  });
+
+  it.each([[['::ffff:0:0/96']], [['0.0.0.0/1', '128.0.0.0/1']], [['2000::/3']]])(
+    'flags NdB zone facts widened by %j, and ipBlocks inside them',
+    (extra) => {
+      const stacks = clone();
+      widenNdb(stacks, extra);
+      get(stacks, P1).resource.kubernetes_network_policy_v1[NETPOL].spec.ingress[0].from = extra.map((c) => ({
+        ip_block: { cidr: c },
+      }));
+      const findings = checkExposure(stacks);
+      expect(at(findings, 'P1-ZONE', 'locals.network_zone').map((f) => f.message)).toContainEqual(
+        expect.stringMatching(/the NdB zone claims .*, which includes the internet/),
+      );
+      expect(at(findings, 'P1-NETPOL', `kubernetes_network_policy_v1.${NETPOL}`)).toHaveLength(extra.length);
+    },
+  );
+
+  it('flags NdB zone facts that reach another zone in a mapped spelling', () => {
+    const stacks = clone();
+    // 10.96.0.0/13 is gs-itzbund's network
+    widenNdb(stacks, ['::ffff:10.96.0.0/109']);
+    get(stacks, P1).resource.kubernetes_network_policy_v1[NETPOL].spec.ingress[0].from = [
+      { ip_block: { cidr: '10.96.0.0/16' } },
+    ];
+    const findings = checkExposure(stacks);
+    expect(at(findings, 'P1-ZONE', 'locals.network_zone').map((f) => f.message)).toContainEqual(
+      expect.stringMatching(
+        /'::ffff:10.96.0.0\/109' \(IPv4-mapped: 10.96.0.0\/13\), which covers addresses of zone 'gs-itzbund'/,
+      ),
+    );
+    expect(at(findings, 'P1-NETPOL', `kubernetes_network_policy_v1.${NETPOL}`)).toHaveLength(1);
+  });
+
+  it('flags an ipBlock with whitespace', () => {
+    const stacks = clone();
+    get(stacks, P1).resource.kubernetes_network_policy_v1[NETPOL].spec.ingress[0].from = [
+      { ip_block: { cidr: ' 10.64.0.0/16' } },
+    ];
+    expect(at(checkExposure(stacks), 'P1-NETPOL', `kubernetes_network_policy_v1.${NETPOL}`)).toHaveLength(1);
+  });
+});
+
+describe('TURN URIs', () => {
+  it('bracket IPv6 calling IPs', () => {
+    const stacks = synthesizeInMemory(
+      defaultFederation((y) => replaceOnce(y, 'advertisedIp: 10.64.10.11', "advertisedIp: 'fd00:64::11'")),
+    );
+    const s1 = stacks.find((s) => s.name === 'itzbund-ndb-1--wire-s1')!;
+    const releases = Object.values(s1.json.resource.helm_release as Record<string, Json>);
+    const sftd = releaseValuesOf(releases.find((r) => r.chart === 'sftd'));
+    expect(sftd.multiSFT.turnServerURI).toBe('turn:[fd00:64::11]:3478?transport=udp');
+    const all = JSON.stringify(releases.map((r) => releaseValuesOf(r)));
+    expect(all).toContain('turn:[fd00:64::11]:3478');
+    expect(all).not.toMatch(/turns?:fd00/);
+  });
+});
