@@ -257,13 +257,20 @@ const LEGAL = {
   consent: 'Einwilligung (unzulässig für Beschäftigte)',
 } as Record<string, string>;
 const LEVEL = { error: 'Fehler', warning: 'Warnung', info: 'Hinweis' } as const;
-const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+/**
+ * Config text inside Markdown: one line (line breaks collapsed), Markdown and HTML syntax escaped, so a name or a
+ * reason cannot forge a heading, a table row, a link or markup in a report an agency signs.
+ */
+export const cell = (s: string | number) =>
+  String(s)
+    .replace(/\s+/g, ' ')
+    .replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
 
 export function reportMarkdown(r: ComplianceReport): string {
   const lines: string[] = [
-    `# Datenschutz- und Sicherheitsbericht: ${r.agency.name}`,
+    `# Datenschutz- und Sicherheitsbericht: ${cell(r.agency.name)}`,
     '',
-    `Föderation: ${r.federation}. Behörde: ${r.agency.id} (${r.agency.kind}), Domain ${r.agency.domain}.`,
+    `Föderation: ${cell(r.federation)}. Behörde: ${cell(r.agency.id)} (${cell(r.agency.kind)}), Domain ${cell(r.agency.domain)}.`,
     '',
     '## Dienste, Säulen, Zonen und Einstufung',
     '',
@@ -271,12 +278,12 @@ export function reportMarkdown(r: ComplianceReport): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...r.services.map(
       (s) =>
-        `| ${s.service} | ${s.pillar ?? '-'} | ${s.cluster ?? '-'} | ${s.zone} (${s.zoneKind}) | ${s.classification} | ${cell(s.operator)} |`,
+        `| ${cell(s.service)} | ${s.pillar ?? '-'} | ${cell(s.cluster ?? '-')} | ${cell(s.zone)} (${cell(s.zoneKind)}) | ${cell(s.classification)} | ${cell(s.operator)} |`,
     ),
     '',
     '## Verantwortlicher und Auftragsverarbeiter',
     '',
-    `Verantwortlicher: ${r.controller}.`,
+    `Verantwortlicher: ${cell(r.controller)}.`,
     '',
     ...(r.processors.length === 0
       ? ['Keine Auftragsverarbeitung: die Behörde betreibt ihre Dienste selbst.']
@@ -285,7 +292,7 @@ export function reportMarkdown(r: ComplianceReport): string {
           '| --- | --- | --- |',
           ...r.processors.map(
             (p) =>
-              `| ${cell(p.name)} | ${p.service} | ${p.agreement ? `${p.agreement.reference} vom ${p.agreement.date}` : '**fehlt**'} |`,
+              `| ${cell(p.name)} | ${cell(p.service)} | ${p.agreement ? `${cell(p.agreement.reference)} vom ${cell(p.agreement.date)}` : '**fehlt**'} |`,
           ),
         ]),
     '',
@@ -296,26 +303,26 @@ export function reportMarkdown(r: ComplianceReport): string {
     '## Dienstvereinbarung',
     '',
     r.serviceAgreement
-      ? `${r.serviceAgreement.reference} vom ${r.serviceAgreement.date}; Anwesenheitsstatus ${r.serviceAgreement.allowsPresence ? 'erlaubt' : 'nicht erlaubt'}.${r.serviceAgreement.scope ? ` Regelungsumfang: ${r.serviceAgreement.scope}` : ''}`
+      ? `${cell(r.serviceAgreement.reference)} vom ${cell(r.serviceAgreement.date)}; Anwesenheitsstatus ${r.serviceAgreement.allowsPresence ? 'erlaubt' : 'nicht erlaubt'}.${r.serviceAgreement.scope ? ` Regelungsumfang: ${cell(r.serviceAgreement.scope)}` : ''}`
       : 'Keine Dienstvereinbarung erklärt. Der BfDI empfiehlt, eine abzuschließen.',
     '',
     '## Anwesenheitsstatus (Online-Status)',
     '',
     r.presence.length
-      ? r.presence.map((p) => `- ${p.service}: ${p.enabled ? 'eingeschaltet' : 'ausgeschaltet'}`).join('\n')
+      ? r.presence.map((p) => `- ${cell(p.service)}: ${p.enabled ? 'eingeschaltet' : 'ausgeschaltet'}`).join('\n')
       : '- nicht zutreffend',
     '',
     '## Föderationspartner',
     '',
     r.federationPartners.length
-      ? r.federationPartners.map((p) => `- ${p.service}: ${p.partner}`).join('\n')
+      ? r.federationPartners.map((p) => `- ${cell(p.service)}: ${cell(p.partner)}`).join('\n')
       : '- keine',
     '',
     '## Virenscan von Anhängen',
     '',
     r.virusScanning.length
       ? r.virusScanning
-          .map((v) => `- ${v.service}: ${v.enabled ? 'eingeschaltet' : 'ausgeschaltet'}. ${v.note}`)
+          .map((v) => `- ${cell(v.service)}: ${v.enabled ? 'eingeschaltet' : 'ausgeschaltet'}. ${cell(v.note)}`)
           .join('\n')
       : '- nicht zutreffend',
     '',

@@ -3,7 +3,7 @@
  * and `zone_cluster` locals the constructs write, provider blocks, namespace labels); at synth the validated
  * federation is passed in as well, and any disagreement between the two is itself a finding.
  */
-import { parseCidr, type Cidr } from '../config/cidr';
+import { cidrsOverlap, coversPublicInternet, describeCidr, parseCidr, type Cidr } from '../config/cidr';
 import type { Federation } from '../config/model';
 import { toKubernetesObject, type SynthesizedStack } from './k8s-objects';
 
@@ -85,6 +85,28 @@ function zoneFacts(z: Json): ZoneFacts {
   };
 }
 
+const isString = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
+
+/** What is wrong with a stack's `network_zone` and `zone_cluster` locals, if anything. */
+function factsShapeProblem(z: Json, c: Json): string | undefined {
+  if (!z || typeof z !== 'object' || !c || typeof c !== 'object') {
+    return 'the stack deploys to Kubernetes but has no zone facts (locals.network_zone, locals.zone_cluster): it cannot be judged';
+  }
+  const bad: string[] = [];
+  for (const k of ['id', 'kind', 'ingressClass', 'loadBalancerClass'])
+    if (!isString(z[k])) bad.push(`network_zone.${k}`);
+  if (!Array.isArray(z.cidrs) || z.cidrs.length === 0 || !z.cidrs.every(isString)) bad.push('network_zone.cidrs');
+  else if (z.cidrs.some((x: string) => !parseCidr(x))) bad.push('network_zone.cidrs (not a CIDR)');
+  for (const k of ['id', 'zone', 'ingressControllerNamespace']) if (!isString(c[k])) bad.push(`zone_cluster.${k}`);
+  if (c.nodePools !== undefined && !Array.isArray(c.nodePools)) bad.push('zone_cluster.nodePools');
+  return bad.length > 0 ? `the stack's zone facts are malformed (${bad.join(', ')}): it cannot be judged` : undefined;
+}
+
+/** Whether a stack creates anything through a Kubernetes or Helm provider. */
+function deploysToKubernetes(s: SynthesizedStack): boolean {
+  return Object.keys(s.json.resource ?? {}).some((t) => t.startsWith('kubernetes_') || t === 'helm_release');
+}
+
 const sameZone = (a: Omit<ZoneFacts, 'networks'>, b: Omit<ZoneFacts, 'networks'>) =>
   a.id === b.id &&
   a.kind === b.kind &&
@@ -107,7 +129,13 @@ export function collectFacts(stacks: readonly SynthesizedStack[], expected?: Exp
   for (const s of stacks) {
     const z = s.json.locals?.network_zone;
     const c = s.json.locals?.zone_cluster;
-    if (!z || !c) continue;
+    if (!z && !c && !deploysToKubernetes(s)) continue; // e.g. a SaaS agency: outputs only
+    const malformed = factsShapeProblem(z, c);
+    if (malformed) {
+      // Fail closed: without sound facts nothing in this stack can be judged, so that is itself a finding.
+      problems.push({ stack: s.name, address: 'locals', message: malformed });
+      continue;
+    }
     let zone = zoneFacts(z);
     const want = expectZone.get(zone.id);
     if (
@@ -131,12 +159,25 @@ export function collectFacts(stacks: readonly SynthesizedStack[], expected?: Exp
     } else if (!seen) {
       zones.set(zone.id, zone);
     }
-    if (zone.kind === 'ndb' && zone.networks.some((n) => n.prefix === 0)) {
+    const world = zone.kind === 'ndb' ? coversPublicInternet(zone.networks) : undefined;
+    if (world) {
       problems.push({
         stack: s.name,
         address: 'locals.network_zone',
-        message: `the NdB zone claims ${zone.cidrs.join(', ')}, which includes the internet`,
+        message: `the NdB zone claims ${zone.cidrs.join(', ')}, which includes the internet (${world}, in any spelling)`,
       });
+    }
+    // the NdB shares no address with another zone, in any spelling (IPv4-mapped, NAT64, 6to4 included)
+    for (const other of zones.values()) {
+      const [ndb, them] = zone.kind === 'ndb' ? [zone, other] : [other, zone];
+      if (other.id === zone.id || ndb.kind !== 'ndb') continue;
+      const hit = ndb.networks.find((n) => them.networks.some((m) => cidrsOverlap(n, m)));
+      if (hit)
+        problems.push({
+          stack: s.name,
+          address: 'locals.network_zone',
+          message: `the NdB zone '${ndb.id}' claims ${describeCidr(hit)}, which covers addresses of zone '${them.id}' (${them.cidrs.join(', ')})`,
+        });
     }
     if (!clusters.has(c.id)) {
       clusters.set(c.id, {

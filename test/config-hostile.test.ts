@@ -9,7 +9,8 @@ import { ConfigError, formatIssue, formatPath, type ConfigIssue } from '../confi
 import { loadFederation, parseFederation } from '../config/load';
 import { Namespaces } from '../config/naming';
 import { execArgCredential, urlCredentials } from '../config/schema';
-import { evaluateCompliance } from '../policy/compliance';
+import { buildReport, evaluateCompliance, reportMarkdown } from '../policy/compliance';
+import { tenantFindings } from '../policy/compliance-rules';
 import { DEFAULT_YAML, defaultFederation, issueAt, replaceOnce, tmpDir } from './helpers';
 
 function issuesOfText(text: string, file = 'hostile.yaml'): ConfigIssue[] {
@@ -284,5 +285,23 @@ describe('credentials never pass', () => {
 
   it('the default federation still loads', () => {
     expect(defaultFederation().tenants.length).toBeGreaterThan(0);
+  });
+});
+
+describe('config text in reports', () => {
+  it('a name with Markdown or HTML cannot forge a link, markup or a table row in the agency report', () => {
+    const forged = 'BMBsp [Bestätigt](https://evil.example) <img src=x> | keine | Befunde |';
+    const federation = defaultFederation((y) =>
+      replaceOnce(y, 'name: Bundesministerium für Beispielangelegenheiten', `name: '${forged}'`),
+    );
+    const md = reportMarkdown(buildReport(federation, federation.tenants[0], tenantFindings(federation)));
+    const heading = md.split('\n')[0];
+    expect(heading).toBe(
+      '# Datenschutz- und Sicherheitsbericht: BMBsp \\[Bestätigt\\](https://evil.example) \\<img src=x\\> \\| keine \\| Befunde \\|',
+    );
+    // Every table row of the services table still has its six cells.
+    const rows = md.split('\n').filter((l) => l.startsWith('| Wire'));
+    for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(6);
+    expect(md).not.toMatch(/(?<!\\)\[Bestätigt(?<!\\)\]/);
   });
 });

@@ -1,3 +1,4 @@
+import { OUTPUT_MARKER } from '../stacks/output-dir';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TerraformStack, type App } from 'cdktf';
@@ -182,14 +183,15 @@ describe('escape hatches on the constructs are caught at synth, and nothing is w
     const dir = tmpDir();
     const out = path.join(dir, 'cdktf.out');
     fs.mkdirSync(out);
-    fs.writeFileSync(path.join(out, 'marker'), 'previous');
+    fs.writeFileSync(path.join(out, OUTPUT_MARKER), 'previous');
     let error: unknown;
     try {
       synthFederation(defaultFederation(), out, { customize });
     } catch (e) {
       error = e;
     }
-    expect(fs.readdirSync(out)).toEqual(['marker']);
+    expect(fs.readdirSync(out)).toEqual([OUTPUT_MARKER]);
+    expect(fs.readFileSync(path.join(out, OUTPUT_MARKER), 'utf8')).toBe('previous');
     expect(fs.readdirSync(dir)).toEqual(['cdktf.out']);
     return error;
   }
