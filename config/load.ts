@@ -403,7 +403,6 @@ function maxNesting(text: string): { depth: number; at: number } {
 }
 
 /** Control characters; tab is allowed everywhere, a newline only in free-text reasons. */
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
 /** Bidirectional overrides and isolates: they make text read differently from what it is (CVE-2021-42574). */
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/;

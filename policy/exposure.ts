@@ -3,7 +3,7 @@
  * reachable from outside the NdB. It reads only the synthesized Terraform JSON, so escape hatches and
  * `addOverride` are seen as what they produce.
  */
-import { insideAny } from '../config/cidr';
+import { cidrsOverlap, coversPublicInternet, insideAny, parseAddressOrCidr, readingSuffix } from '../config/cidr';
 import { CHARTS } from '../constructs/charts';
 import {
   collectFacts,
@@ -15,6 +15,7 @@ import {
   type ZoneFacts,
 } from './facts';
 import { chartName, releaseValues } from './helm-values';
+import { callingAddressProblems, guardrailFindings, renderedGuardrailProblems } from './guardrails';
 import { toKubernetesObject, type KubernetesObject, type SynthesizedStack } from './k8s-objects';
 
 export const EXPOSURE_RULES = {
@@ -26,9 +27,13 @@ export const EXPOSURE_RULES = {
   'P1-NETPOL':
     'a NetworkPolicy that admits traffic from or sends it to outside the NdB, or a namespace without default deny',
   'P1-HELM': 'a Helm release whose values expose it, or a chart the guard does not know',
-  'P1-CALLING-IP': 'a calling node announces an IP outside the NdB',
+  'P1-CALLING-IP':
+    'a calling node announces an IP outside the NdB (node annotation, or an address in the sftd/coturn values)',
   'P1-FEDERATION': 'a federation link or DNS entry to an instance outside the NdB',
   'P1-PATCH': 'a label or annotation patch that changes the guardrails or the exposure of an existing object',
+  'P1-QUOTA':
+    'a Säule-1 namespace without its ResourceQuota of zero load balancers and node ports, or with a limit raised',
+  'P1-ADMISSION': 'an NdB cluster whose admission policy or binding is missing or weakened',
 } as const;
 
 export type ExposureRule = keyof typeof EXPOSURE_RULES;
@@ -102,11 +107,25 @@ export class ExposureGuard {
     }
     for (const stack of this.stacks) this.checkStack(stack);
     this.checkDefaultDeny();
+    // quota, admission policy and binding of every Säule-1 namespace (policy/guardrails.ts)
+    for (const f of guardrailFindings(this.stacks, this.facts)) this.flag(f, f.rule, f.message);
     return this.findings;
   }
 
   private flag(scope: { stack: SynthesizedStack; address: string }, rule: ExposureRule, message: string): void {
     this.findings.push({ stack: scope.stack.name, address: scope.address, rule, message });
+  }
+
+  /**
+   * Every address `addressOrCidr` reaches, in any spelling (IPv4-mapped, NAT64, 6to4), lies inside the NdB zone's
+   * declared networks, and none belongs to another zone or to the internet at large: zone facts widened to
+   * `::ffff:0:0/96` or `0.0.0.0/1` admit nothing more than before.
+   */
+  private insideNdb(zone: ZoneFacts, addressOrCidr: string): boolean {
+    const net = parseAddressOrCidr(String(addressOrCidr));
+    if (!net || !insideAny(zone.networks, net.text) || coversPublicInternet([net])) return false;
+    const others = [...this.facts.clusters.values()].map((c) => c.zone).filter((z) => z.id !== zone.id);
+    return !others.some((z) => z.networks.some((m) => cidrsOverlap(net, m)));
   }
 
   private isPillar1Namespace(labels: Record<string, string>): boolean {
@@ -200,6 +219,7 @@ export class ExposureGuard {
         scope.namespaceLabels['messenger.bund/service'] === 'wire-calling' &&
         sameSelector(podSpec?.nodeSelector, pool.nodeSelector);
       this.checkObject(scope, obj, onCallingPool);
+      for (const p of renderedGuardrailProblems(obj)) this.flag(scope, p.rule, p.message);
     }
     return this.findings.slice(before);
   }
@@ -218,10 +238,10 @@ export class ExposureGuard {
         );
       }
       for (const ip of spec.externalIPs ?? []) {
-        if (!insideAny(zone.networks, ip)) this.flag(scope, 'P1-SERVICE', `externalIPs ${ip} lies outside the NdB`);
+        if (!this.insideNdb(zone, ip)) this.flag(scope, 'P1-SERVICE', `externalIPs ${ip} lies outside the NdB`);
       }
       for (const r of spec.loadBalancerSourceRanges ?? []) {
-        if (!insideAny(zone.networks, r))
+        if (!this.insideNdb(zone, r))
           this.flag(scope, 'P1-SERVICE', `loadBalancerSourceRanges ${r} reaches outside the NdB`);
       }
       if (type === 'ExternalName' && !CLUSTER_LOCAL.test(spec.externalName ?? '')) {
@@ -277,8 +297,12 @@ export class ExposureGuard {
       }
       for (const peer of rule.from ?? []) {
         const cidr = peer.ipBlock?.cidr;
-        if (cidr && !insideAny(scope.zone.networks, cidr))
-          this.flag(scope, 'P1-NETPOL', `ingress from ipBlock ${cidr}, not wholly inside the NdB`);
+        if (cidr && !this.insideNdb(scope.zone, cidr))
+          this.flag(
+            scope,
+            'P1-NETPOL',
+            `ingress from ipBlock ${cidr}${readingSuffix(String(cidr))}, not wholly inside the NdB`,
+          );
       }
     }
     for (const rule of spec.egress ?? []) {
@@ -287,8 +311,8 @@ export class ExposureGuard {
       }
       for (const peer of rule.to ?? []) {
         const cidr = peer.ipBlock?.cidr;
-        if (cidr && !insideAny(scope.zone.networks, cidr))
-          this.flag(scope, 'P1-NETPOL', `egress to ipBlock ${cidr}, outside the NdB`);
+        if (cidr && !this.insideNdb(scope.zone, cidr))
+          this.flag(scope, 'P1-NETPOL', `egress to ipBlock ${cidr}${readingSuffix(String(cidr))}, outside the NdB`);
       }
     }
   }
@@ -373,7 +397,7 @@ export class ExposureGuard {
     if (chart.endsWith('-external')) {
       for (const key of ['IPs', 'RWIPs', 'ROIPs']) {
         for (const ip of values[key] ?? []) {
-          if (!insideAny(zone.networks, String(ip)))
+          if (!this.insideNdb(zone, String(ip)))
             this.flag(scope, 'P1-HELM', `${chart}: ${key} contains ${ip}, outside the NdB (data would leave the zone)`);
         }
       }
@@ -396,7 +420,7 @@ export class ExposureGuard {
           );
         for (const entry of proxies) {
           const cidr = String(entry).split(':')[0];
-          if (!insideAny(zone.networks, cidr))
+          if (!this.insideNdb(zone, cidr))
             this.flag(
               scope,
               'P1-NETPOL',
@@ -419,6 +443,8 @@ export class ExposureGuard {
         );
       }
     }
+    // addresses sftd and coturn announce through their values (policy/guardrails.ts)
+    for (const p of callingAddressProblems(chart, values, sensitivePaths, zone)) this.flag(scope, 'P1-CALLING-IP', p);
     this.walkValues(scope, chart, values, '', !!known.calling);
   }
 
@@ -462,7 +488,7 @@ export class ExposureGuard {
       }
       if ((key === 'externalIPs' || key === 'loadBalancerSourceRanges') && Array.isArray(v)) {
         for (const ip of v)
-          if (!insideAny(zone.networks, String(ip)))
+          if (!this.insideNdb(zone, String(ip)))
             this.flag(scope, 'P1-HELM', `${chart}: ${p} contains ${ip}, outside the NdB`);
       }
       this.walkValues(scope, chart, v, p, callingChart);
@@ -481,7 +507,7 @@ export class ExposureGuard {
     const entries = Object.entries((type === 'kubernetes_labels' ? body.labels : body.annotations) ?? {});
     for (const [key, value] of entries) {
       if (type === 'kubernetes_annotations' && body.kind === 'Node' && key === 'wire.com/external-ip') {
-        if (!insideAny(scope.zone.networks, String(value))) {
+        if (!this.insideNdb(scope.zone, String(value))) {
           this.flag(
             scope,
             'P1-CALLING-IP',

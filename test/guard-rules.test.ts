@@ -1,3 +1,5 @@
+import { ndbAdmissionValidations } from '../constructs/admission-guardrail';
+import { REQUIRED_MATCH } from '../policy/guardrails';
 import { checkExposure, EXPOSURE_RULES, type Finding } from '../policy/exposure';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 
@@ -53,6 +55,48 @@ function p1Stack(
         provider,
         metadata: { name: 'default-deny', namespace: 'wire-s1-calling' },
         spec: { pod_selector: {}, policy_types: ['Ingress', 'Egress'] },
+      },
+    },
+    // the guardrails every Säule-1 namespace needs besides default deny (policy/guardrails.ts)
+    kubernetes_resource_quota_v1: Object.fromEntries(
+      ['wire-s1', 'wire-s1-calling'].map((namespace) => [
+        `quota-${namespace}`,
+        {
+          provider,
+          metadata: { name: 'guardrails', namespace },
+          spec: { hard: { 'services.loadbalancers': '0', 'services.nodeports': '0' } },
+        },
+      ]),
+    ),
+    kubernetes_manifest: {
+      admission_policy: {
+        provider,
+        manifest: {
+          apiVersion: 'admissionregistration.k8s.io/v1',
+          kind: 'ValidatingAdmissionPolicy',
+          metadata: { name: 'saeule-1' },
+          spec: {
+            failurePolicy: 'Fail',
+            matchConstraints: {
+              resourceRules: REQUIRED_MATCH.map((m) => ({
+                apiGroups: [m.group],
+                apiVersions: [m.version === '*' ? '*' : m.version],
+                operations: ['CREATE', 'UPDATE'],
+                resources: [...m.resources],
+              })),
+            },
+            validations: ndbAdmissionValidations(NDB as never, CALLING),
+          },
+        },
+      },
+      admission_binding: {
+        provider,
+        manifest: {
+          apiVersion: 'admissionregistration.k8s.io/v1',
+          kind: 'ValidatingAdmissionPolicyBinding',
+          metadata: { name: 'saeule-1' },
+          spec: { policyName: 'saeule-1', validationActions: ['Deny'] },
+        },
       },
     },
   };
