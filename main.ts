@@ -88,7 +88,10 @@ async function main(): Promise<number> {
       process.stderr.write(`${e.message}\nNothing was written to ${outdir}.\n`);
       return 1;
     }
-    throw e;
+    // Anything else is a defect of this app, not of the config: one line, the trace only on request.
+    const detail = process.env.MESSENGER_DEBUG ? `\n${(e as Error).stack}` : ' (MESSENGER_DEBUG=1 shows the trace)';
+    process.stderr.write(`internal error: ${(e as Error).message}${detail}\nNothing was written to ${outdir}.\n`);
+    return 1;
   }
 }
 

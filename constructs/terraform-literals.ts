@@ -22,6 +22,7 @@ export function terraformLiteral(text: string): string {
 
 /** Like {@link terraformLiteral}, but keeps cdktf's token markers so references still resolve. */
 function escapeAroundTokens(text: string): string {
+  if (!text.includes('{')) return text;
   return text.replace(/\$\{(?!TfToken\[)/g, () => '$${').replace(/%\{/g, () => '%%{');
 }
 
@@ -31,14 +32,26 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** Escapes every string and object key in a (not yet resolved) Terraform fragment. */
+/**
+ * Escapes every string and object key in a (not yet resolved) Terraform fragment. Returns the very same value when
+ * nothing needed escaping (most fragments), a copy otherwise.
+ */
 export function escapeLiterals(value: unknown): unknown {
   if (typeof value === 'string') return escapeAroundTokens(value);
-  if (Array.isArray(value)) return value.map(escapeLiterals);
+  if (Array.isArray(value)) {
+    const items = value.map(escapeLiterals);
+    return items.some((v, i) => v !== value[i]) ? items : value;
+  }
   if (isPlainObject(value)) {
+    let changed = false;
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[escapeAroundTokens(k)] = escapeLiterals(v);
-    return out;
+    for (const [k, v] of Object.entries(value)) {
+      const key = escapeAroundTokens(k);
+      const escaped = escapeLiterals(v);
+      changed ||= key !== k || escaped !== v;
+      out[key] = escaped;
+    }
+    return changed ? out : value;
   }
   return value;
 }

@@ -37,16 +37,24 @@ const BLOCKS = ['//', 'terraform', 'provider', 'resource', 'data', 'output', 'lo
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
+export interface ReadOptions {
+  /**
+   * The output was written by this process's own cdktf synth a moment ago (JSON.stringify writes no duplicate
+   * keys): skips the duplicate-key scan, which only matters for an output from elsewhere. Shapes are still checked.
+   */
+  readonly ownOutput?: boolean;
+}
+
 /** Reads every stack of a cdktf output directory (`manifest.json` + `stacks/<name>/cdk.tf.json`). */
-export function readSynthesized(outdir: string): SynthesizedStack[] {
-  return readSynthesizedOutput(outdir).stacks;
+export function readSynthesized(outdir: string, options: ReadOptions = {}): SynthesizedStack[] {
+  return readSynthesizedOutput(outdir, options).stacks;
 }
 
 /** {@link readSynthesized}, and which stacks were found on disk only. */
-export function readSynthesizedOutput(outdir: string): SynthesizedOutput {
+export function readSynthesizedOutput(outdir: string, options: ReadOptions = {}): SynthesizedOutput {
   const root = realDir(outdir);
   const manifestFile = path.join(outdir, 'manifest.json');
-  const manifest = readJsonFile(root, manifestFile, 'the cdktf manifest');
+  const manifest = readJsonFile(root, manifestFile, 'the cdktf manifest', options);
   if (!isObject(manifest)) throw new SynthesizedShapeError(manifestFile, undefined, expected('an object', manifest));
   const listed = manifest.stacks;
   if (!isObject(listed)) throw new SynthesizedShapeError(manifestFile, 'stacks', expected('an object', listed));
@@ -54,9 +62,9 @@ export function readSynthesizedOutput(outdir: string): SynthesizedOutput {
   if (names.length === 0) throw new SynthesizedShapeError(manifestFile, 'stacks', 'lists no stacks');
   for (const name of names) checkManifestEntry(manifestFile, name, listed[name]);
 
-  const stacks = names.map((name) => readStack(root, outdir, name));
+  const stacks = names.map((name) => readStack(root, outdir, name, options));
   const unlisted = stackDirsOnDisk(root, outdir).filter((name) => !Object.hasOwn(listed, name));
-  for (const name of unlisted) stacks.push(readStack(root, outdir, name));
+  for (const name of unlisted) stacks.push(readStack(root, outdir, name, options));
   return { stacks, unlisted };
 }
 
@@ -81,9 +89,9 @@ function checkManifestEntry(manifestFile: string, name: string, entry: Json): vo
     );
 }
 
-function readStack(root: string, outdir: string, name: string): SynthesizedStack {
+function readStack(root: string, outdir: string, name: string, options: ReadOptions): SynthesizedStack {
   const file = path.join(outdir, stackFile(name));
-  const json = readJsonFile(root, file, `the Terraform JSON of stack ${name}`);
+  const json = readJsonFile(root, file, `the Terraform JSON of stack ${name}`, options);
   checkStackShape(file, json);
   const stackDir = path.dirname(file);
   // Terraform loads every *.tf and *.tf.json of a stack's working directory; only cdk.tf.json is checked.
@@ -199,7 +207,7 @@ function assertInside(root: string, file: string): void {
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads and parses one JSON file of the output: inside it, UTF-8, not empty, valid JSON without duplicate keys. */
-function readJsonFile(root: string, file: string, what: string): Json {
+function readJsonFile(root: string, file: string, what: string, options: ReadOptions): Json {
   let bytes: Buffer;
   try {
     const st = fs.statSync(file);
@@ -228,7 +236,7 @@ function readJsonFile(root: string, file: string, what: string): Json {
   } catch (e) {
     throw new SynthesizedShapeError(file, undefined, `${what}: not valid JSON (${errorText(e)})`);
   }
-  const duplicate = duplicateKey(text);
+  const duplicate = options.ownOutput ? undefined : duplicateKey(text);
   if (duplicate)
     throw new SynthesizedShapeError(
       file,

@@ -108,7 +108,7 @@ export function synthFederation(federation: Federation, outdir: string, options:
     );
     const errors = annotations.filter((a) => a.level === 'error');
     if (errors.length > 0) throw new SynthError(errors);
-    const stacks = readSynthesized(scratch);
+    const stacks = readSynthesized(scratch, { ownOutput: true });
     const findings = checkExposure(stacks, expectedFacts(federation));
     if (findings.length > 0) throw new GuardError(findings);
     const compliance = evaluateCompliance(federation, stacks);

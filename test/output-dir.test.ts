@@ -123,6 +123,24 @@ describe('the output directory', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('an internal error is one line without a trace (the trace on request), and nothing is written', () => {
+    const { file } = federationIn(dir);
+    const out = path.join(dir, 'out');
+    // cdktf parses its context from the environment: broken JSON there fails inside the app, not in the config
+    const r = launch({ FEDERATION_CONFIG: file, CDKTF_OUTDIR: out, CDKTF_CONTEXT_JSON: '{not json' });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^internal error: .*JSON.* \(MESSENGER_DEBUG=1 shows the trace\)\nNothing was written/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(out)).toBe(false);
+    const debug = launch({
+      FEDERATION_CONFIG: file,
+      CDKTF_OUTDIR: out,
+      CDKTF_CONTEXT_JSON: '{not json',
+      MESSENGER_DEBUG: '1',
+    });
+    expect(debug.stderr).toMatch(/\n\s+at /);
+  });
+
   it('CDKTF_OUTDIR=config through the real entry point: exit 1, config untouched', () => {
     const { file } = federationIn(dir);
     const before = snapshot(path.dirname(file));
