@@ -123,6 +123,21 @@ describe('config text never becomes a Terraform template', () => {
     }
   });
 
+  it('state backend settings stay literal too (s3 key prefix, region)', () => {
+    const yaml = DEFAULT_YAML.replace(
+      'stateBackend:\n  type: local\n',
+      'stateBackend:\n  type: s3\n  bucket: tf-state\n  endpoint: https://minio.example\n' +
+        `  keyPrefix: '${payload(900)}'\n  region: 'eu-${payload(901)}'\n`,
+    );
+    expect(yaml).not.toBe(DEFAULT_YAML);
+    const backends = synthesizeInMemory(parseFederation(yaml, DEFAULT_CONFIG_FILE)).flatMap((s) =>
+      strings(s.json.terraform.backend),
+    );
+    expect(backends.some((b) => b.includes('INJ900'))).toBe(true);
+    expect(backends.some((b) => b.includes('INJ901'))).toBe(true);
+    expect(backends.flatMap(liveTemplates).filter((t) => t.includes('INJ'))).toEqual([]);
+  });
+
   it('refuses the cdktf token marker in config text (it would pose as a reference)', () => {
     const yaml = DEFAULT_YAML.replace(/^( {2}name: ).*$/m, '$1"x ${TfToken[TOKEN.1]}"');
     expect(yaml).not.toBe(DEFAULT_YAML);
