@@ -2,6 +2,7 @@
  * Reads a federation YAML file, validates it (schema, then semantic checks) and builds the model.
  * All errors are collected and thrown together as one ConfigError.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
@@ -19,6 +20,8 @@ import { checkOwnedNames } from './naming';
 const TOKEN_MARKER = 'TfToken[';
 
 export { DEFAULT_CONFIG_FILE, projectRoot } from './paths';
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 function displayName(file: string): string {
   const rel = path.relative(process.cwd(), file);
@@ -292,7 +295,7 @@ export function parseFederation(text: string, file: string): Federation {
   // Names are derived from ids and references: checked once those are known to be sound.
   if (issues.length === 0) checkOwnedNames(parsed.data, add);
   if (issues.length > 0) throw new ConfigError(issues);
-  const federation = buildModel(parsed.data, absolute);
+  const federation = { ...buildModel(parsed.data, absolute), sourceSha256: sha256(text) };
   // Not enumerable: the model stays plain data (structuredClone, JSON) with the locator beside it.
   Object.defineProperty(federation, 'locate', { value: (p: ConfigPath) => position(doc, lines, p), enumerable: false });
   return federation;

@@ -46,6 +46,8 @@ export interface WirePillar extends Omit<WirePillarConfig, 'cluster' | 'operator
 export interface Federation {
   /** Absolute path of the config file the model came from. */
   readonly sourceFile: string;
+  /** sha256 (hex) of the text the model was parsed from: the evidence the reports name. */
+  readonly sourceSha256?: string;
   readonly name: string;
   readonly stateBackend: StateBackendConfig;
   readonly operators: readonly Operator[];

@@ -3,6 +3,14 @@
  * The JSON Schema in `config/federation.schema.json` is generated from this file (`npm run schema`).
  */
 import { z } from 'zod';
+import {
+  APP_LOCK_TIMEOUT,
+  FEATURE_STATUSES,
+  LEGALHOLD_MODES,
+  LOCK_STATUSES,
+  wireProfileConfigProblems,
+} from './wire-profile';
+import { MATRIX_PRIVACY_DEFAULTS, matrixPrivacyProfileFields, matrixPrivacyServerIssues } from './matrix-privacy';
 
 export const ID_PATTERN = /^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 const K8S_NAME = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -294,7 +302,62 @@ const callingSchema = z.strictObject({
   turnPort: z.number().int().min(1).max(65535).default(3478),
 });
 
-export const wirePillarSchema = z.strictObject({
+const featureToggle = (what: string) =>
+  z
+    .strictObject({
+      status: z.enum(FEATURE_STATUSES).optional(),
+      lockStatus: z
+        .enum(LOCK_STATUSES)
+        .optional()
+        .meta({ description: 'locked: team admins cannot change the status; unlocked: they can' }),
+    })
+    .optional()
+    .meta({ description: what });
+
+/** Overrides of a pillar's Wire feature profile (config/wire-profile.ts holds the presets per Säule). */
+export const wireProfileSchema = z
+  .strictObject({
+    classifiedDomains: z
+      .strictObject({ status: z.enum(FEATURE_STATUSES).optional() })
+      .optional()
+      .meta({
+        description:
+          "clients mark a conversation as cleared (VS-NfD) only while all participants are on classified domains: the pillar's federation domain and its VS-NfD partners in the NdB; Säule 1 only",
+      }),
+    conversationGuestLinks: featureToggle('guest links into conversations'),
+    appLock: z
+      .strictObject({
+        status: z.enum(FEATURE_STATUSES).optional(),
+        enforced: z.boolean().optional().meta({ description: 'users cannot switch the app lock off' }),
+        inactivityTimeoutSecs: z.int().min(APP_LOCK_TIMEOUT.min).max(APP_LOCK_TIMEOUT.max).optional(),
+      })
+      .optional()
+      .meta({ description: 'app lock on the clients' }),
+    legalhold: z.enum(LEGALHOLD_MODES).optional(),
+    fileSharing: featureToggle('sending files'),
+    selfDeletingMessages: z
+      .strictObject({
+        status: z.enum(FEATURE_STATUSES).optional(),
+        lockStatus: z.enum(LOCK_STATUSES).optional(),
+        enforcedTimeoutSeconds: z
+          .int()
+          .min(0)
+          .max(31536000)
+          .optional()
+          .meta({ description: '0: users choose; more: every message deletes itself after that many seconds' }),
+      })
+      .optional(),
+    sndFactorPasswordChallenge: featureToggle('a verification code by e-mail in addition to the password'),
+    outlookCalIntegration: featureToggle('the Outlook calendar add-in (a third party)'),
+    reason: z
+      .string()
+      .min(20, { message: 'a profile reason needs at least 20 characters' })
+      .optional()
+      .meta({ description: 'why the profile is weaker than the preset of its Säule (required for Säule 1)' }),
+  })
+  .meta({ description: "overrides of the pillar's Wire team features; default: the preset of its Säule" });
+
+const wirePillarFields = z.strictObject({
   id: id('pillar'),
   pillar: z.literal(PILLARS).meta({ description: 'Säule 1 (NdB, up to VS-NfD), 2 (internet), 3 (IT-Grundschutz)' }),
   cluster: ref('cluster'),
@@ -344,6 +407,13 @@ export const wirePillarSchema = z.strictObject({
     })
     .default({})
     .meta({ description: 'mail and support contact of the pillar (Wire needs them even where mail is not used)' }),
+  profile: wireProfileSchema.optional(),
+});
+
+/** A pillar with the checks that need more than one of its fields (its profile against its Säule). */
+export const wirePillarSchema = wirePillarFields.superRefine((p, ctx) => {
+  for (const problem of wireProfileConfigProblems(p.pillar, p.profile))
+    ctx.addIssue({ code: 'custom', path: ['profile', ...problem.path], message: problem.message });
 });
 
 const externalWireSchema = z.strictObject({
@@ -420,6 +490,8 @@ const matrixPrivacySchema = z
     publicRoomsOverFederation: z.boolean().default(false),
     encryptionByDefault: z.enum(['all', 'invite', 'off']).default('all'),
     pushNotificationContent: z.boolean().default(false),
+    // retention, user directory, profile lookups, location sharing, server notices, DSGVO export
+    ...matrixPrivacyProfileFields,
   })
   .default({
     presence: false,
@@ -429,8 +501,17 @@ const matrixPrivacySchema = z
     publicRoomsOverFederation: false,
     encryptionByDefault: 'all',
     pushNotificationContent: false,
+    ...MATRIX_PRIVACY_DEFAULTS,
   })
-  .meta({ description: 'privacy defaults; change only on purpose' });
+  .meta({ description: 'privacy defaults; change only on purpose (config/matrix-privacy.ts)' });
+
+/** Refuses what the privacy profile of a Matrix server cannot be alone: a tile server outside the agency. */
+const matrixServerPrivacy = (
+  server: { serverName: string; privacy: z.output<typeof matrixPrivacySchema> },
+  ctx: z.RefinementCtx,
+) => {
+  for (const i of matrixPrivacyServerIssues(server)) ctx.addIssue({ code: 'custom', ...i, path: [...i.path] });
+};
 
 /** A Matrix homeserver run on one of our clusters (BundesMessenger self-hosted, BwMessenger). */
 const matrixServerFields = {
@@ -506,7 +587,7 @@ const matrixServerFields = {
 };
 
 const bundesMessengerSchema = z.discriminatedUnion('mode', [
-  z.strictObject({ mode: z.literal('self-hosted'), ...matrixServerFields }),
+  z.strictObject({ mode: z.literal('self-hosted'), ...matrixServerFields }).superRefine(matrixServerPrivacy),
   z.strictObject({
     mode: z.literal('saas'),
     serverName: dnsName('serverName'),
@@ -552,7 +633,56 @@ const dataProtectionSchema = z.strictObject({
     .boolean()
     .default(false)
     .meta({ description: 'the agency uses only devices approved for VS-NfD (required for Säule 1)' }),
-  dataProtectionOfficer: z.string().optional(),
+  dataProtectionOfficer: z
+    .strictObject({
+      name: z
+        .string()
+        .min(1)
+        .max(200)
+        .meta({ description: 'name or function, e.g. Behördliche Datenschutzbeauftragte' }),
+      email: z.email().optional(),
+      phone: z
+        .string()
+        .regex(/^\+?[0-9][0-9 ()/-]{2,30}$/, {
+          message: 'phone must be digits, spaces and ()/-, e.g. +49 228 99 123-0',
+        })
+        .optional(),
+    })
+    .optional()
+    .meta({
+      description:
+        "the agency's data protection officer (Art. 37 GDPR), named in the compliance report; rule DS-DPO warns without one",
+    }),
+  dsfa: z
+    .discriminatedUnion('status', [
+      z.strictObject({
+        status: z.literal('done').meta({ description: 'carried out: reference and date of the DSFA document' }),
+        ...agreementFields,
+      }),
+      z.strictObject({
+        status: z.literal('planned'),
+        due: z.iso.date().optional().meta({ description: 'planned completion (YYYY-MM-DD)' }),
+      }),
+      z.strictObject({
+        status: z.literal('not-required'),
+        reason: z
+          .string()
+          .min(20, { message: 'a DSFA that is not required needs a reason of at least 20 characters' })
+          .meta({ description: 'why no DSFA is required, e.g. the result of the threshold analysis' }),
+      }),
+    ])
+    .optional()
+    .meta({
+      description:
+        'Datenschutz-Folgenabschätzung (Art. 35 GDPR): done, planned or not required with a reason; rule DS-DSFA warns without one',
+    }),
+  retention: z
+    .strictObject({
+      ...agreementFields,
+      summary: z.string().min(1).max(500).optional().meta({ description: 'the deletion periods in short' }),
+    })
+    .optional()
+    .meta({ description: 'Löschkonzept of the agency (Art. 30 (1) f GDPR) that sets retention and deletion periods' }),
 });
 
 export const tenantSchema = z.strictObject({
@@ -589,6 +719,7 @@ export const tenantSchema = z.strictObject({
   bundesMessenger: bundesMessengerSchema.optional(),
   bwMessenger: z
     .strictObject(matrixServerFields)
+    .superRefine(matrixServerPrivacy)
     .optional()
     .meta({ description: 'BwMessenger (Bundeswehr only, operated by BWI)' }),
 });

@@ -5,10 +5,13 @@
 import type { Federation } from '../config/model';
 import type { TenantConfig } from '../config/schema';
 import { collectFacts, defaultDenyNamespaces, providerAlias } from './facts';
+import { wireProfileFindings } from './rules/wire-profile';
+import { matrixPrivacyFindings } from './rules/matrix-privacy';
 import { DIGEST, TAG_AT_DIGEST, type ChartImages } from '../constructs/images';
 import { CHARTS } from '../constructs/charts';
 import { chartName, releaseValues } from './helm-values';
 import { toKubernetesObject, type SynthesizedStack } from './k8s-objects';
+import { germanText } from './report/german';
 
 export type Level = 'error' | 'warning' | 'info';
 
@@ -35,11 +38,27 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
     title: 'Auftragsverarbeitungsvertrag (AVV) mit jedem Betreiber, der nicht die Behörde selbst ist',
   },
   { id: 'DS-DIENSTVEREINBARUNG', level: 'warning', title: 'Dienstvereinbarung empfohlen (BfDI)' },
+  {
+    id: 'DS-DPO',
+    level: 'warning',
+    title: 'Datenschutzbeauftragte oder Datenschutzbeauftragter benannt (Art. 37 DSGVO)',
+  },
+  {
+    id: 'DS-DSFA',
+    level: 'warning',
+    title: 'Datenschutz-Folgenabschätzung durchgeführt, geplant oder begründet nicht erforderlich (Art. 35 DSGVO)',
+  },
   { id: 'DS-PRESENCE', level: 'error', title: 'Anwesenheitsstatus nur mit Dienstvereinbarung, die ihn erlaubt' },
   {
     id: 'DS-VIRUS-SCAN',
     level: 'info',
     title: 'Virenscan von Anhängen schwächt die Ende-zu-Ende-Verschlüsselung für Dateien (bestätigt)',
+  },
+  {
+    id: 'DS-MATRIX-PRIVACY',
+    level: 'error',
+    title:
+      'BundesMessenger/BwMessenger: Aufbewahrung, Nutzerverzeichnis, Profilabfragen, Standort teilen nur mit Begründung schwächer als der Standard',
   },
   {
     id: 'VSNFD-DEVICES',
@@ -48,6 +67,12 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
     unsuppressible: true,
   },
   { id: 'VSNFD-PRODUCTS', level: 'error', title: 'Im NdB nur für VS-NfD zugelassene Produkte', unsuppressible: true },
+  {
+    id: 'WIRE-PROFILE',
+    level: 'error',
+    title: 'Wire-Profil der Säule (Gastlinks, App-Sperre, VS-NfD-Kennzeichnung, …) nur mit Begründung abgeschwächt',
+    unsuppressible: true,
+  },
   {
     id: 'BSI-APP.4.4.A7',
     level: 'error',
@@ -223,7 +248,7 @@ export function tenantFindings(federation: Federation): ComplianceFinding[] {
         finding(
           'DS-CONSENT',
           t.id,
-          `${t.name}: legalBasis 'consent' is not a legal basis for employees; use 'public-task' and 'employment-relationship'`,
+          `${t.name}: die Einwilligung (legalBasis 'consent') ist für Beschäftigte keine Rechtsgrundlage; stattdessen 'public-task' und 'employment-relationship' erklären`,
         ),
       );
     }
@@ -232,7 +257,7 @@ export function tenantFindings(federation: Federation): ComplianceFinding[] {
         finding(
           'DS-LEGAL-BASIS',
           t.id,
-          `${t.name}: dataProtection.legalBasis must declare 'public-task' and 'employment-relationship' (found: ${[...bases].join(', ') || 'nothing'})`,
+          `${t.name}: dataProtection.legalBasis muss 'public-task' und 'employment-relationship' erklären (gefunden: ${[...bases].join(', ') || 'nichts'})`,
         ),
       );
     }
@@ -243,7 +268,7 @@ export function tenantFindings(federation: Federation): ComplianceFinding[] {
           finding(
             'DS-AVV',
             t.id,
-            `${t.name}: no Auftragsverarbeitungsvertrag (AVV) with ${p.name} for ${p.service}; add dataProtection.agreements[] with processor '${p.operator}', reference and date`,
+            `${t.name}: kein Auftragsverarbeitungsvertrag (AVV) mit ${p.name} für ${p.service}; dataProtection.agreements[] mit processor '${p.operator}', Aktenzeichen (reference) und Datum (date) ergänzen`,
           ),
         );
       }
@@ -253,7 +278,25 @@ export function tenantFindings(federation: Federation): ComplianceFinding[] {
         finding(
           'DS-DIENSTVEREINBARUNG',
           t.id,
-          `${t.name}: no Dienstvereinbarung declared; the BfDI recommends one (dataProtection.serviceAgreement)`,
+          `${t.name}: keine Dienstvereinbarung erklärt; der BfDI empfiehlt eine (dataProtection.serviceAgreement)`,
+        ),
+      );
+    }
+    if (!dp?.dataProtectionOfficer) {
+      out.push(
+        finding(
+          'DS-DPO',
+          t.id,
+          `${t.name}: keine Datenschutzbeauftragte und kein Datenschutzbeauftragter benannt (dataProtection.dataProtectionOfficer mit name, email, phone)`,
+        ),
+      );
+    }
+    if (!dp?.dsfa) {
+      out.push(
+        finding(
+          'DS-DSFA',
+          t.id,
+          `${t.name}: Stand der Datenschutz-Folgenabschätzung nicht erklärt; dataProtection.dsfa angeben: durchgeführt (done, mit reference und date), geplant (planned, mit due) oder nicht erforderlich (mit reason)`,
         ),
       );
     }
@@ -267,7 +310,7 @@ export function tenantFindings(federation: Federation): ComplianceFinding[] {
           finding(
             'DS-PRESENCE',
             t.id,
-            `${t.name}: ${label} privacy.presence is on without a Dienstvereinbarung that allows it (enables performance monitoring); switch it off or declare serviceAgreement.allowsPresence`,
+            `${t.name}: ${label} zeigt den Online-Status (privacy.presence) ohne Dienstvereinbarung, die ihn erlaubt (er ermöglicht Leistungskontrollen); abschalten oder serviceAgreement.allowsPresence erklären`,
           ),
         );
       }
@@ -277,13 +320,13 @@ export function tenantFindings(federation: Federation): ComplianceFinding[] {
             ? finding(
                 'DS-VIRUS-SCAN',
                 t.id,
-                `${t.name}: ${label} scans attachments; the scanner receives each file key, which weakens end-to-end encryption for files (acknowledged)`,
+                `${t.name}: ${label} prüft Anhänge auf Schadsoftware; der Scanner erhält dazu den Schlüssel jeder Datei, das schwächt die Ende-zu-Ende-Verschlüsselung von Dateien (bestätigt)`,
               )
             : {
                 ...finding(
                   'DS-VIRUS-SCAN',
                   t.id,
-                  `${t.name}: ${label} scans attachments without acknowledging that it weakens end-to-end encryption for files; set acknowledgeKeyDisclosure: true`,
+                  `${t.name}: ${label} prüft Anhänge, ohne zu bestätigen, dass dies die Ende-zu-Ende-Verschlüsselung von Dateien schwächt; acknowledgeKeyDisclosure: true setzen`,
                 ),
                 level: 'error' as const,
               },
@@ -296,22 +339,24 @@ export function tenantFindings(federation: Federation): ComplianceFinding[] {
           finding(
             'VSNFD-PRODUCTS',
             t.id,
-            `${t.name}: ${label} is not approved for VS-NfD and cannot run in the NdB zone (cluster '${cluster.id}')`,
+            `${t.name}: ${label} ist nicht für VS-NfD zugelassen und darf nicht in der NdB-Zone laufen (Cluster '${cluster.id}')`,
           ),
         );
       }
     }
+    out.push(...matrixPrivacyFindings(federation, t));
     const onP1 = (t.wire?.pillars ?? []).some((pid) => federation.pillars.find((p) => p.id === pid)?.pillar === 1);
     if (onP1 && !dp?.vsNfdApprovedDevices) {
       out.push(
         finding(
           'VSNFD-DEVICES',
           t.id,
-          `${t.name}: uses Wire Bund Säule 1 (up to VS-NfD) but does not declare dataProtection.vsNfdApprovedDevices: true`,
+          `${t.name}: nutzt Wire Bund Säule 1 (bis VS-NfD), erklärt aber nicht dataProtection.vsNfdApprovedDevices: true`,
         ),
       );
     }
   }
+  out.push(...wireProfileFindings(federation));
   return out;
 }
 
@@ -335,12 +380,12 @@ export function releaseImageProblems(
   digests: Readonly<Record<string, string>>,
 ): string[] {
   const table = CHART_IMAGES[chart];
-  if (!table) return [`${chart}: a chart without an image table; its images are not checked`];
+  if (!table) return [`${chart}: Chart ohne Image-Tabelle; seine Images werden nicht geprüft`];
   let values: Json;
   try {
     values = releaseValues(body).values;
   } catch {
-    return [`${chart}: the release values cannot be read; its images are not checked`];
+    return [`${chart}: die Werte des Release sind nicht lesbar; seine Images werden nicht geprüft`];
   }
   const at = (p: string) => p.split('.').reduce((o: Json, k) => o?.[k], values);
   const out: string[] = [];
@@ -352,11 +397,13 @@ export function releaseImageProblems(
     );
     if (elsewhere.length > 0) {
       out.push(
-        `${chart}: ${elsewhere.map((i) => (i.registry.kind === 'own-value' ? i.registry.registryPath : i.registry.repositoryPath)).join(', ')} not pointed at ${registry}`,
+        `${chart}: ${elsewhere.map((i) => (i.registry.kind === 'own-value' ? i.registry.registryPath : i.registry.repositoryPath)).join(', ')} nicht auf ${registry} umgestellt`,
       );
     }
     for (const f of table.fixed ?? []) {
-      out.push(`${chart}: not redirected through values: ${f}; mirror it under its own name at the container runtime`);
+      out.push(
+        `${chart}: über Werte nicht umlenkbar: ${germanText(f)}; unter eigenem Namen in der Container-Laufzeit spiegeln`,
+      );
     }
   }
   for (const image of table.images) {
@@ -367,7 +414,7 @@ export function releaseImageProblems(
     const pinned =
       (image.digestPath && at(image.digestPath) === digest) ||
       (TAG_AT_DIGEST.test(tag) && tag.endsWith(`@${digest}`) && DIGEST.test(digest));
-    if (!pinned) out.push(`${chart}: image '${image.name}' is not pinned to the configured digest ${digest}`);
+    if (!pinned) out.push(`${chart}: Image '${image.name}' ist nicht auf den konfigurierten Digest ${digest} fixiert`);
   }
   return out;
 }
@@ -410,7 +457,7 @@ export function resourceFindings(
           finding(
             'BSI-APP.4.4.A7',
             tenant,
-            `namespace '${ns}' on cluster '${alias}' has no default-deny NetworkPolicy`,
+            `Namespace '${ns}' auf Cluster '${alias}' hat keine Default-Deny-NetworkPolicy`,
             where,
           ),
         );
@@ -419,7 +466,7 @@ export function resourceFindings(
           finding(
             'BSI-SYS.1.6.A15',
             tenant,
-            `namespace '${ns}' on cluster '${alias}' has no LimitRange with default limits`,
+            `Namespace '${ns}' auf Cluster '${alias}' hat keine LimitRange mit Standardgrenzen`,
             where,
           ),
         );
@@ -432,7 +479,7 @@ export function resourceFindings(
                 ...finding(
                   'BSI-SYS.1.6.A17',
                   tenant,
-                  `namespace '${ns}' runs Pod Security '${level}' as a documented exception: ${reason}`,
+                  `Namespace '${ns}' läuft als begründete Ausnahme mit Pod Security '${level}': ${germanText(reason)}`,
                   where,
                 ),
                 level: 'info' as const,
@@ -440,7 +487,7 @@ export function resourceFindings(
             : finding(
                 'BSI-SYS.1.6.A17',
                 tenant,
-                `namespace '${ns}' is not Pod Security 'restricted' (found '${level ?? 'none'}') and gives no reason`,
+                `Namespace '${ns}' ist nicht Pod Security 'restricted' (gefunden: '${level ?? 'keine'}') und nennt keine Begründung`,
                 where,
               ),
         );
@@ -455,7 +502,7 @@ export function resourceFindings(
         finding(
           'BSI-APP.4.4.A15',
           undefined,
-          `cluster '${alias}' hosts namespaces of different protection need (${[...classifications].join(', ')})`,
+          `Cluster '${alias}' beherbergt Namespaces unterschiedlichen Schutzbedarfs (${[...classifications].join(', ')})`,
           { stack: namespaces[0].stack },
         ),
       );
@@ -468,7 +515,7 @@ export function resourceFindings(
             finding(
               'BSI-APP.4.4.A15',
               n.labels['messenger.bund/tenant'],
-              `cluster '${alias}' runs Säule 1 and must not host '${service}' (namespace of another pillar or service)`,
+              `Cluster '${alias}' betreibt Säule 1 und darf '${service}' nicht beherbergen (Namespace einer anderen Säule oder eines anderen Dienstes)`,
               { stack: n.stack, resource: n.address },
             ),
           );
@@ -486,14 +533,16 @@ export function resourceFindings(
         const where = { stack: s.name, resource: `kubernetes_deployment_v1.${name}` };
         const image = String(c.image ?? '');
         if (!c.resources?.limits?.cpu || !c.resources?.limits?.memory) {
-          out.push(finding('BSI-SYS.1.6.A15', undefined, `container '${c.name}' has no cpu and memory limits`, where));
+          out.push(
+            finding('BSI-SYS.1.6.A15', undefined, `Container '${c.name}' hat keine CPU- und Speicher-Limits`, where),
+          );
         }
         if (imageRegistry && !image.startsWith(`${imageRegistry}/`)) {
           out.push(
             finding(
               'BSI-SYS.1.6.A6',
               undefined,
-              `image '${image}' does not come from the internal registry ${imageRegistry}`,
+              `Image '${image}' stammt nicht aus der internen Registry ${imageRegistry}`,
               where,
             ),
           );
@@ -505,7 +554,7 @@ export function resourceFindings(
             finding(
               'BSI-SYS.1.6.A6',
               undefined,
-              `image '${image}' is not pinned to the configured digest ${digest}`,
+              `Image '${image}' ist nicht auf den konfigurierten Digest ${digest} fixiert`,
               where,
             ),
           );
@@ -530,7 +579,7 @@ export function resourceFindings(
       finding(
         'BSI-SYS.1.6.A6',
         undefined,
-        `no internal image registry configured (images.registry): ${releases} Helm releases pull their charts' default images from public registries; mirror them`,
+        `keine interne Image-Registry konfiguriert (images.registry): ${releases} Helm-Releases beziehen die Standard-Images ihrer Charts aus öffentlichen Registries; diese spiegeln`,
       ),
     );
   }

@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../config/errors';
 import type { Federation } from '../config/model';
-import type { TenantConfig } from '../config/schema';
+import { projectRoot } from '../config/paths';
+import { LEGAL_BASES, TENANT_KINDS, ZONE_KINDS, type TenantConfig } from '../config/schema';
 import {
   BSI_COVERAGE,
   COMPLIANCE_RULES,
@@ -17,6 +18,24 @@ import {
   type ComplianceFinding,
 } from './compliance-rules';
 import type { SynthesizedStack } from './k8s-objects';
+import {
+  germanDate,
+  label,
+  LEGAL_BASIS_LABELS,
+  LEVEL_LABELS,
+  TENANT_KIND_LABELS,
+  ZONE_KIND_LABELS,
+} from './report/german';
+import { CONDITIONAL, PRODUCTS, type Product } from './report/products';
+import { matrixRetention, serviceProfiles } from './report/profiles';
+import { reportIssue, type ReportIssue } from './report/provenance';
+import {
+  federationPartners,
+  sharedInstances,
+  stateLocation,
+  stateSecrets,
+  thirdCountryTransfers,
+} from './report/record';
 
 /** Validates the suppressions of the config: known rule, suppressible, names a tenant or a resource. */
 export function checkSuppressions(federation: Federation): void {
@@ -98,50 +117,129 @@ const findingSchema = z.object({
   suppressed: z.object({ owner: z.string(), reason: z.string().min(20) }).optional(),
 });
 
+const dated = { reference: z.string(), date: z.iso.date() };
+const serviceText = z.object({ service: z.string(), text: z.string() });
+
 export const complianceReportSchema = z
   .object({
-    schemaVersion: z.literal(1),
+    schemaVersion: z.literal(2),
+    issue: z
+      .object({
+        date: z.iso.date().meta({ description: 'Ausstellungsdatum (Kalendertag in Europe/Berlin)' }),
+        dateSource: z.enum(['SOURCE_DATE_EPOCH', 'Synthesezeitpunkt']),
+        projectVersion: z.string().meta({ description: 'version in package.json' }),
+        commit: z.string().meta({ description: "git commit of the project, or 'unbekannt'" }),
+        configFile: z.string(),
+        configSha256: z
+          .string()
+          .regex(/^(?:[0-9a-f]{64}|unbekannt)$/)
+          .meta({ description: 'SHA-256 of the config file the report was synthesized from' }),
+      })
+      .meta({ description: 'provenance: what the report can be checked against' }),
     federation: z.string(),
-    agency: z.object({ id: z.string(), name: z.string(), kind: z.string(), domain: z.string() }),
-    controller: z.string().meta({ description: 'Verantwortlicher (Art. 4 Nr. 7 DSGVO): the agency itself' }),
+    agency: z.object({
+      id: z.string(),
+      name: z.string(),
+      kind: z.enum(TENANT_KINDS),
+      kindLabel: z.string(),
+      domain: z.string(),
+    }),
+    controller: z
+      .object({
+        name: z.string(),
+        dataProtectionOfficer: z
+          .object({ name: z.string(), email: z.string().optional(), phone: z.string().optional() })
+          .nullable(),
+      })
+      .meta({ description: 'Verantwortlicher (Art. 4 Nr. 7 DSGVO): the agency itself, and its DPO (Art. 37)' }),
     services: z.array(
       z.object({
         service: z.string(),
         pillar: z.number().int().min(1).max(3).optional(),
         cluster: z.string().optional(),
         zone: z.string(),
-        zoneKind: z.string(),
+        zoneKind: z.enum(ZONE_KINDS),
+        zoneKindLabel: z.string(),
         classification: z.enum(['offen', 'VS-NfD']),
         operator: z.string(),
       }),
     ),
+    purposes: z.array(z.object({ service: z.string(), purposes: z.array(z.string()) })),
+    legalBasis: z.array(z.object({ basis: z.enum(LEGAL_BASES), label: z.string() })),
+    dataSubjects: z.array(z.string()),
+    dataCategories: z.array(z.object({ category: z.string(), examples: z.string(), services: z.array(z.string()) })),
     processors: z.array(
       z.object({
         name: z.string(),
         service: z.string(),
-        agreement: z.object({ reference: z.string(), date: z.string() }).nullable(),
+        agreement: z.object(dated).nullable(),
       }),
     ),
-    legalBasis: z.array(z.string()),
-    serviceAgreement: z
-      .object({ reference: z.string(), date: z.string(), allowsPresence: z.boolean(), scope: z.string().optional() })
-      .nullable(),
+    saasProviders: z.array(z.object({ service: z.string(), provider: z.string(), homeserverUrl: z.string() })),
+    federationPartners: z.array(
+      z.object({
+        service: z.string(),
+        partner: z.string(),
+        operator: z.string().nullable(),
+        direction: z.enum(['beidseitig', 'ausgehend', 'eingehend', 'offen']),
+        note: z.string().optional(),
+      }),
+    ),
+    sharedInstances: z
+      .array(z.object({ service: z.string(), agencies: z.array(z.string()) }))
+      .meta({ description: 'other agencies on the same Wire instance' }),
+    thirdCountryTransfers: z.array(z.object({ service: z.string(), recipient: z.string(), description: z.string() })),
+    retention: z.object({
+      concept: z.object({ ...dated, summary: z.string().optional() }).nullable(),
+      services: z.array(serviceText),
+    }),
+    encryption: z.array(serviceText),
     presence: z.array(z.object({ service: z.string(), enabled: z.boolean() })),
-    federationPartners: z.array(z.object({ service: z.string(), partner: z.string() })),
     virusScanning: z.array(z.object({ service: z.string(), enabled: z.boolean(), note: z.string() })),
     vsNfdApprovedDevices: z.boolean(),
-    findings: z.array(findingSchema),
-    suppressions: z.array(findingSchema),
+    terraformState: z.object({
+      backend: z.enum(['local', 'pg', 's3']),
+      location: z.string(),
+      secrets: z.array(
+        z.object({ stack: z.string(), secret: z.string(), namespace: z.string(), keys: z.array(z.string()) }),
+      ),
+    }),
+    profiles: z.array(
+      z.object({
+        service: z.string(),
+        settings: z.array(z.object({ setting: z.string(), value: z.string() })),
+        weakened: z.array(z.object({ text: z.string(), reason: z.string().optional() })),
+      }),
+    ),
     coverage: z.array(
       z.object({ requirement: z.string(), title: z.string(), rule: z.string().optional(), how: z.string() }),
     ),
+    dsfa: z
+      .discriminatedUnion('status', [
+        z.object({ status: z.literal('done'), ...dated }),
+        z.object({ status: z.literal('planned'), due: z.iso.date().optional() }),
+        z.object({ status: z.literal('not-required'), reason: z.string() }),
+      ])
+      .nullable()
+      .meta({ description: 'Datenschutz-Folgenabschätzung (Art. 35 DSGVO)' }),
+    serviceAgreement: z
+      .object({ ...dated, allowsPresence: z.boolean(), scope: z.string().optional() })
+      .nullable()
+      .meta({ description: 'Dienstvereinbarung' }),
+    openItems: z.array(z.string()).meta({ description: 'what is still to do, in German' }),
+    findings: z.array(findingSchema),
+    suppressions: z.array(findingSchema),
   })
-  .meta({ title: 'Compliance report of one agency' });
+  .meta({ title: 'Compliance report of one agency (record of processing activities, Art. 30 DSGVO)' });
 
 export type ComplianceReport = z.infer<typeof complianceReportSchema>;
 
 function servicesOf(federation: Federation, t: TenantConfig): ComplianceReport['services'] {
   const out: ComplianceReport['services'] = [];
+  const zoneKind = (kind: (typeof ZONE_KINDS)[number]) => ({
+    zoneKind: kind,
+    zoneKindLabel: label(ZONE_KIND_LABELS, kind),
+  });
   for (const pid of t.wire?.pillars ?? []) {
     const p = federation.pillars.find((x) => x.id === pid);
     if (p) {
@@ -150,7 +248,7 @@ function servicesOf(federation: Federation, t: TenantConfig): ComplianceReport['
         pillar: p.pillar,
         cluster: p.cluster.id,
         zone: p.cluster.zone.id,
-        zoneKind: p.cluster.zone.kind,
+        ...zoneKind(p.cluster.zone.kind),
         classification: p.classification,
         operator: p.operator.name,
       });
@@ -168,7 +266,7 @@ function servicesOf(federation: Federation, t: TenantConfig): ComplianceReport['
         service,
         cluster: c.id,
         zone: c.zone.id,
-        zoneKind: c.zone.kind,
+        ...zoneKind(c.zone.kind),
         classification: c.zone.maxClassification,
         operator: c.operator.kind === 'agency' ? t.name : c.operator.name,
       });
@@ -178,7 +276,7 @@ function servicesOf(federation: Federation, t: TenantConfig): ComplianceReport['
     out.push({
       service: 'BundesMessenger (SaaS)',
       zone: zone?.id ?? 'internet',
-      zoneKind: 'internet',
+      ...zoneKind('internet'),
       classification: 'offen',
       operator: federation.operators.find((o) => o.id === bum.provider)?.name ?? bum.provider,
     });
@@ -186,57 +284,175 @@ function servicesOf(federation: Federation, t: TenantConfig): ComplianceReport['
   return out;
 }
 
+/** What a report is issued with; synth passes both, a report built without them reads its provenance itself. */
+export interface ReportContext {
+  /** Date of issue, version, commit and config hash (policy/report/provenance.ts). */
+  readonly issue?: ReportIssue;
+  /** The synthesized stacks, for the secrets their Terraform state holds. */
+  readonly stacks?: readonly SynthesizedStack[];
+}
+
+const ENCRYPTION_DEFAULT: Readonly<Record<string, string>> = {
+  all: 'Verschlüsselung für alle neuen Räume voreingestellt',
+  invite: 'Verschlüsselung nur für private Räume und Direktnachrichten voreingestellt',
+  off: 'Verschlüsselung nicht voreingestellt: neue Räume sind unverschlüsselt',
+};
+
 export function buildReport(
   federation: Federation,
   t: TenantConfig,
   findings: readonly ComplianceFinding[],
+  context: ReportContext = {},
 ): ComplianceReport {
   const dp = t.dataProtection;
-  const clusters = new Set(
-    servicesOf(federation, t)
-      .map((s) => s.cluster)
-      .filter(Boolean),
-  );
+  const services = servicesOf(federation, t);
+  const clusters = new Set(services.map((s) => s.cluster).filter(Boolean));
   const stacksOfTenant = (stack?: string) => !!stack && [...clusters].some((c) => stack.startsWith(`${c}--`));
   const mine = findings.filter((f) => f.tenant === t.id || (!f.tenant && (!f.stack || stacksOfTenant(f.stack))));
+  const bum = t.bundesMessenger;
   const matrixServers = [
-    ...(t.bundesMessenger?.mode === 'self-hosted' ? [['BundesMessenger', t.bundesMessenger] as const] : []),
+    ...(bum?.mode === 'self-hosted' ? [['BundesMessenger', bum] as const] : []),
     ...(t.bwMessenger ? [['BwMessenger', t.bwMessenger] as const] : []),
   ];
-  const wirePartners = (t.wire?.pillars ?? []).flatMap(
-    (pid) =>
-      federation.pillars
-        .find((p) => p.id === pid)
-        ?.partners.map((x) => ({ service: `Wire Bund (${pid})`, partner: x.domain })) ?? [],
-  );
+  // Products the agency uses, with the name each has in this report.
+  const products: Array<[string, Product]> = [
+    ...(t.wire ? [['Wire Bund', 'Wire Bund'] as [string, Product]] : []),
+    ...(bum
+      ? [[bum.mode === 'saas' ? 'BundesMessenger (SaaS)' : 'BundesMessenger', 'BundesMessenger'] as [string, Product]]
+      : []),
+    ...(t.bwMessenger ? [['BwMessenger', 'BwMessenger'] as [string, Product]] : []),
+  ];
+  const partners = federationPartners(federation, t);
+  const federates = (service: string) => partners.some((p) => p.service.startsWith(service));
+  const purposes = products.map(([service, product]) => ({
+    service,
+    purposes: [
+      ...PRODUCTS[product].purposes,
+      ...(product === 'Wire Bund' && t.wire?.ldap ? [CONDITIONAL.ldap.purpose] : []),
+      ...(federates(service) ? [CONDITIONAL.federation.purpose] : []),
+      ...(matrixServers.some(([s, m]) => s === service && m.virusScanning.enabled)
+        ? [CONDITIONAL.virusScanning.purpose]
+        : []),
+    ],
+  }));
+  const dataSubjects = [
+    ...new Set([
+      ...products.flatMap(([service, product]) =>
+        PRODUCTS[product].dataSubjects
+          .filter(
+            (s) =>
+              !(
+                product === 'Wire Bund' &&
+                s.includes('derselben Wire-Instanz') &&
+                sharedInstances(federation, t).length === 0
+              ),
+          )
+          .concat(federates(service) ? [CONDITIONAL.federation.subject] : []),
+      ),
+    ]),
+  ];
+  const categories = new Map<string, { category: string; examples: string; services: string[] }>();
+  for (const [service, product] of products) {
+    const own = [
+      ...PRODUCTS[product].dataCategories,
+      ...(product === 'Wire Bund' && t.wire?.ldap ? [CONDITIONAL.ldap.category] : []),
+    ];
+    for (const c of own) {
+      const key = `${c.category}\0${c.examples}`;
+      const entry = categories.get(key) ?? { ...c, services: [] };
+      entry.services.push(service);
+      categories.set(key, entry);
+    }
+  }
+  const backend = federation.stateBackend;
+  const dsfa = dp?.dsfa ?? null;
+  const openItems = [
+    ...mine.filter((f) => !f.suppressed && f.level !== 'info').map((f) => `${f.rule}: ${f.message}`),
+    ...(dsfa?.status === 'planned'
+      ? [
+          `Datenschutz-Folgenabschätzung geplant${dsfa.due ? ` bis ${germanDate(dsfa.due)}` : ''}: nach Abschluss mit Aktenzeichen und Datum erklären (dataProtection.dsfa)`,
+        ]
+      : []),
+    ...(dp?.retention
+      ? []
+      : [
+          'Kein Löschkonzept erklärt (dataProtection.retention): Aufbewahrungs- und Löschfristen je Datenkategorie festlegen',
+        ]),
+    ...(backend.type === 'local'
+      ? [
+          'Der Terraform-State liegt in lokalen Dateien: für den Betrieb ein verschlüsseltes Backend mit beschränktem Zugriff wählen (stateBackend pg oder s3)',
+        ]
+      : backend.type === 's3' && !backend.encrypt
+        ? [
+            'Der Terraform-State wird ohne serverseitige Verschlüsselung abgelegt: nur zulässig, wenn der Speicher selbst verschlüsselt',
+          ]
+        : []),
+    ...thirdCountryTransfers(t).map(
+      (x) => `Übermittlung in ein Drittland prüfen (Art. 44 ff. DSGVO): ${x.service}, ${x.recipient}`,
+    ),
+  ];
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
+    issue:
+      context.issue ??
+      reportIssue(projectRoot(), federation.sourceFile, process.env, new Date(), federation.sourceSha256),
     federation: federation.name,
-    agency: { id: t.id, name: t.name, kind: t.kind, domain: t.domain },
-    controller: t.name,
-    services: servicesOf(federation, t),
+    agency: { id: t.id, name: t.name, kind: t.kind, kindLabel: label(TENANT_KIND_LABELS, t.kind), domain: t.domain },
+    controller: {
+      name: t.name,
+      dataProtectionOfficer: dp?.dataProtectionOfficer ? { ...dp.dataProtectionOfficer } : null,
+    },
+    services,
+    purposes,
+    legalBasis: (dp?.legalBasis ?? []).map((basis) => ({ basis, label: label(LEGAL_BASIS_LABELS, basis) })),
+    dataSubjects,
+    dataCategories: [...categories.values()],
     processors: processorsOf(federation, t).map((p) => {
       const a = dp?.agreements.find((x) => x.processor === p.operator);
       return { name: p.name, service: p.service, agreement: a ? { reference: a.reference, date: a.date } : null };
     }),
-    legalBasis: [...(dp?.legalBasis ?? [])],
-    serviceAgreement: dp?.serviceAgreement
-      ? {
-          reference: dp.serviceAgreement.reference,
-          date: dp.serviceAgreement.date,
-          allowsPresence: dp.serviceAgreement.allowsPresence,
-          ...(dp.serviceAgreement.scope ? { scope: dp.serviceAgreement.scope } : {}),
-        }
-      : null,
+    saasProviders:
+      bum?.mode === 'saas'
+        ? [
+            {
+              service: 'BundesMessenger (SaaS)',
+              provider: federation.operators.find((o) => o.id === bum.provider)?.name ?? bum.provider,
+              homeserverUrl: bum.homeserverUrl,
+            },
+          ]
+        : [],
+    federationPartners: partners.map((p) => ({ ...p })),
+    sharedInstances: sharedInstances(federation, t),
+    thirdCountryTransfers: thirdCountryTransfers(t),
+    retention: {
+      concept: dp?.retention
+        ? {
+            reference: dp.retention.reference,
+            date: dp.retention.date,
+            ...(dp.retention.summary ? { summary: dp.retention.summary } : {}),
+          }
+        : null,
+      services: products.map(([service, product]) => {
+        const server = matrixServers.find(([s]) => s === service)?.[1];
+        const text =
+          service === 'BundesMessenger (SaaS)'
+            ? CONDITIONAL.saasRetention
+            : server
+              ? `${matrixRetention(server)}. ${PRODUCTS[product].retention}`
+              : PRODUCTS[product].retention;
+        return { service, text };
+      }),
+    },
+    encryption: products.map(([service, product]) => {
+      const server = matrixServers.find(([s]) => s === service)?.[1];
+      const setting = server
+        ? `; ${ENCRYPTION_DEFAULT[server.privacy.encryptionByDefault]}`
+        : service === 'BundesMessenger (SaaS)'
+          ? '; Voreinstellungen beim SaaS-Anbieter'
+          : '';
+      return { service, text: `${PRODUCTS[product].encryption}${setting}` };
+    }),
     presence: matrixServers.map(([service, s]) => ({ service, enabled: s.privacy.presence })),
-    federationPartners: [
-      ...wirePartners,
-      ...matrixServers.flatMap(([service, s]) =>
-        s.federation.mode === 'allowList'
-          ? s.federation.servers.map((partner) => ({ service, partner }))
-          : [{ service, partner: s.federation.mode === 'open' ? 'alle (offen)' : 'keine' }],
-      ),
-    ],
     virusScanning: matrixServers.map(([service, s]) => ({
       service,
       enabled: s.virusScanning.enabled,
@@ -245,18 +461,34 @@ export function buildReport(
         : `abgeschaltet: ${s.virusScanning.reason}`,
     })),
     vsNfdApprovedDevices: dp?.vsNfdApprovedDevices ?? false,
+    terraformState: {
+      backend: backend.type,
+      location: stateLocation(backend),
+      secrets: context.stacks
+        ? stateSecrets(federation, t, context.stacks).map((s) => ({ ...s, keys: [...s.keys] }))
+        : [],
+    },
+    profiles: serviceProfiles(federation, t).map((p) => ({
+      service: p.service,
+      settings: p.settings.map((x) => ({ setting: x.setting, value: x.value })),
+      weakened: p.weakened.map((w) => ({ ...w })),
+    })),
+    coverage: [...BSI_COVERAGE],
+    dsfa: dsfa ? { ...dsfa } : null,
+    serviceAgreement: dp?.serviceAgreement
+      ? {
+          reference: dp.serviceAgreement.reference,
+          date: dp.serviceAgreement.date,
+          allowsPresence: dp.serviceAgreement.allowsPresence,
+          ...(dp.serviceAgreement.scope ? { scope: dp.serviceAgreement.scope } : {}),
+        }
+      : null,
+    openItems: [...new Set(openItems)],
     findings: mine.filter((f) => !f.suppressed),
     suppressions: mine.filter((f) => f.suppressed),
-    coverage: [...BSI_COVERAGE],
   };
 }
 
-const LEGAL = {
-  'public-task': 'Wahrnehmung einer öffentlichen Aufgabe',
-  'employment-relationship': 'Beschäftigungsverhältnis',
-  consent: 'Einwilligung (unzulässig für Beschäftigte)',
-} as Record<string, string>;
-const LEVEL = { error: 'Fehler', warning: 'Warnung', info: 'Hinweis' } as const;
 /**
  * Config text inside Markdown: one line (line breaks collapsed), Markdown and HTML syntax escaped, so a name or a
  * reason cannot forge a heading, a table row, a link or markup in a report an agency signs.
@@ -266,97 +498,313 @@ export const cell = (s: string | number) =>
     .replace(/\s+/g, ' ')
     .replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
 
+const DIRECTION_LABELS: Readonly<Record<string, string>> = {
+  beidseitig: 'beidseitig',
+  ausgehend: 'nur von uns freigegeben',
+  eingehend: 'föderiert mit uns (Freigabe durch den Partner)',
+  offen: 'offen',
+};
+
+const list = (items: readonly string[], empty: string) => (items.length ? items.map((i) => `- ${i}`) : [`- ${empty}`]);
+const table = (head: readonly string[], rows: readonly (readonly string[])[]) => [
+  `| ${head.join(' | ')} |`,
+  `| ${head.map(() => '---').join(' | ')} |`,
+  ...rows.map((r) => `| ${r.join(' | ')} |`),
+];
+const d = (iso: string) => cell(germanDate(iso));
+
+function dsfaText(r: ComplianceReport): string {
+  const x = r.dsfa;
+  if (!x) return '**Nicht erklärt.** Stand der Datenschutz-Folgenabschätzung unter dataProtection.dsfa angeben.';
+  switch (x.status) {
+    case 'done':
+      return `Durchgeführt: ${cell(x.reference)} vom ${d(x.date)}.`;
+    case 'planned':
+      return `Geplant${x.due ? `, Abschluss bis ${d(x.due)}` : ''}; noch nicht abgeschlossen.`;
+    case 'not-required':
+      return `Nicht erforderlich. Begründung: ${cell(x.reason)}`;
+  }
+}
+
 export function reportMarkdown(r: ComplianceReport): string {
+  const dpo = r.controller.dataProtectionOfficer;
   const lines: string[] = [
     `# Datenschutz- und Sicherheitsbericht: ${cell(r.agency.name)}`,
     '',
-    `Föderation: ${cell(r.federation)}. Behörde: ${cell(r.agency.id)} (${cell(r.agency.kind)}), Domain ${cell(r.agency.domain)}.`,
+    'Verzeichnis von Verarbeitungstätigkeiten (Art. 30 DSGVO) für den dienstlichen Einsatz von Messengerdiensten, mit den technischen und organisatorischen Maßnahmen und der Abdeckung des BSI IT-Grundschutzes. Erzeugt bei jeder Synthese aus der Konfiguration der Föderation.',
     '',
-    '## Dienste, Säulen, Zonen und Einstufung',
+    '## Angaben zum Bericht',
     '',
-    '| Dienst | Säule | Cluster | Zone | Einstufung | Betreiber |',
-    '| --- | --- | --- | --- | --- | --- |',
-    ...r.services.map(
-      (s) =>
-        `| ${cell(s.service)} | ${s.pillar ?? '-'} | ${cell(s.cluster ?? '-')} | ${cell(s.zone)} (${cell(s.zoneKind)}) | ${cell(s.classification)} | ${cell(s.operator)} |`,
+    ...table(
+      ['Angabe', 'Wert'],
+      [
+        [
+          'Ausstellungsdatum',
+          `${d(r.issue.date)} (${r.issue.dateSource === 'SOURCE_DATE_EPOCH' ? 'aus SOURCE_DATE_EPOCH' : 'Tag der Synthese'})`,
+        ],
+        ['Projektversion', cell(r.issue.projectVersion)],
+        ['Commit des Projekts', cell(r.issue.commit)],
+        ['Konfigurationsdatei', cell(r.issue.configFile)],
+        ['SHA-256 der Konfigurationsdatei', cell(r.issue.configSha256)],
+        ['Föderation', cell(r.federation)],
+        ['Berichtsformat', `Version ${r.schemaVersion}`],
+      ],
     ),
     '',
-    '## Verantwortlicher und Auftragsverarbeiter',
+    'Prüfsumme nachrechnen: sha256sum auf die genannte Konfigurationsdatei des genannten Commits anwenden; stimmt sie überein, beschreibt dieser Bericht genau diese Konfiguration.',
     '',
-    `Verantwortlicher: ${cell(r.controller)}.`,
+    '## 1. Verantwortlicher und Datenschutzbeauftragte',
+    '',
+    ...table(
+      ['Angabe', 'Wert'],
+      [
+        ['Verantwortlicher (Art. 4 Nr. 7 DSGVO)', cell(r.controller.name)],
+        ['Art der Stelle', cell(r.agency.kindLabel)],
+        ['Kurzname, Domain', `${cell(r.agency.id)}, ${cell(r.agency.domain)}`],
+        [
+          'Datenschutzbeauftragte/r (Art. 37 DSGVO)',
+          dpo
+            ? [cell(dpo.name), dpo.email && `E-Mail ${cell(dpo.email)}`, dpo.phone && `Telefon ${cell(dpo.phone)}`]
+                .filter(Boolean)
+                .join(', ')
+            : '**nicht benannt**',
+        ],
+      ],
+    ),
+    '',
+    '## 2. Dienste, Zonen und Einstufung',
+    '',
+    ...table(
+      ['Dienst', 'Säule', 'Cluster', 'Netzzone', 'Einstufung', 'Betreiber'],
+      r.services.map((s) => [
+        cell(s.service),
+        s.pillar ? String(s.pillar) : '-',
+        cell(s.cluster ?? '-'),
+        `${cell(s.zoneKindLabel)}, Zone ${cell(s.zone)}`,
+        cell(s.classification),
+        cell(s.operator),
+      ]),
+    ),
+    '',
+    '## 3. Zwecke und Rechtsgrundlage der Verarbeitung',
+    '',
+    ...r.purposes.flatMap((p) => [`${cell(p.service)}:`, '', ...list(p.purposes.map(cell), 'keine'), '']),
+    'Rechtsgrundlage:',
+    '',
+    ...list(
+      r.legalBasis.map((b) => cell(b.label)),
+      '**nicht erklärt**',
+    ),
+    '',
+    '## 4. Betroffene Personen und Kategorien personenbezogener Daten',
+    '',
+    'Betroffene Personen:',
+    '',
+    ...list(r.dataSubjects.map(cell), 'keine'),
+    '',
+    ...table(
+      ['Datenkategorie', 'Beispiele', 'Dienste'],
+      r.dataCategories.map((c) => [cell(c.category), cell(c.examples), c.services.map(cell).join(', ')]),
+    ),
+    '',
+    '## 5. Empfänger',
+    '',
+    '### Auftragsverarbeiter (Art. 28 DSGVO)',
     '',
     ...(r.processors.length === 0
       ? ['Keine Auftragsverarbeitung: die Behörde betreibt ihre Dienste selbst.']
-      : [
-          '| Auftragsverarbeiter | Dienst | Auftragsverarbeitungsvertrag (AVV) |',
-          '| --- | --- | --- |',
-          ...r.processors.map(
-            (p) =>
-              `| ${cell(p.name)} | ${cell(p.service)} | ${p.agreement ? `${cell(p.agreement.reference)} vom ${cell(p.agreement.date)}` : '**fehlt**'} |`,
+      : table(
+          ['Auftragsverarbeiter', 'Dienst', 'Auftragsverarbeitungsvertrag (AVV)'],
+          r.processors.map((p) => [
+            cell(p.name),
+            cell(p.service),
+            p.agreement ? `${cell(p.agreement.reference)} vom ${d(p.agreement.date)}` : '**fehlt**',
+          ]),
+        )),
+    '',
+    ...(r.saasProviders.length
+      ? [
+          '### SaaS-Anbieter',
+          '',
+          ...r.saasProviders.map(
+            (s) =>
+              `- ${cell(s.service)}: ${cell(s.provider)}, Homeserver ${cell(s.homeserverUrl)}. Betrieb, Einstellungen und Speicherorte des Dienstes regelt der AVV; sie sind nicht Teil dieser Konfiguration.`,
           ),
-        ]),
+          '',
+        ]
+      : []),
+    '### Föderationspartner',
     '',
-    '## Rechtsgrundlage',
+    ...(r.federationPartners.length === 0
+      ? ['Keine: kein Dienst der Behörde föderiert, und kein Server dieser Föderation gibt die Behörde frei.']
+      : table(
+          ['Dienst', 'Partner', 'Betrieben von', 'Richtung', 'Hinweis'],
+          r.federationPartners.map((p) => [
+            cell(p.service),
+            cell(p.partner),
+            p.operator ? cell(p.operator) : 'nicht in dieser Föderation',
+            DIRECTION_LABELS[p.direction] ?? p.direction,
+            p.note ? cell(p.note) : '-',
+          ]),
+        )),
     '',
-    r.legalBasis.length ? r.legalBasis.map((b) => `- ${LEGAL[b] ?? b}`).join('\n') : '- **nicht erklärt**',
+    ...(r.federationPartners.length
+      ? [
+          'Föderierte Server erhalten die Nachrichten (verschlüsselt) sowie Kennungen und Metadaten der gemeinsamen Unterhaltungen.',
+          '',
+        ]
+      : []),
+    ...(r.sharedInstances.length
+      ? [
+          '### Weitere Behörden auf derselben Wire-Instanz',
+          '',
+          ...r.sharedInstances.map((s) => `- ${cell(s.service)}: ${s.agencies.map(cell).join(', ')}`),
+          '',
+        ]
+      : []),
+    '## 6. Übermittlung in Drittländer',
     '',
-    '## Dienstvereinbarung',
+    ...(r.thirdCountryTransfers.length === 0
+      ? [
+          'Keine laut Konfiguration: die Dienste laufen bei den genannten Betreibern in den Netzzonen dieser Föderation, Föderationspartner sind erklärte Instanzen der Verwaltung.',
+        ]
+      : table(
+          ['Dienst', 'Empfänger', 'Übermittelt'],
+          r.thirdCountryTransfers.map((x) => [cell(x.service), cell(x.recipient), cell(x.description)]),
+        )),
     '',
-    r.serviceAgreement
-      ? `${cell(r.serviceAgreement.reference)} vom ${cell(r.serviceAgreement.date)}; Anwesenheitsstatus ${r.serviceAgreement.allowsPresence ? 'erlaubt' : 'nicht erlaubt'}.${r.serviceAgreement.scope ? ` Regelungsumfang: ${cell(r.serviceAgreement.scope)}` : ''}`
-      : 'Keine Dienstvereinbarung erklärt. Der BfDI empfiehlt, eine abzuschließen.',
+    '## 7. Speicherdauer und Löschung',
     '',
-    '## Anwesenheitsstatus (Online-Status)',
+    r.retention.concept
+      ? `Löschkonzept: ${cell(r.retention.concept.reference)} vom ${d(r.retention.concept.date)}.${r.retention.concept.summary ? ` Fristen: ${cell(r.retention.concept.summary)}` : ''}`
+      : '**Kein Löschkonzept erklärt.**',
     '',
-    r.presence.length
-      ? r.presence.map((p) => `- ${cell(p.service)}: ${p.enabled ? 'eingeschaltet' : 'ausgeschaltet'}`).join('\n')
-      : '- nicht zutreffend',
+    ...r.retention.services.map((s) => `- ${cell(s.service)}: ${cell(s.text)}`),
     '',
-    '## Föderationspartner',
+    '## 8. Technische und organisatorische Maßnahmen (Art. 32 DSGVO)',
     '',
-    r.federationPartners.length
-      ? r.federationPartners.map((p) => `- ${cell(p.service)}: ${cell(p.partner)}`).join('\n')
-      : '- keine',
+    '### Netztrennung',
     '',
-    '## Virenscan von Anhängen',
+    'Jeder Dienst läuft in der Netzzone seiner Einstufung (Abschnitt 2); Säule 1 ist nur aus den Netzen des Bundes erreichbar. Jeder Namespace hat Default-Deny-Netzregeln, Freigaben sind einzeln erklärt und geprüft.',
     '',
-    r.virusScanning.length
-      ? r.virusScanning
-          .map((v) => `- ${cell(v.service)}: ${v.enabled ? 'eingeschaltet' : 'ausgeschaltet'}. ${cell(v.note)}`)
-          .join('\n')
-      : '- nicht zutreffend',
+    '### Ende-zu-Ende-Verschlüsselung',
+    '',
+    ...list(
+      r.encryption.map((e) => `${cell(e.service)}: ${cell(e.text)}`),
+      'nicht zutreffend',
+    ),
+    '',
+    '### Virenscan von Anhängen',
+    '',
+    ...list(
+      r.virusScanning.map(
+        (v) => `${cell(v.service)}: ${v.enabled ? 'eingeschaltet' : 'ausgeschaltet'}. ${cell(v.note)}`,
+      ),
+      'nicht zutreffend (kein selbst betriebener Matrix-Server)',
+    ),
+    '',
+    '### Anwesenheitsstatus (Online-Status)',
+    '',
+    ...list(
+      r.presence.map((p) => `${cell(p.service)}: ${p.enabled ? 'eingeschaltet' : 'ausgeschaltet'}`),
+      'nicht zutreffend',
+    ),
+    '',
+    '### Endgeräte',
     '',
     `VS-NfD-zugelassene Endgeräte erklärt: ${r.vsNfdApprovedDevices ? 'ja' : 'nein'}.`,
     '',
-    '## Befunde',
+    '### Geheimnisse im Terraform-State',
+    '',
+    `Der Terraform-State der Stacks enthält Dienstgeheimnisse im Klartext: Terraform liest die vorab angelegten Kubernetes-Secrets vollständig ein und übergibt die genannten Schlüssel als sensitive Helm-Werte; die Markierung als sensitiv verbirgt sie nur in der Ausgabe. Ablage: ${cell(r.terraformState.location)}. Zugriff auf den Terraform-State nur für den Betrieb.`,
+    '',
+    ...(r.terraformState.secrets.length
+      ? table(
+          ['Stack', 'Secret (Namespace)', 'Schlüssel für Helm'],
+          r.terraformState.secrets.map((s) => [
+            cell(s.stack),
+            `${cell(s.secret)} (${cell(s.namespace)})`,
+            s.keys.length ? s.keys.map(cell).join(', ') : '-',
+          ]),
+        )
+      : ['Die Stacks der Behörde lesen keine Secrets in den Terraform-State.']),
+    '',
+    ...(r.profiles.length
+      ? [
+          '### Sicherheits- und Datenschutzprofile der Dienste',
+          '',
+          ...r.profiles.flatMap((p) => [
+            `${cell(p.service)}:`,
+            '',
+            ...table(
+              ['Einstellung', 'Wert'],
+              p.settings.map((s) => [cell(s.setting), cell(s.value)]),
+            ),
+            '',
+            ...(p.weakened.length
+              ? [
+                  'Schwächer als die Vorgabe:',
+                  '',
+                  ...p.weakened.map((w) => `- ${cell(w.text)}. Begründung: ${w.reason ? cell(w.reason) : '**keine**'}`),
+                  '',
+                ]
+              : []),
+          ]),
+        ]
+      : []),
+    '### Abdeckung BSI IT-Grundschutz (APP.4.4, SYS.1.6)',
+    '',
+    ...table(
+      ['Anforderung', 'Titel', 'Prüfregel', 'Umsetzung'],
+      r.coverage.map((c) => [c.requirement, cell(c.title), c.rule ?? 'keine', cell(c.how)]),
+    ),
+    '',
+    '## 9. Datenschutz-Folgenabschätzung (Art. 35 DSGVO)',
+    '',
+    dsfaText(r),
+    '',
+    '## 10. Dienstvereinbarung',
+    '',
+    r.serviceAgreement
+      ? `${cell(r.serviceAgreement.reference)} vom ${d(r.serviceAgreement.date)}. Online-Status: ${r.serviceAgreement.allowsPresence ? 'erlaubt' : 'nicht erlaubt'}.${r.serviceAgreement.scope ? ` Regelungsumfang: ${cell(r.serviceAgreement.scope)}` : ''}`
+      : 'Keine Dienstvereinbarung erklärt. Der BfDI empfiehlt, den Einsatz von Messengerdiensten in einer Dienstvereinbarung zu regeln.',
+    '',
+    '## 11. Offene Punkte',
+    '',
+    ...list(r.openItems.map(cell), 'Keine.'),
+    '',
+    '## 12. Befunde der Prüfregeln',
     '',
     ...(r.findings.length === 0
       ? ['Keine offenen Befunde.']
-      : [
-          '| Regel | Anforderung | Stufe | Befund |',
-          '| --- | --- | --- | --- |',
-          ...r.findings.map(
-            (f) => `| ${f.rule} | ${RULES_BY_ID.get(f.rule)?.title ?? ''} | ${LEVEL[f.level]} | ${cell(f.message)} |`,
-          ),
-        ]),
+      : table(
+          ['Regel', 'Anforderung', 'Stufe', 'Befund'],
+          r.findings.map((f) => [
+            f.rule,
+            cell(RULES_BY_ID.get(f.rule)?.title ?? ''),
+            LEVEL_LABELS[f.level],
+            cell(f.message),
+          ]),
+        )),
     '',
-    '## Unterdrückte Befunde',
+    '## 13. Unterdrückte Befunde',
     '',
     ...(r.suppressions.length === 0
       ? ['Keine.']
-      : [
-          '| Regel | Befund | Verantwortlich | Begründung |',
-          '| --- | --- | --- | --- |',
-          ...r.suppressions.map(
-            (f) => `| ${f.rule} | ${cell(f.message)} | ${cell(f.suppressed!.owner)} | ${cell(f.suppressed!.reason)} |`,
-          ),
-        ]),
+      : table(
+          ['Regel', 'Befund', 'Verantwortlich', 'Begründung'],
+          r.suppressions.map((f) => [f.rule, cell(f.message), cell(f.suppressed!.owner), cell(f.suppressed!.reason)]),
+        )),
     '',
-    '## Abdeckung BSI IT-Grundschutz (APP.4.4, SYS.1.6)',
+    '## Kenntnisnahme',
     '',
-    '| Anforderung | Titel | Prüfung | Umsetzung |',
-    '| --- | --- | --- | --- |',
-    ...r.coverage.map((c) => `| ${c.requirement} | ${c.title} | ${c.rule ?? 'nicht geprüft'} | ${cell(c.how)} |`),
+    ...table(
+      ['Rolle', 'Name', 'Datum', 'Unterschrift'],
+      [
+        ['Datenschutzbeauftragte/r', dpo ? cell(dpo.name) : '', '', ''],
+        ['Verantwortliche Stelle', cell(r.controller.name), '', ''],
+      ],
+    ),
     '',
   ];
   return lines.join('\n');

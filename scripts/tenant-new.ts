@@ -702,7 +702,10 @@ function configFile(opts: Json): { file: string; source: string } {
 function readConfig(file: string, source: string, make: (m: string) => TenantError): string {
   let raw: Buffer;
   try {
-    if (fs.statSync(file).isDirectory()) throw make(`${source}: is a directory, not a federation file`);
+    const stat = fs.statSync(file);
+    if (stat.isDirectory()) throw make(`${source}: is a directory, not a federation file`);
+    // a FIFO, socket or device would block or never end
+    if (!stat.isFile()) throw make(`${source}: is not a regular file (a FIFO, socket or device)`);
     raw = fs.readFileSync(file);
   } catch (e) {
     if (e instanceof TenantError) throw e;

@@ -17,6 +17,12 @@ import { LockError, processAlive, withFileLock } from './file-lock';
 
 /** The file every output of this app carries: proof that the directory may be replaced. */
 export const OUTPUT_MARKER = '.messenger-bund-output';
+/**
+ * Marks a directory a synth is building or throwing away (`<out>.tmp-<pid>`, `<out>.old-<pid>`). Only a directory
+ * with this file and a dead pid is removed by a later run: a user's copy of an output (`cdktf.out.old-2025`) never
+ * carries it.
+ */
+const SCRATCH_MARKER = '.messenger-bund-scratch';
 /** The synth record of earlier versions (stacks/output-record.ts): also proof of an output of this app. */
 const LEGACY_MARKER = '.synth-record.json';
 
@@ -46,6 +52,14 @@ function realish(p: string): string {
       rest.unshift(path.basename(head));
       head = parent;
     }
+  }
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return fs.lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 
@@ -96,7 +110,13 @@ function removeDeadScratch(target: string): void {
     const m = /^(?:tmp|old)-(\d+)$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '');
     if (!m || processAlive(Number(m[1]))) continue;
     const p = path.join(dir, name);
-    if (fs.existsSync(path.join(p, OUTPUT_MARKER))) fs.rmSync(p, { recursive: true, force: true });
+    let owner: string;
+    try {
+      owner = fs.readFileSync(path.join(p, SCRATCH_MARKER), 'utf8').trim();
+    } catch {
+      continue; // not one of ours
+    }
+    if (owner === m[1]) fs.rmSync(p, { recursive: true, force: true });
   }
 }
 
@@ -135,7 +155,9 @@ const FS_CODES = new Set([
  * leaves `outdir` as it was. File-system errors (no permission, a full disk) become an OutputDirError.
  */
 export function replaceOutput<T>(outdir: string, guard: OutputGuard, build: (scratch: string) => T): T {
-  const target = path.resolve(outdir);
+  // A symlinked output directory stays a symlink: its target is replaced (the scratch directory is built beside
+  // the target, on the same file system).
+  const target = isSymlink(outdir) ? fs.realpathSync(outdir) : path.resolve(outdir);
   checkOutputDir(target, guard);
   const scratch = `${target}.tmp-${process.pid}`;
   const old = `${target}.old-${process.pid}`;
@@ -145,6 +167,7 @@ export function replaceOutput<T>(outdir: string, guard: OutputGuard, build: (scr
       checkOutputDir(target, guard); // again, now that no other run can change it
       removeDeadScratch(target);
       fs.mkdirSync(scratch);
+      fs.writeFileSync(path.join(scratch, SCRATCH_MARKER), `${process.pid}\n`);
       try {
         fs.writeFileSync(
           path.join(scratch, OUTPUT_MARKER),
@@ -155,9 +178,11 @@ export function replaceOutput<T>(outdir: string, guard: OutputGuard, build: (scr
           path.join(scratch, OUTPUT_MARKER),
           'Output of the messenger federation synth; replaced as a whole by the next synth.\n',
         );
+        fs.rmSync(path.join(scratch, SCRATCH_MARKER));
         if (fs.existsSync(target)) {
           keepTerraformWorkdirs(target, scratch);
           fs.renameSync(target, old);
+          fs.writeFileSync(path.join(old, SCRATCH_MARKER), `${process.pid}\n`);
         }
         fs.renameSync(scratch, target);
         fs.rmSync(old, { recursive: true, force: true });

@@ -7,11 +7,13 @@
  * cost a few milliseconds instead of a full synthesis with guard and compliance checks (they passed on these very
  * files). `SYNTH_REUSE=off` always synthesizes.
  *
- * Light on purpose (Node built-ins only): it runs before the app loads cdktf, zod or the providers.
+ * Light on purpose (Node built-ins and the reports' provenance helpers only): it runs before the app loads cdktf,
+ * zod or the providers.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { gitCommit, issueDate } from '../policy/report/provenance';
 
 export const RECORD_FILE = '.synth-record.json';
 
@@ -63,6 +65,8 @@ export function synthInputsKey(inputs: SynthInputs): string | undefined {
     part('config path', path.resolve(inputs.configFile));
     part('outdir', path.resolve(inputs.outdir));
     part('node', process.version);
+    // the reports name their date of issue (SOURCE_DATE_EPOCH or the day) and the commit of the project
+    part('report issue', `${issueDate(inputs.env, new Date()).date} ${gitCommit(inputs.root) ?? ''}`);
     // cdktf reads its context, HCL output and error-annotation switches from the environment.
     for (const k of Object.keys(inputs.env).sort()) {
       if (/^(CDKTF_|SYNTH_HCL)/.test(k) && k !== 'CDKTF_OUTDIR') part(`env ${k}`, inputs.env[k] ?? '');
@@ -82,7 +86,8 @@ function outputFiles(outdir: string): string[] {
   const walk = (rel: string) => {
     for (const e of fs.readdirSync(path.join(outdir, rel), { withFileTypes: true })) {
       const r = rel ? `${rel}/${e.name}` : e.name;
-      if (isTerraformWorkFile(r) || r === RECORD_FILE) continue;
+      // the scratch marker of a synth in progress is removed before the output is swapped in
+      if (isTerraformWorkFile(r) || r === RECORD_FILE || r === '.messenger-bund-scratch') continue;
       if (e.isDirectory()) walk(r);
       else if (e.isFile()) out.push(r);
     }

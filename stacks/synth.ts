@@ -11,6 +11,8 @@ import {
   reportMarkdown,
 } from '../policy/compliance';
 import { checkExposure, formatFinding, type Finding } from '../policy/exposure';
+import type { SynthesizedStack } from '../policy/k8s-objects';
+import { reportIssue } from '../policy/report/provenance';
 import { expectedFacts } from '../policy/facts';
 import { readSynthesized } from '../policy/synthesized';
 import { buildFederationApp } from './app';
@@ -114,7 +116,7 @@ export function synthFederation(federation: Federation, outdir: string, options:
     const compliance = evaluateCompliance(federation, stacks);
     const blocking = blockingFindings(compliance);
     if (blocking.length > 0) throw new ComplianceError(blocking);
-    writeComplianceReports(federation, compliance, path.join(scratch, 'reports', 'compliance'));
+    writeComplianceReports(federation, compliance, stacks, path.join(scratch, 'reports', 'compliance'));
     const mirror = federation.config.terraform.providerMirror;
     if (mirror) fs.writeFileSync(path.join(scratch, TERRAFORM_CLI_CONFIG_FILE), terraformCliConfig(mirror));
     const result: SynthResult = { outdir: target, stacks: Object.keys(manifest.stacks), annotations, compliance };
@@ -134,11 +136,20 @@ function errorAnnotations(app: App): SynthAnnotation[] {
     );
 }
 
-/** One Markdown (German) and one JSON report per agency. */
-function writeComplianceReports(federation: Federation, findings: readonly ComplianceFinding[], dir: string): void {
+/**
+ * One Markdown (German) and one JSON report per agency, all with the same provenance (date of issue, project version
+ * and commit, SHA-256 of the config file: policy/report/provenance.ts).
+ */
+function writeComplianceReports(
+  federation: Federation,
+  findings: readonly ComplianceFinding[],
+  stacks: readonly SynthesizedStack[],
+  dir: string,
+): void {
   fs.mkdirSync(dir, { recursive: true });
+  const issue = reportIssue(projectRoot(), federation.sourceFile, process.env, new Date(), federation.sourceSha256);
   for (const tenant of federation.tenants) {
-    const report = buildReport(federation, tenant, findings);
+    const report = buildReport(federation, tenant, findings, { issue, stacks });
     fs.writeFileSync(path.join(dir, `${tenant.id}.json`), JSON.stringify(report, null, 2) + '\n');
     fs.writeFileSync(path.join(dir, `${tenant.id}.md`), reportMarkdown(report));
   }

@@ -1,6 +1,7 @@
 import { Annotations, TerraformLocal, TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { Federation, WirePillar } from '../config/model';
+import { effectiveWireProfile } from '../config/wire-profile';
 import type { WirePillarSpec } from '../constructs/wire/pillar-spec';
 import { COTURN_RELAY_PORTS } from '../constructs/charts/coturn';
 import { COTURN_FEDERATION_PORT } from '../constructs/wire/values';
@@ -14,7 +15,7 @@ export const PILLAR_2_WARNING =
   'Säule 2 (internet-facing Wire Bund for external organisations) is not implemented in reality today; ' +
   'this pillar is declared with acknowledgeNotImplemented and deploys only to an internet-zone cluster.';
 
-export function pillarSpec(pillar: WirePillar): WirePillarSpec {
+export function pillarSpec(pillar: WirePillar, federation: Federation): WirePillarSpec {
   const pki = pillar.cluster.pki;
   if (!pki) throw new Error(`internal: cluster '${pillar.cluster.id}' has no pki after validation`);
   return {
@@ -34,6 +35,7 @@ export function pillarSpec(pillar: WirePillar): WirePillarSpec {
       sender: pillar.mail.sender ?? `noreply@${pillar.domain}`,
       support: pillar.mail.support ?? { company: pillar.operator.name, email: `support@${pillar.domain}` },
     },
+    profile: effectiveWireProfile(federation, pillar).profile,
   };
 }
 
@@ -46,7 +48,7 @@ export class WirePillarStack extends TerraformStack {
     super(scope, name);
     applyStateBackend(this, name, federation.stateBackend);
     const cluster = zoneCluster(this, pillar.cluster);
-    const spec = pillarSpec(pillar);
+    const spec = pillarSpec(pillar, federation);
     this.pillar = new WireBundPillar(this, 'pillar', {
       cluster,
       spec,
@@ -67,6 +69,14 @@ export class WirePillarStack extends TerraformStack {
         zoneKind: federation.zones.find((z) => z.id === p.zone)?.kind ?? 'unknown',
       })),
     }).overrideLogicalId('wire_instance');
+    // The team features galley enforces, what is weaker than the pillar's preset and the recorded reason: read by
+    // verify --render (the rendered galley config must carry them) and by reports.
+    const profile = effectiveWireProfile(federation, pillar);
+    new TerraformLocal(this, 'wire_profile', {
+      profile: profile.profile,
+      weakened: profile.weakened,
+      ...(profile.reason !== undefined ? { reason: profile.reason } : {}),
+    }).overrideLogicalId('wire_profile');
 
     const h = this.pillar.hosts;
     const dns = [

@@ -20,16 +20,21 @@ import type { SynthesizedStack } from '../policy/k8s-objects';
 import { ComplianceError, SynthError, synthFederation } from '../stacks/synth';
 import {
   configIssues,
+  DEFAULT_YAML,
   defaultFederation,
   defaultStacks,
   replaceOnce,
   releaseValuesOf,
+  ROOT,
   resources,
   stack,
   synthesize,
   tmpDir,
 } from './helpers';
 import { ConfigError } from '../config/errors';
+import { createHash } from 'node:crypto';
+import { DEFAULT_CONFIG_FILE } from '../config/paths';
+import { gitCommit } from '../policy/report/provenance';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -60,7 +65,7 @@ describe('data-protection rules (one passing and one failing config each)', () =
     const x = f.find((i) => i.rule === 'DS-LEGAL-BASIS');
     expect(x).toMatchObject({ level: 'error', tenant: 'bmbsp' });
     expect(x?.message).toMatch(
-      /Bundesministerium für Beispielangelegenheiten: dataProtection.legalBasis must declare 'public-task' and 'employment-relationship' \(found: public-task\)/,
+      /Bundesministerium für Beispielangelegenheiten: dataProtection.legalBasis muss 'public-task' und 'employment-relationship' erklären \(gefunden: public-task\)/,
     );
   });
 
@@ -88,7 +93,7 @@ describe('data-protection rules (one passing and one failing config each)', () =
     const x = f.find((i) => i.rule === 'DS-AVV');
     expect(x).toMatchObject({ level: 'error', tenant: 'bfbs' });
     expect(x?.message).toMatch(
-      /no Auftragsverarbeitungsvertrag \(AVV\) with T-Systems International GmbH for BundesMessenger \(SaaS\)/,
+      /kein Auftragsverarbeitungsvertrag \(AVV\) mit T-Systems International GmbH für BundesMessenger \(SaaS\)/,
     );
     const bw = tenantRule((y) =>
       replaceOnce(
@@ -97,7 +102,7 @@ describe('data-protection rules (one passing and one failing config each)', () =
         '      agreements: []\n',
       ),
     );
-    expect(bw.find((i) => i.rule === 'DS-AVV')?.message).toMatch(/BWI GmbH for BwMessenger/);
+    expect(bw.find((i) => i.rule === 'DS-AVV')?.message).toMatch(/BWI GmbH für BwMessenger/);
     expect(ids(baseFindings, 'bab')).not.toContain('DS-AVV');
   });
 
@@ -132,6 +137,43 @@ describe('data-protection rules (one passing and one failing config each)', () =
     );
   });
 
+  it('DS-DPO: a data protection officer is named (typed: name, email, phone)', () => {
+    expect(ids(baseFindings)).not.toContain('DS-DPO');
+    expect(base.tenants.find((t) => t.id === 'bmbsp')?.dataProtection?.dataProtectionOfficer).toEqual({
+      name: 'Behördliche Datenschutzbeauftragte BMBsp',
+      email: 'datenschutz@bmbsp.bund.example',
+    });
+    const f = tenantRule((y) =>
+      replaceOnce(
+        y,
+        '      dataProtectionOfficer: { name: Datenschutzbeauftragte der BAB, email: datenschutz@bab.bund.example }\n',
+        '',
+      ),
+    );
+    const x = f.find((i) => i.rule === 'DS-DPO');
+    expect(x).toMatchObject({ level: 'warning', tenant: 'bab' });
+    expect(x?.message).toBe(
+      'Bundesanstalt für Beispielbau: keine Datenschutzbeauftragte und kein Datenschutzbeauftragter benannt (dataProtection.dataProtectionOfficer mit name, email, phone)',
+    );
+  });
+
+  it('DS-DSFA: the DSFA is done, planned or not required with a reason; missing is a warning', () => {
+    expect(ids(baseFindings)).not.toContain('DS-DSFA');
+    expect(base.tenants.map((t) => [t.id, t.dataProtection?.dsfa?.status])).toEqual([
+      ['bmbsp', 'done'],
+      ['lamv', 'planned'],
+      ['bfbs', 'not-required'],
+      ['bab', 'done'],
+      ['zbkbw', 'done'],
+    ]);
+    const f = tenantRule((y) => replaceOnce(y, "      dsfa: { status: planned, due: '2026-03-31' }\n", ''));
+    const x = f.find((i) => i.rule === 'DS-DSFA');
+    expect(x).toMatchObject({ level: 'warning', tenant: 'lamv' });
+    expect(x?.message).toMatch(
+      /^Landesamt für Musterverwaltung Musterland: Stand der Datenschutz-Folgenabschätzung nicht erklärt/,
+    );
+  });
+
   it('VSNFD-DEVICES: an agency on Säule 1 declares VS-NfD-approved devices', () => {
     expect(ids(baseFindings)).not.toContain('VSNFD-DEVICES');
     const f = tenantRule((y) => replaceOnce(y, '      vsNfdApprovedDevices: true\n', ''));
@@ -154,7 +196,7 @@ describe('data-protection rules (one passing and one failing config each)', () =
       ).replace('mode: allowList\n        servers: [bfbs.bund.example]', 'mode: none'),
     );
     expect(f.find((i) => i.rule === 'VSNFD-PRODUCTS')?.message).toMatch(
-      /BundesMessenger is not approved for VS-NfD and cannot run in the NdB zone \(cluster 'bab-ndb-1'\)/,
+      /BundesMessenger ist nicht für VS-NfD zugelassen und darf nicht in der NdB-Zone laufen \(Cluster 'bab-ndb-1'\)/,
     );
   });
 });
@@ -192,8 +234,8 @@ describe('BSI IT-Grundschutz rules on the synthesized resources', () => {
     const f = rules(st).filter((x) => x.rule === 'BSI-APP.4.4.A15');
     expect(f.map((x) => x.message)).toEqual(
       expect.arrayContaining([
-        "cluster 'itzbund-ndb-1' hosts namespaces of different protection need (VS-NfD, offen)",
-        "cluster 'itzbund-ndb-1' runs Säule 1 and must not host 'monitoring' (namespace of another pillar or service)",
+        "Cluster 'itzbund-ndb-1' beherbergt Namespaces unterschiedlichen Schutzbedarfs (VS-NfD, offen)",
+        "Cluster 'itzbund-ndb-1' betreibt Säule 1 und darf 'monitoring' nicht beherbergen (Namespace einer anderen Säule oder eines anderen Dienstes)",
       ]),
     );
   });
@@ -208,7 +250,7 @@ describe('BSI IT-Grundschutz rules on the synthesized resources', () => {
     ).toBe('info');
     delete ns.metadata.annotations;
     expect(rules(st).find((f) => f.rule === 'BSI-SYS.1.6.A17')?.message).toMatch(
-      /'wire-s3-calling' is not Pod Security 'restricted' \(found 'privileged'\) and gives no reason/,
+      /'wire-s3-calling' ist nicht Pod Security 'restricted' \(gefunden: 'privileged'\) und nennt keine Begründung/,
     );
   });
 
@@ -216,18 +258,20 @@ describe('BSI IT-Grundschutz rules on the synthesized resources', () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     const f = rules(defaultStacks(), 'registry.itzbund.example', { 'nginx-unprivileged': digest, brig: digest });
     expect(f.filter((x) => x.resource?.startsWith('kubernetes_deployment_v1')).map((x) => x.message)).toEqual([
-      "image 'docker.io/nginxinc/nginx-unprivileged:1.27-alpine' does not come from the internal registry registry.itzbund.example",
-      `image 'docker.io/nginxinc/nginx-unprivileged:1.27-alpine' is not pinned to the configured digest ${digest}`,
+      "Image 'docker.io/nginxinc/nginx-unprivileged:1.27-alpine' stammt nicht aus der internen Registry registry.itzbund.example",
+      `Image 'docker.io/nginxinc/nginx-unprivileged:1.27-alpine' ist nicht auf den konfigurierten Digest ${digest} fixiert`,
     ]);
     // synthesized without the registry: every image value of every chart is reported
     expect(f.find((x) => x.resource === 'helm_release.bum-bab_bundesmessenger')?.message).toMatch(
-      /^bundesmessenger: image.registry, kubectlImage.registry, .* not pointed at registry.itzbund.example$/,
+      /^bundesmessenger: image.registry, kubectlImage.registry, .* nicht auf registry.itzbund.example umgestellt$/,
     );
     const wire = f.filter((x) => x.resource === 'helm_release.wire-s1_wire-server').map((x) => x.message);
     expect(wire).toContainEqual(
-      expect.stringMatching(/^wire-server: brig.image.repository, galley.image.repository, .* not pointed at/),
+      expect.stringMatching(
+        /^wire-server: brig.image.repository, galley.image.repository, .* nicht auf .* umgestellt$/,
+      ),
     );
-    expect(wire).toContain(`wire-server: image 'brig' is not pinned to the configured digest ${digest}`);
+    expect(wire).toContain(`wire-server: Image 'brig' ist nicht auf den konfigurierten Digest ${digest} fixiert`);
   });
 
   describe('BSI-SYS.1.6.A6 with images.registry and images.digests', () => {
@@ -277,10 +321,8 @@ describe('BSI IT-Grundschutz rules on the synthesized resources', () => {
 
     it('reports only what values cannot redirect, and flags a release whose override moves an image back', () => {
       const messages = a6().map((x) => x.message);
-      expect(messages.filter((m) => !m.includes('not redirected through values'))).toEqual([]);
-      expect(messages).toContainEqual(
-        expect.stringMatching(/^wire-server: not redirected through values: alpine:3.21.3/),
-      );
+      expect(messages.filter((m) => !m.includes('über Werte nicht umlenkbar'))).toEqual([]);
+      expect(messages).toContainEqual(expect.stringMatching(/^wire-server: über Werte nicht umlenkbar: alpine:3.21.3/));
       // an escape hatch that points brig back at quay.io is seen in the release values
       const body = resources(stack(stacks, 'itzbund-ndb-1--wire-s1'), 'helm_release')['wire-s1_wire-server'];
       const moved = structuredClone(body);
@@ -289,9 +331,9 @@ describe('BSI IT-Grundschutz rules on the synthesized resources', () => {
         { name: 'brig.image.tag', value: '5.32.0' },
       ];
       expect(releaseImageProblems('wire-server', moved, 'registry.itzbund.example/mirror', { brig: digest })).toEqual([
-        'wire-server: brig.image.repository not pointed at registry.itzbund.example/mirror',
-        'wire-server: not redirected through values: alpine:3.21.3 (hard-coded in the cannon StatefulSet and the cassandra-migrations Job); mirror it under its own name at the container runtime',
-        `wire-server: image 'brig' is not pinned to the configured digest ${digest}`,
+        'wire-server: brig.image.repository nicht auf registry.itzbund.example/mirror umgestellt',
+        'wire-server: über Werte nicht umlenkbar: alpine:3.21.3 (fest eingetragen im StatefulSet von cannon und im Job cassandra-migrations); unter eigenem Namen in der Container-Laufzeit spiegeln',
+        `wire-server: Image 'brig' ist nicht auf den konfigurierten Digest ${digest} fixiert`,
       ]);
     });
 
@@ -324,8 +366,8 @@ describe('BSI IT-Grundschutz rules on the synthesized resources', () => {
     delete dep.spec.template.spec.container[0].resources.limits;
     const f = rules(st).filter((x) => x.rule === 'BSI-SYS.1.6.A15');
     expect(f.map((x) => x.message)).toEqual([
-      "namespace 'bum-bab' on cluster 'bab-bum-1' has no LimitRange with default limits",
-      "container 'nginx' has no cpu and memory limits",
+      "Namespace 'bum-bab' auf Cluster 'bab-bum-1' hat keine LimitRange mit Standardgrenzen",
+      "Container 'nginx' hat keine CPU- und Speicher-Limits",
     ]);
   });
 });
@@ -375,6 +417,7 @@ describe('suppressions', () => {
     expect(COMPLIANCE_RULES.filter((r) => r.unsuppressible).map((r) => r.id)).toEqual([
       'VSNFD-DEVICES',
       'VSNFD-PRODUCTS',
+      'WIRE-PROFILE',
       'BSI-APP.4.4.A15',
     ]);
   });
@@ -395,6 +438,49 @@ describe('suppressions', () => {
   });
 });
 
+describe('typed data-protection fields in the config', () => {
+  const at = (issues: ReturnType<typeof configIssues>) => issues.map((i) => [formatPath(i.path), i.message]);
+
+  it('refuses the old plain-string data protection officer, naming the place', () => {
+    const issues = configIssues((y) =>
+      replaceOnce(
+        y,
+        'dataProtectionOfficer: { name: Behördliche Datenschutzbeauftragte BMBsp, email: datenschutz@bmbsp.bund.example }',
+        'dataProtectionOfficer: Behördliche Datenschutzbeauftragte BMBsp',
+      ),
+    );
+    expect(at(issues)).toEqual([['tenants[0].dataProtection.dataProtectionOfficer', 'wrong type']]);
+    const line =
+      DEFAULT_YAML.split('\n').findIndex((l) => l.includes('dataProtectionOfficer: { name: Behördliche')) + 1;
+    expect(issues[0].line).toBe(line);
+  });
+
+  it('checks the e-mail address and the phone number of the officer', () => {
+    const issues = configIssues((y) =>
+      replaceOnce(y, 'email: datenschutz@bab.bund.example }', "email: 'nicht erreichbar', phone: 'ruf an' }"),
+    );
+    expect(at(issues).map(([p]) => p)).toEqual([
+      'tenants[3].dataProtection.dataProtectionOfficer.email',
+      'tenants[3].dataProtection.dataProtectionOfficer.phone',
+    ]);
+  });
+
+  it('a DSFA is one of done (reference, date), planned (due) or not required (reason of 20 characters)', () => {
+    const dsfa = (text: string) =>
+      configIssues((y) => replaceOnce(y, "      dsfa: { status: planned, due: '2026-03-31' }", `      dsfa: ${text}`));
+    expect(at(dsfa('{ status: done, reference: DSFA-1 }'))).toEqual([
+      ['tenants[1].dataProtection.dsfa.date', 'required key is missing'],
+    ]);
+    expect(at(dsfa("{ status: planned, due: '31.03.2026' }")).map(([p]) => p)).toEqual([
+      'tenants[1].dataProtection.dsfa.due',
+    ]);
+    expect(at(dsfa('{ status: not-required, reason: zu kurz }'))).toEqual([
+      ['tenants[1].dataProtection.dsfa.reason', 'a DSFA that is not required needs a reason of at least 20 characters'],
+    ]);
+    expect(at(dsfa('{ status: later }'))).toEqual([['tenants[1].dataProtection.dsfa.status', 'unknown status']]);
+  });
+});
+
 describe('compliance at synth', () => {
   it('an unsuppressed error fails synthesis and writes nothing', () => {
     const out = path.join(tmpDir(), 'out');
@@ -405,7 +491,19 @@ describe('compliance at synth', () => {
 
   it('writes one German Markdown and one JSON report per agency, and the JSON validates against its schema', () => {
     const out = path.join(tmpDir(), 'out');
-    synthFederation(defaultFederation(), out);
+    // The date of issue from SOURCE_DATE_EPOCH (2025-07-01 12:00 UTC); commit and config hash change with every
+    // commit and config edit: checked against the repository here, replaced by placeholders in the snapshots.
+    const saved = process.env.SOURCE_DATE_EPOCH;
+    process.env.SOURCE_DATE_EPOCH = '1751371200';
+    try {
+      synthFederation(defaultFederation(), out);
+    } finally {
+      if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
+      else process.env.SOURCE_DATE_EPOCH = saved;
+    }
+    const commit = gitCommit(ROOT) ?? 'unbekannt';
+    const sha = createHash('sha256').update(fs.readFileSync(DEFAULT_CONFIG_FILE)).digest('hex');
+    const normalize = (text: string) => text.split(commit).join('<commit>').split(sha).join('<sha256>');
     const dir = path.join(out, 'reports', 'compliance');
     expect(fs.readdirSync(dir).sort()).toEqual(
       ['bab', 'bfbs', 'bmbsp', 'lamv', 'zbkbw'].flatMap((t) => [`${t}.json`, `${t}.md`]),
@@ -413,8 +511,16 @@ describe('compliance at synth', () => {
     for (const t of ['bab', 'bfbs', 'bmbsp', 'lamv', 'zbkbw']) {
       const json = JSON.parse(fs.readFileSync(path.join(dir, `${t}.json`), 'utf8'));
       expect(complianceReportSchema.safeParse(json).success).toBe(true);
-      expect(fs.readFileSync(path.join(dir, `${t}.md`), 'utf8')).toMatchSnapshot(`${t}.md`);
-      expect(json).toMatchSnapshot(`${t}.json`);
+      expect(json.issue).toEqual({
+        date: '2025-07-01',
+        dateSource: 'SOURCE_DATE_EPOCH',
+        projectVersion: JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version,
+        commit,
+        configFile: 'config/federation.yaml',
+        configSha256: sha,
+      });
+      expect(normalize(fs.readFileSync(path.join(dir, `${t}.md`), 'utf8'))).toMatchSnapshot(`${t}.md`);
+      expect(JSON.parse(normalize(JSON.stringify(json)))).toMatchSnapshot(`${t}.json`);
     }
     const bad = JSON.parse(fs.readFileSync(path.join(dir, 'bmbsp.json'), 'utf8'));
     bad.services[0].classification = 'GEHEIM';
@@ -440,10 +546,29 @@ describe('compliance at synth', () => {
         agreement: { reference: 'AVV-ITZBund-2025-0117', date: '2025-02-03' },
       },
     ]);
-    expect(r.federationPartners).toEqual([
-      { service: 'Wire Bund (wire-s1)', partner: 'wire.bkbsp.ndb.example' },
-      { service: 'Wire Bund (wire-s3)', partner: 'wire.musterland.example' },
+    expect(r.federationPartners.map((p) => [p.service, p.partner, p.operator, p.direction])).toEqual([
+      [
+        'Wire Bund Säule 1 (wire-s1)',
+        'wire.bkbsp.ndb.example',
+        'Bundeskanzleramt für Beispiele (eigener Betrieb)',
+        'beidseitig',
+      ],
+      ['Wire Bund Säule 3 (wire-s3)', 'wire.musterland.example', 'IT-Dienstleister Musterland', 'beidseitig'],
     ]);
+    expect(r.sharedInstances).toEqual([
+      { service: 'Wire Bund Säule 3 (wire-s3)', agencies: ['Landesamt für Musterverwaltung Musterland'] },
+    ]);
+    expect(r.controller.dataProtectionOfficer?.name).toBe('Behördliche Datenschutzbeauftragte BMBsp');
+    expect(r.dsfa).toEqual({ status: 'done', reference: 'DSFA-BMBsp-2025-01', date: '2025-01-20' });
+    expect(r.agency.kindLabel).toBe('Bundesministerium');
+    expect(r.services.map((s) => s.zoneKindLabel)).toEqual(['Netze des Bundes (NdB)', 'IT-Grundschutz-Netz']);
+    expect(r.purposes[0].purposes).toContain(
+      'Anlage und Pflege der Nutzerkonten aus dem Verzeichnisdienst der Behörde (LDAP, SCIM)',
+    );
+    expect(r.terraformState.secrets).toEqual([]); // built without the stacks
+    expect(r.openItems).toContain(
+      'Der Terraform-State liegt in lokalen Dateien: für den Betrieb ein verschlüsseltes Backend mit beschränktem Zugriff wählen (stateBackend pg oder s3)',
+    );
     expect(r.coverage.map((c) => c.requirement)).toEqual(
       expect.arrayContaining(['APP.4.4.A7', 'APP.4.4.A15', 'SYS.1.6.A6', 'SYS.1.6.A15', 'SYS.1.6.A17']),
     );

@@ -100,18 +100,38 @@ describe('the output directory', () => {
     expect(fs.readdirSync(dir).sort()).toEqual(['config', 'out']);
   });
 
-  it('removes the scratch output of a run that died, and only one that carries the marker', () => {
+  it('removes the scratch output of a run that died, never a user copy of an output beside it', () => {
     const { federation } = federationIn(dir);
     const out = path.join(dir, 'out');
     const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
     const deadScratch = `${out}.tmp-${dead.stdout}`;
     fs.mkdirSync(deadScratch);
     fs.writeFileSync(path.join(deadScratch, OUTPUT_MARKER), '');
-    const foreign = `${out}.tmp-${Number(dead.stdout) + 1000000}`;
-    fs.mkdirSync(foreign);
+    fs.writeFileSync(path.join(deadScratch, '.messenger-bund-scratch'), `${dead.stdout}\n`);
+    // a user's backup copy of an earlier output, named like a scratch directory: it has no scratch marker
+    const backup = `${out}.old-${Number(dead.stdout) + 1000000}`;
+    fs.mkdirSync(backup);
+    fs.writeFileSync(path.join(backup, OUTPUT_MARKER), '');
+    fs.writeFileSync(path.join(backup, 'NOTES.txt'), 'mine');
     synthFederation(federation, out);
     expect(fs.existsSync(deadScratch)).toBe(false);
-    expect(fs.existsSync(foreign)).toBe(true);
+    expect(fs.readFileSync(path.join(backup, 'NOTES.txt'), 'utf8')).toBe('mine');
+    expect(fs.existsSync(path.join(out, '.messenger-bund-scratch'))).toBe(false);
+  });
+
+  it('a symlinked output directory stays a symlink; its target is replaced, Terraform files kept', () => {
+    const { federation } = federationIn(dir);
+    const real = path.join(dir, 'real', 'out');
+    fs.mkdirSync(real, { recursive: true });
+    const link = path.join(dir, 'cdktf.out');
+    fs.symlinkSync(real, link);
+    synthFederation(federation, link);
+    fs.mkdirSync(path.join(real, 'stacks', 'itzbund-ndb-1--platform', '.terraform'));
+    synthFederation(federation, link);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fs.existsSync(path.join(real, 'manifest.json'))).toBe(true);
+    expect(fs.existsSync(path.join(real, 'stacks', 'itzbund-ndb-1--platform', '.terraform'))).toBe(true);
+    expect(fs.readdirSync(path.join(dir, 'real'))).toEqual(['out']);
   });
 
   it('synth reports an unwritable output as an error, not a trace', () => {

@@ -315,8 +315,15 @@ describe('tenant:new writes only the new lines', () => {
     const schema = tenantNew([...base, '--kind', 'ministry', '--cluster-zone', 'gs-bab', ...flags]);
     expect(schema.status).toBe(1);
     expect(schema.stderr).toMatch(/new tenant 'xyz' \(below\):3:11: tenants\[5\]\.kind: not an allowed value/);
+    // the new tenant goes after the last line of the tenants list (its last indented line)
+    const lines = fs.readFileSync(config, 'utf8').split('\n');
+    let lastTenantLine = lines.indexOf('tenants:');
+    for (let i = lastTenantLine + 1; i < lines.length && !/^\S/.test(lines[i]); i++)
+      if (lines[i].trim()) lastTenantLine = i;
     expect(schema.stderr).toMatch(
-      /after line 289 .*\n\s+1 \|   - id: xyz\n\s+2 \|     name: X\n\s+3 \|     kind: ministry\n/,
+      new RegExp(
+        `after line ${lastTenantLine + 1} .*\\n\\s+1 \\|   - id: xyz\\n\\s+2 \\|     name: X\\n\\s+3 \\|     kind: ministry\\n`,
+      ),
     );
     expect(checkCitations(schema.stderr)).toEqual(["tenant 'xyz'"]);
     // a reference error in the new cluster (which goes into the middle of the file)
@@ -434,6 +441,8 @@ describe('tenant:new arguments', () => {
 
   const config = configCopy();
   const dir = tmpDir();
+  const fifo = path.join(dir, 'fifo.yaml');
+  spawnSync('mkfifo', [fifo]);
   it.each<[string, string[], RegExp]>([
     ['an unknown flag', ['--no-such-flag'], /^tenant:new: unknown flag '--no-such-flag'$/m],
     ['a positional argument', ['--id', 'a', 'stray'], /^tenant:new: unexpected argument 'stray'/m],
@@ -446,6 +455,11 @@ describe('tenant:new arguments', () => {
       /--config \/no\/such\/federation\.yaml: no such file$/m,
     ],
     ['a directory as config', ['--config', dir, '--id', 'a'], /: is a directory, not a federation file$/m],
+    [
+      'a FIFO as config (it would block forever)',
+      ['--config', fifo, '--id', 'a'],
+      /: is not a regular file \(a FIFO, socket or device\)$/m,
+    ],
     [
       '--ldap-* without --wire',
       ['--config', config, '--id', 'a', '--ldap-host', 'h', '--ldap-base-dn', 'dc=x'],

@@ -1,5 +1,6 @@
 /** BWI's BundesMessenger chart (also the BwMessenger's), from openCode. Not in the offline mirror. */
 import { BUNDESMESSENGER_IMAGES } from '../matrix/images';
+import { LIFETIME, tileServerOutside } from '../../config/matrix-privacy';
 import type { ChartDescriptor } from './descriptor';
 
 export const BUNDESMESSENGER: ChartDescriptor = {
@@ -54,6 +55,78 @@ export const BUNDESMESSENGER: ChartDescriptor = {
       out.push(
         'extraConfig.turn_shared_secret lands in the homeserver.yaml ConfigMap: mount the secret and use turn_shared_secret_path',
       );
+    out.push(...privacyContractProblems(values));
     return out;
   },
 };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+/**
+ * The privacy profile (config/matrix-privacy.ts) as the values must carry it, wherever the chart's default is weaker:
+ * retention stated, the directory and profile lookups stated, location sharing off or with the agency's own tiles
+ * (never the chart's default style, whose tiles come from a third party), no usage statistics, no key servers.
+ * Whether a weaker value has its reason is the config's and DS-MATRIX-PRIVACY's concern.
+ */
+export function privacyContractProblems(values: Json): string[] {
+  const out: string[] = [];
+  const x = values.extraConfig ?? {};
+  const lifetimeOrNull = (v: unknown) => v === null || LIFETIME.test(String(v));
+  const r = x.retention;
+  if (r?.enabled === true) {
+    if (!LIFETIME.test(String(r.default_policy?.max_lifetime)))
+      out.push('extraConfig.retention is on without default_policy.max_lifetime: messages are kept forever');
+    if (!Array.isArray(r.purge_jobs) || r.purge_jobs.length === 0)
+      out.push('extraConfig.retention.purge_jobs is empty: nothing is deleted');
+  } else if (r?.enabled !== false) {
+    out.push('extraConfig.retention.enabled is not stated: the chart keeps messages forever');
+  }
+  for (const key of ['local_media_lifetime', 'remote_media_lifetime']) {
+    const m = x.media_retention ?? {};
+    if (!(key in m) || !lifetimeOrNull(m[key]))
+      out.push(`extraConfig.media_retention.${key} is not stated as a lifetime (or null for kept forever)`);
+  }
+  if (typeof x.user_directory?.search_all_users !== 'boolean')
+    out.push('extraConfig.user_directory.search_all_users is not stated: the chart lets everybody search everybody');
+  if (x.require_auth_for_profile_requests !== true)
+    out.push('extraConfig.require_auth_for_profile_requests is not true: profiles are readable without signing in');
+  for (const key of [
+    'limit_profile_requests_to_users_who_share_rooms',
+    'include_profile_data_on_invite',
+    'allow_profile_lookup_over_federation',
+  ]) {
+    if (typeof x[key] !== 'boolean') out.push(`extraConfig.${key} is not stated`);
+  }
+  if (values.config?.reportStats !== false) out.push('config.reportStats is not false: Synapse reports to matrix.org');
+  if (!Array.isArray(values.config?.trustedKeyServers) || values.config.trustedKeyServers.length > 0)
+    out.push('config.trustedKeyServers is not empty: Synapse asks a third-party key server');
+  if (x.oembed?.disable_default_providers !== true)
+    out.push("extraConfig.oembed.disable_default_providers is not true: Synapse asks third parties' oEmbed APIs");
+  const ls = values.additionalConfig?.locationSharing;
+  if (typeof ls?.enabled !== 'boolean') {
+    out.push(
+      'additionalConfig.locationSharing.enabled is not stated: the chart shares locations with map tiles from a third party',
+    );
+  } else {
+    const style = ls.map_style_config;
+    // the chart serves map_style_config as style.json whenever it is set, and merges ours into its default
+    if (style === undefined || (style !== null && style?.sources?.wms_topplus?.tiles === undefined))
+      out.push(
+        "additionalConfig.locationSharing.map_style_config keeps the chart's default style: its tiles come from a third party",
+      );
+    const urls = [
+      ...(ls.map_style_url ? [String(ls.map_style_url)] : []),
+      ...Object.values((style?.sources ?? {}) as Record<string, Json>).flatMap((src) => (src?.tiles ?? []).map(String)),
+    ];
+    if (!ls.enabled && urls.length > 0)
+      out.push(`additionalConfig.locationSharing is off but still names map tiles (${urls.join(', ')})`);
+    if (ls.enabled && urls.length === 0)
+      out.push('additionalConfig.locationSharing is on without the agency’s tile server');
+    for (const u of urls) {
+      const outside = /^https:\/\//.test(u) ? tileServerOutside(u, String(values.serverName ?? '')) : 'not https';
+      if (outside) out.push(`additionalConfig.locationSharing: '${u}': ${outside}`);
+    }
+  }
+  return out;
+}

@@ -28,7 +28,19 @@ export interface TextContract {
   readonly why: string;
 }
 
-export type RenderContract = ConfigFileContract | TextContract;
+/**
+ * Values a config file must carry, derived from the facts the release's stack records (its Terraform `locals`, e.g.
+ * `wire_instance`): dotted path, the value (lists compare as sets) and why. No expectations: nothing is checked.
+ */
+export interface ExpectedValuesContract {
+  readonly configMap: string;
+  readonly file: string;
+  readonly expected: (
+    locals: Readonly<Record<string, unknown>>,
+  ) => ReadonlyArray<readonly [path: string, value: unknown, why: string]>;
+}
+
+export type RenderContract = ConfigFileContract | TextContract | ExpectedValuesContract;
 
 /** One end of a connection, in terms of a pillar's facts. */
 export type FlowEnd =

@@ -1,6 +1,7 @@
 /** The wire-server chart: brig, galley, cannon, cargohold, gundeck, spar, nginz, federator, background-worker. */
+import { weakenings, wireProfileBaseline, type WireProfile, type WireProfileSetting } from '../../config/wire-profile';
 import type { ChartImage } from '../images';
-import { wireServerSecrets, wireServerValues } from '../wire/values';
+import { galleyFeatureFlags, wireServerSecrets, wireServerValues } from '../wire/values';
 import type { ChartDescriptor } from './descriptor';
 import { WIRE_RELEASE_VERSION, wireImage } from './wire-images';
 
@@ -16,6 +17,59 @@ const migration = (name: string, key: string): ChartImage => ({
 });
 
 const nginz = { pod: 'nginz' };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+/** Dotted paths and values of the leaves of a values tree (lists are leaves). */
+function leaves(value: Json, prefix: string): Array<[string, unknown]> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [[prefix, value]];
+  return Object.entries(value).flatMap(([k, v]) => leaves(v, `${prefix}.${k}`));
+}
+
+/**
+ * The feature flags galley.yaml must carry for the pillar its stack records (`locals.wire_instance`, and the profile
+ * in `locals.wire_profile`). Säule 1 is held to its preset, with the classified domains taken from the stack's own
+ * facts: its federation domain and its federation partners in the NdB, no other. A setting of the recorded profile
+ * counts only where it is not weaker than the preset or the profile records a reason; otherwise the preset is what
+ * galley must get. Other pillars: the recorded profile as it is.
+ */
+export function expectedGalleyFlags(locals: Readonly<Record<string, unknown>>): Array<[string, unknown, string]> {
+  const inst = locals.wire_instance as Json;
+  if (!inst || typeof inst !== 'object') return [];
+  const recorded = (locals.wire_profile as Json)?.profile as WireProfile | undefined;
+  const reason = (locals.wire_profile as Json)?.reason;
+  const justified = typeof reason === 'string' && reason.trim().length >= 20;
+  let profile: WireProfile;
+  let why: string;
+  if (inst.pillar === 1) {
+    if (typeof inst.domain !== 'string' || !Array.isArray(inst.partners))
+      throw new Error('wire_instance of a Säule-1 stack without domain or partners');
+    const domains = [
+      inst.domain,
+      ...inst.partners.filter((p: Json) => p?.zoneKind === 'ndb').map((p: Json) => String(p.domain)),
+    ];
+    const baseline = wireProfileBaseline(1, [...new Set(domains)]);
+    const chosen = { ...baseline } as Record<WireProfileSetting, unknown>;
+    for (const setting of Object.keys(baseline) as WireProfileSetting[]) {
+      if (!recorded || recorded[setting] === undefined) continue;
+      const candidate = { ...baseline, [setting]: recorded[setting] } as WireProfile;
+      if (setting === 'classifiedDomains') {
+        // the domains always come from the stack's facts; switching the marking off needs a reason
+        if (candidate.classifiedDomains?.status !== 'enabled' && justified)
+          chosen[setting] = { status: 'disabled', domains: [] };
+      } else if (justified || weakenings(baseline, candidate).length === 0) chosen[setting] = recorded[setting];
+    }
+    profile = chosen as unknown as WireProfile;
+    why =
+      "Säule 1's profile (config/wire-profile.ts), weaker only with a recorded reason; classified domains: the pillar and its NdB federation partners";
+  } else {
+    if (!recorded) return [];
+    profile = recorded;
+    why = "the pillar's profile (locals.wire_profile)";
+  }
+  return leaves(galleyFeatureFlags(profile), 'settings.featureFlags').map(([p, v]) => [p, v, why]);
+}
 
 export const WIRE_SERVER: ChartDescriptor = {
   chart: 'wire-server',
@@ -53,6 +107,12 @@ export const WIRE_SERVER: ChartDescriptor = {
         ['emailSMS.general.smsSender', 'brig.config.emailSMS.general.smsSender (required even without SMS)'],
         ['emailSMS.user.smsActivationUrl', 'brig.config.emailSMS.user.smsActivationUrl'],
       ],
+    },
+    {
+      // the team features of the pillar, Säule 1's VS-NfD marking first (galley renders them with toYaml)
+      configMap: 'galley',
+      file: 'galley.yaml',
+      expected: expectedGalleyFlags,
     },
     {
       configMap: 'gundeck',

@@ -1,4 +1,6 @@
 /** What a Matrix homeserver (BundesMessenger self-hosted, BwMessenger) is generated from. */
+import type { MatrixPrivacyInput } from '../../config/matrix-privacy';
+
 export type MatrixProduct = 'bundesmessenger' | 'bwmessenger';
 
 export type MatrixFederation =
@@ -6,15 +8,11 @@ export type MatrixFederation =
   | { readonly mode: 'allowList'; readonly servers: readonly string[] }
   | { readonly mode: 'open' };
 
-export interface MatrixPrivacy {
-  readonly presence: boolean;
-  readonly urlPreviews: boolean;
-  readonly openRegistration: boolean;
-  readonly guestAccess: boolean;
-  readonly publicRoomsOverFederation: boolean;
-  readonly encryptionByDefault: 'all' | 'invite' | 'off';
-  readonly pushNotificationContent: boolean;
-}
+/**
+ * The privacy switches, and the privacy profile (retention, user directory, profile lookups, location sharing,
+ * server notices, DSGVO export: config/matrix-privacy.ts); a profile setting left out is at its default.
+ */
+export type MatrixPrivacy = MatrixPrivacyInput;
 
 export type VirusScanning =
   | { readonly enabled: true; readonly acknowledgeKeyDisclosure: true; readonly clamavMirror: string }

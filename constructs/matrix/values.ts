@@ -3,6 +3,7 @@
  * the chart's default values (test/bundesmessenger.test.ts, against chart-keys/bundesmessenger-1.16.0.keys).
  */
 import type { MatrixServerSpec } from './spec';
+import { effectiveMatrixPrivacy, FOREVER, type EffectiveMatrixPrivacy } from '../../config/matrix-privacy';
 
 export interface MatrixPlacement {
   readonly ingressClass: string;
@@ -33,6 +34,8 @@ export function bundesMessengerValues(spec: MatrixServerSpec, placement: MatrixP
     federation_domain_whitelist:
       spec.federation.mode === 'none' ? [] : spec.federation.mode === 'allowList' ? [...spec.federation.servers] : null,
   };
+  const privacy = privacyValues(effectiveMatrixPrivacy(spec.privacy));
+  Object.assign(extraConfig, privacy.extraConfig);
   // Secrets stay in their Secrets: mounted into Synapse and the workers (the generic worker answers
   // /voip/turnServer and the OIDC callback) and read from files; never a Helm value or a ConfigMap entry.
   const volumes: Array<Record<string, unknown>> = [];
@@ -98,6 +101,8 @@ export function bundesMessengerValues(spec: MatrixServerSpec, placement: MatrixP
     dataPrivacyUrl: withoutScheme(spec.privacyPolicyUrl),
     imprintUrl: withoutScheme(spec.imprintUrl),
     extraConfig,
+    config: privacy.config,
+    additionalConfig: privacy.additionalConfig,
     postgresql: { enabled: false },
     externalPostgresql: {
       host: spec.postgresql.host,
@@ -134,6 +139,85 @@ export function bundesMessengerValues(spec: MatrixServerSpec, placement: MatrixP
       : {}),
   };
   return values;
+}
+
+/** A lifetime for Synapse; `forever` is null, which removes the key (and a chart default) from the values. */
+const lifetime = (l: string): string | null => (l === FOREVER ? null : l);
+
+/**
+ * The privacy profile at the chart's keys (config/matrix-privacy.ts holds the defaults and what they mean):
+ * Synapse options under `extraConfig` (verbatim into homeserver.yaml), the chart's own `config.*` where it renders
+ * the Synapse option itself, and `additionalConfig` for what the chart hands to the clients and its DSGVO exporter.
+ */
+export function privacyValues(p: EffectiveMatrixPrivacy): {
+  extraConfig: Record<string, unknown>;
+  config: Record<string, unknown>;
+  additionalConfig: Record<string, unknown>;
+} {
+  const messages = p.retention.messages.maxLifetime;
+  const shared = p.profileLookups.scope === 'shared-rooms';
+  const ls = p.locationSharing;
+  return {
+    extraConfig: {
+      // messages: Synapse deletes events older than max_lifetime (rooms may only choose shorter); the chart's
+      // default is retention off, i.e. kept forever
+      retention:
+        messages === FOREVER
+          ? { enabled: false }
+          : {
+              enabled: true,
+              default_policy: { max_lifetime: messages },
+              allowed_lifetime_min: '1d',
+              allowed_lifetime_max: messages,
+              purge_jobs: [{ interval: '1d' }],
+            },
+      // files, counted from their last access; the chart keeps own files forever and other servers' for 90d
+      media_retention: {
+        local_media_lifetime: lifetime(p.retention.localMedia.maxLifetime),
+        remote_media_lifetime: lifetime(p.retention.remoteMedia.maxLifetime),
+      },
+      // the chart's default lets everybody search everybody
+      user_directory: { enabled: true, search_all_users: p.userDirectory.search === 'all-users' },
+      require_auth_for_profile_requests: true,
+      limit_profile_requests_to_users_who_share_rooms: shared,
+      include_profile_data_on_invite: !shared,
+      allow_profile_lookup_over_federation: !shared,
+      ...(p.serverNotices
+        ? {
+            server_notices: {
+              system_mxid_localpart: 'betreiber-hinweise',
+              system_mxid_display_name: 'Hinweise des Betreibers',
+              room_name: 'Hinweise des Betreibers',
+              auto_join: true,
+            },
+          }
+        : {}),
+      // no third-party requests from the server: no oEmbed providers (URL previews are a privacy switch of their own)
+      oembed: { disable_default_providers: true },
+      enable_3pid_lookup: false,
+    },
+    // the chart renders these Synapse options itself: no usage statistics to matrix.org, no signing keys through a
+    // third-party key server (Synapse's own default is matrix.org)
+    config: { reportStats: false, trustedKeyServers: [] },
+    additionalConfig: {
+      dsgvoExport: { enabled: p.dataExport.enabled },
+      // The chart's default is location sharing on, with map tiles from the BKG's public TopPlusOpen WMS (a third
+      // party on the internet that learns each client's IP address and the map section it shows). Its confighub
+      // serves map_style_config as style.json whenever it is set: null serves an empty style.
+      locationSharing: !ls.enabled
+        ? { enabled: false, map_style_url: '', map_style_config: null }
+        : ls.tileServerKind === 'style'
+          ? { enabled: true, map_style_url: ls.tileServer, map_style_config: null }
+          : {
+              enabled: true,
+              map_style_url: '',
+              // the chart's style keeps its layer; its one source gets the agency's tiles (lists replace, maps merge)
+              map_style_config: {
+                sources: { wms_topplus: { tiles: [ls.tileServer], attribution: ls.attribution ?? '' } },
+              },
+            },
+    },
+  };
 }
 
 /** `https://example.org/datenschutz` -> `example.org/datenschutz` (the chart adds the scheme). */

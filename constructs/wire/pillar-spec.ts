@@ -1,3 +1,4 @@
+import type { WireProfile } from '../../config/wire-profile';
 import type { SizeProfile } from './sizing';
 
 export type PillarNumber = 1 | 2 | 3;
@@ -54,6 +55,8 @@ export interface WirePillarSpec {
   readonly federation: readonly FederationPeer[];
   readonly pki: PkiIssuer;
   readonly mail: MailSpec;
+  /** The team features galley enforces (the pillar's preset with the config's overrides). */
+  readonly profile: WireProfile;
 }
 
 /** Host names of a pillar, derived from its base domain. */

@@ -2,6 +2,7 @@
  * Helm values of the Wire charts, generated from typed inputs. Every key path set here must exist in the chart
  * defaults or in Wire's production examples (test/wire-values-keys.test.ts walks them).
  */
+import type { FeatureToggle, WireProfile } from '../../config/wire-profile';
 import type { SecretValue } from '../helm-chart';
 import { pillarHosts, type WirePillarSpec } from './pillar-spec';
 import { replicas, resourcesFor } from './sizing';
@@ -93,6 +94,37 @@ export function uriHost(ip: string): string {
   return ip.includes(':') ? `[${ip}]` : ip;
 }
 
+/**
+ * galley's team feature flags (`galley.config.settings.featureFlags`): the pillar's profile in the chart's shapes.
+ * galley renders each of them into galley.yaml as given (`toYaml`), so these are also the keys of its config file.
+ */
+export function galleyFeatureFlags(profile: WireProfile): Values {
+  const toggle = (t: FeatureToggle) => ({ defaults: { status: t.status, lockStatus: t.lockStatus } });
+  const p = profile;
+  return {
+    sso: 'enabled-by-default',
+    legalhold: p.legalhold,
+    teamSearchVisibility: 'disabled-by-default',
+    classifiedDomains: { status: p.classifiedDomains.status, config: { domains: [...p.classifiedDomains.domains] } },
+    conversationGuestLinks: toggle(p.conversationGuestLinks),
+    appLock: {
+      defaults: {
+        status: p.appLock.status,
+        config: { enforceAppLock: p.appLock.enforced, inactivityTimeoutSecs: p.appLock.inactivityTimeoutSecs },
+      },
+    },
+    fileSharing: toggle(p.fileSharing),
+    selfDeletingMessages: {
+      defaults: {
+        ...toggle(p.selfDeletingMessages).defaults,
+        config: { enforcedTimeoutSeconds: p.selfDeletingMessages.enforcedTimeoutSeconds },
+      },
+    },
+    sndFactorPasswordChallenge: toggle(p.sndFactorPasswordChallenge),
+    outlookCalIntegration: toggle(p.outlookCalIntegration),
+  };
+}
+
 export function wireServerValues(spec: WirePillarSpec): Values {
   const h = pillarHosts(spec.domain);
   const e = endpoints(spec);
@@ -181,11 +213,7 @@ export function wireServerValues(spec: WirePillarSpec): Values {
       settings: {
         conversationCodeURI: `https://${h.account}/conversation-join/`,
         federationDomain: spec.federationDomain,
-        featureFlags: {
-          sso: 'enabled-by-default',
-          legalhold: 'disabled-permanently',
-          teamSearchVisibility: 'disabled-by-default',
-        },
+        featureFlags: galleyFeatureFlags(spec.profile),
       },
       aws: { region: 'eu-west-1' },
     }),

@@ -115,7 +115,8 @@ export function checkRendered(
     for (const f of guard.checkRendered(byName.get(stack)!, address, body, objects)) {
       at(f.address.slice(address.length + 1), f.rule, f.message);
     }
-    for (const [ref, message] of contractProblems(r.release.chart, objects)) at(ref, 'contract', message);
+    const locals = byName.get(stack)?.json?.locals ?? {};
+    for (const [ref, message] of contractProblems(r.release.chart, objects, locals)) at(ref, 'contract', message);
     const alias = providerAlias(body.provider) ?? '';
     for (const { object, hook } of r.objects) {
       const ref = objectRef(object);

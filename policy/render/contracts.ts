@@ -12,10 +12,35 @@ type Json = any;
 
 const getPath = (obj: Json, p: string) => p.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
 
-/** Problems of a release's rendered objects against its chart's contracts: [object ref, message]. */
-export function contractProblems(chart: string, objects: readonly KubernetesObject[]): Array<[string, string]> {
+/** Equal as the contract means it: lists as sets of their items, everything else as JSON. */
+function sameValue(got: Json, want: Json): boolean {
+  const norm = (v: Json): string =>
+    Array.isArray(v) ? JSON.stringify(v.map((x) => JSON.stringify(x)).sort()) : JSON.stringify(v ?? null);
+  return norm(got) === norm(want);
+}
+
+/**
+ * Problems of a release's rendered objects against its chart's contracts: [object ref, message]. `locals` are the
+ * facts of the release's stack, for contracts whose expectations depend on them.
+ */
+export function contractProblems(
+  chart: string,
+  objects: readonly KubernetesObject[],
+  locals: Readonly<Record<string, unknown>> = {},
+): Array<[string, string]> {
   const out: Array<[string, string]> = [];
   for (const c of CHARTS[chart]?.contracts ?? []) {
+    let expected: ReadonlyArray<readonly [string, unknown, string]> | undefined;
+    if ('expected' in c) {
+      try {
+        expected = c.expected(locals);
+      } catch (e) {
+        // facts that cannot be read cannot be judged: a finding, never a pass
+        out.push([`ConfigMap//${c.configMap}`, `${c.file}: the stack's facts cannot be read: ${(e as Error).message}`]);
+        continue;
+      }
+      if (expected.length === 0) continue;
+    }
     const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === c.configMap);
     const ref = `ConfigMap/${cm?.metadata.namespace ?? ''}/${c.configMap}`;
     const text = (cm as Json)?.data?.[c.file];
@@ -33,6 +58,14 @@ export function contractProblems(chart: string, objects: readonly KubernetesObje
       parsed = parse(text);
     } catch (e) {
       out.push([ref, `${c.file} is not YAML: ${(e as Error).message}`]);
+      continue;
+    }
+    if (!('required' in c)) {
+      for (const [p, want, why] of expected ?? []) {
+        const got = getPath(parsed, p);
+        if (!sameValue(got, want))
+          out.push([ref, `${c.file}: ${p} is ${JSON.stringify(got ?? null)}, not ${JSON.stringify(want)}; ${why}`]);
+      }
       continue;
     }
     for (const [p, why] of c.required) {
