@@ -65,7 +65,7 @@ async function main(): Promise<number> {
           err(`WARNING ${a.stack}: ${a.message}\n`);
         }
         for (const f of result.compliance.filter((x) => x.level === 'warning' && !x.suppressed)) {
-          err(`WARNING ${formatComplianceFinding(f)}\n`);
+          err(`WARNING ${formatComplianceFinding(f, federation)}\n`);
         }
         out(`Reports: ${outdir}/reports/ (compliance per agency, architecture.svg)\n`);
         if (federation.config.terraform.providerMirror) {

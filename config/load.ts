@@ -10,7 +10,7 @@ import type { $ZodIssue } from 'zod/v4/core';
 import { parseCidr, type Cidr } from './cidr';
 import { ConfigError, type ConfigIssue, type ConfigPath } from './errors';
 import { byId, type Cluster, type Federation, type Operator, type WirePillar, type Zone } from './model';
-import { federationSchema, type FederationConfig } from './schema';
+import { federationSchema, redactCredentials, type FederationConfig } from './schema';
 import { checkSemantics, PILLAR_CLASSIFICATION } from './semantic';
 
 import { DEFAULT_CONFIG_FILE } from './paths';
@@ -26,6 +26,14 @@ const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').diges
 function displayName(file: string): string {
   const rel = path.relative(process.cwd(), file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+function redactDeep(value: unknown): unknown {
+  if (typeof value === 'string') return redactCredentials(value);
+  if (Array.isArray(value)) return value.map(redactDeep);
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)]));
+  return value;
 }
 
 function valueAt(data: unknown, p: ConfigPath): unknown {
@@ -233,11 +241,32 @@ export function parseFederation(text: string, file: string): Federation {
   } catch (e) {
     throw yamlError(`not valid YAML: ${(e as Error).message.split('\n')[0]}`);
   }
+  // Unknown tags (`!foo`) resolve to plain strings with only a warning: refused, like every unknown thing.
+  const tagWarnings = doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (doc.errors.length === 0 && tagWarnings.length > 0) {
+    const w = tagWarnings[0];
+    throw yamlError(
+      `unknown YAML tag ${text.slice(w.pos[0], w.pos[1]).split(/\s/)[0]}`,
+      w.pos[0],
+      text.slice(w.pos[0], w.pos[1]),
+    );
+  }
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
         const found = text.slice(e.pos[0], Math.min(e.pos[1], e.pos[0] + 40));
+        if (e.code === 'MULTIPLE_DOCS') {
+          return {
+            file: shown,
+            path: [],
+            line: pos?.line,
+            column: pos?.col,
+            message: 'more than one YAML document (a second ---)',
+            value: '---',
+            allowed: 'one federation per file',
+          } satisfies ConfigIssue;
+        }
         const duplicate =
           e.code === 'DUPLICATE_KEY' ? /^[^:\n]*/.exec(text.slice(e.pos[0], e.pos[0] + 200))?.[0].trim() : undefined;
         return {
@@ -271,10 +300,25 @@ export function parseFederation(text: string, file: string): Federation {
     path: p,
     ...position(doc, lines, p),
     message,
-    value,
+    // errors are printed and land in CI logs: a refused credential is not echoed
+    value: redactDeep(value),
     allowed,
   });
 
+  if (data === null || data === undefined || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError([
+      {
+        ...issue(
+          [],
+          data == null ? 'the file holds no federation (empty or only comments)' : 'not a mapping of keys',
+          data,
+        ),
+        line: position(doc, lines, []).line ?? 1,
+        column: 1,
+        allowed: 'a mapping with federation, operators, zones, clusters, wire, tenants (see config/federation.yaml)',
+      },
+    ]);
+  }
   const textIssues: ConfigIssue[] = [];
   checkText(data, (p, message, value, allowed) => textIssues.push(issue(p, message, value, allowed)));
   if (textIssues.length > 0) throw new ConfigError(textIssues);
@@ -405,8 +449,8 @@ function maxNesting(text: string): { depth: number; at: number } {
   return best;
 }
 
-/** Control characters; tab is allowed everywhere, a newline only in free-text reasons. */
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+/** Control characters and Unicode line separators; tab is allowed everywhere, a newline only in free-text reasons. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029]/;
 /** Bidirectional overrides and isolates: they make text read differently from what it is (CVE-2021-42574). */
 const BIDI = /[\u202a-\u202e\u2066-\u2069]/;
 /** Keys whose values are prose that may span lines (shown collapsed to one line in reports). */

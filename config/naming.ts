@@ -165,6 +165,16 @@ export function ownedNames(cfg: FederationConfig): { stacks: Claim[]; namespaces
  */
 export function checkOwnedNames(cfg: FederationConfig, report: Report): void {
   const { stacks, namespaces } = ownedNames(cfg);
+  // `saas--tenant-<id>` names an agency on BundesMessenger SaaS: a cluster called `saas` would look like one
+  cfg.clusters.forEach((c, ci) => {
+    if (c.id === 'saas')
+      report(
+        ['clusters', ci, 'id'],
+        "the cluster id 'saas' is reserved for the stacks of SaaS agencies",
+        c.id,
+        'another id',
+      );
+  });
   const duplicates = (claims: readonly Claim[], kind: string, where: string) => {
     const first = new Map<string, Claim>();
     for (const c of claims) {

@@ -35,7 +35,29 @@ export function urlCredentials(u: string): string | undefined {
   if (parsed.username || parsed.password) return 'user information (user:password@)';
   for (const name of parsed.searchParams.keys())
     if (CREDENTIAL_PARAM.test(name)) return `the query parameter '${name}'`;
+  // OAuth's implicit flow puts tokens into the fragment (#access_token=...)
+  for (const name of new URLSearchParams(parsed.hash.replace(/^#/, '')).keys())
+    if (CREDENTIAL_PARAM.test(name)) return `the fragment parameter '${name}'`;
   return undefined;
+}
+
+/**
+ * The text with every credential the checks here recognise replaced by `***` (user information, credential query
+ * and fragment parameters, credential flags' values, authorization headers, JWTs): error messages echo the value
+ * they refuse, and those land in CI logs.
+ */
+export function redactCredentials(text: string): string {
+  return text
+    .replace(/(\/\/)[^/@\s]*@/g, '$1***@')
+    .replace(/([?#&;])([^=&#\s]*)=([^&#\s]*)/g, (m, sep: string, name: string) =>
+      CREDENTIAL_PARAM.test(name) ? `${sep}${name}=***` : m,
+    )
+    .replace(/(^|\s)(-{0,2}[A-Za-z0-9-]+)=(\S+)/g, (m, pre: string, flag: string) =>
+      CREDENTIAL_FLAG.test(flag.startsWith('-') ? flag : `--${flag}`) ? `${pre}${flag}=***` : m,
+    )
+    .replace(/\b(bearer|basic)\s+\S+/gi, '$1 ***')
+    .replace(CREDENTIAL_HEADER_G, '$1: ***')
+    .replace(new RegExp(JWT.source, 'g'), '***');
 }
 const noUserInfo = (u: string) => urlCredentials(u) === undefined;
 const noCredentials = (what: string) => ({
@@ -49,6 +71,11 @@ const CREDENTIAL_FLAG =
   /^-{1,2}[a-z0-9-]*(token|password|passwd|secret|api-?key|apikey|client-key|auth-header|authorization|bearer|credential)[a-z0-9-]*$/i;
 /** Keys of free-form maps that name a credential. */
 const CREDENTIAL_KEY = /(token|password|passwd|secret|api[-_]?key|apikey|credential|private[-_]?key)/i;
+/** An HTTP header carrying a credential (`Private-Token: ...`, `Authorization: ...`, `X-Api-Key: ...`). */
+const CREDENTIAL_HEADER =
+  /^\s*[A-Za-z0-9-]*(token|authorization|api-?key|secret|password|cookie)[A-Za-z0-9-]*\s*:\s*\S/i;
+const CREDENTIAL_HEADER_G =
+  /([A-Za-z0-9-]*(?:token|authorization|api-?key|secret|password|cookie)[A-Za-z0-9-]*)\s*:\s*\S+/gi;
 /** A JSON Web Token: three base64url parts, the first a JSON header (`eyJ`). */
 const JWT = /eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/;
 
@@ -62,6 +89,13 @@ export function execArgCredential(args: readonly string[]): { index: number; wha
     const arg = args[i];
     if (JWT.test(arg)) return { index: i, what: 'a JSON Web Token' };
     if (/\b(bearer|basic)\s+\S/i.test(arg)) return { index: i, what: 'an authorization header' };
+    if (CREDENTIAL_HEADER.test(arg)) return { index: i, what: 'a credential header' };
+    // a shell command line in one argument (`-c "kubelogin get-token --token=..."`): its words count as well
+    const words = arg.trim().split(/\s+/);
+    if (words.length > 1) {
+      const inner = execArgCredential(words);
+      if (inner) return { index: i, what: `${inner.what} inside '${words[0]} ...'` };
+    }
     const [flag, ...rest] = arg.split('=');
     const dashed = flag.startsWith('-');
     if (!CREDENTIAL_FLAG.test(dashed ? flag : `--${flag}`) || /-(file|path|env|command|cmd)$/i.test(flag)) continue;
@@ -164,7 +198,12 @@ const connectionSchema = z.discriminatedUnion('type', [
       .optional()
       .meta({ description: 'PEM file of the API server CA; relative paths resolve against this config file' }),
     apiVersion: z.string().default('client.authentication.k8s.io/v1'),
-    command: z.string().min(1),
+    command: z
+      .string()
+      .min(1)
+      .regex(/^\S+$/, {
+        message: 'command is one program (a name or a path without spaces); its arguments go into args',
+      }),
     args: z
       .array(z.string())
       .default([])

@@ -100,11 +100,21 @@ export function blockingFindings(findings: readonly ComplianceFinding[]): Compli
   return findings.filter((f) => f.level === 'error' && !f.suppressed);
 }
 
-export function formatComplianceFinding(f: ComplianceFinding): string {
+export function formatComplianceFinding(f: ComplianceFinding, federation?: Federation): string {
   const where = [f.tenant && `tenant ${f.tenant}`, f.stack && f.resource ? `${f.stack} ${f.resource}` : f.stack]
     .filter(Boolean)
     .join(', ');
-  return `[${f.rule}] ${f.level}${where ? ` (${where})` : ''}: ${f.message}`;
+  return `${findingLocation(f, federation)}[${f.rule}] ${f.level}${where ? ` (${where})` : ''}: ${f.message}`;
+}
+
+/** `file:line: ` of the config entry a finding is about (the agency's entry), when the model can locate it. */
+function findingLocation(f: ComplianceFinding, federation?: Federation): string {
+  if (!federation?.locate || !f.tenant) return '';
+  const index = federation.config.tenants.findIndex((t) => t.id === f.tenant);
+  const line = index >= 0 ? federation.locate(['tenants', index]).line : undefined;
+  if (!line) return '';
+  const file = path.relative(process.cwd(), federation.sourceFile) || federation.sourceFile;
+  return `${file.startsWith('..') ? federation.sourceFile : file}:${line}: `;
 }
 
 const findingSchema = z.object({

@@ -777,7 +777,7 @@ export async function addTenant(opts: Json, ask?: Ask): Promise<TenantResult> {
       const saas = avv && avv.endsWith('required before use') ? avv : undefined;
       const findings = result.compliance
         .filter((f) => f.tenant === tenant.id && f.level !== 'info')
-        .map(formatComplianceFinding);
+        .map((f) => formatComplianceFinding(f));
       const steps = [...new Set<string>([...todo, ...(saas ? [saas] : []), ...findings])];
       if (!opts['dry-run']) {
         try {

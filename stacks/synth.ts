@@ -45,9 +45,12 @@ export class SynthError extends Error {
 
 /** Thrown when the compliance pack has unsuppressed errors; nothing was written. */
 export class ComplianceError extends Error {
-  constructor(readonly findings: readonly ComplianceFinding[]) {
+  constructor(
+    readonly findings: readonly ComplianceFinding[],
+    federation?: Federation,
+  ) {
     super(
-      `The compliance checks found ${findings.length} error(s):\n${findings.map((f) => `  ${formatComplianceFinding(f)}`).join('\n')}`,
+      `The compliance checks found ${findings.length} error(s):\n${findings.map((f) => `  ${formatComplianceFinding(f, federation)}`).join('\n')}`,
     );
     this.name = 'ComplianceError';
   }
@@ -115,7 +118,7 @@ export function synthFederation(federation: Federation, outdir: string, options:
     if (findings.length > 0) throw new GuardError(findings);
     const compliance = evaluateCompliance(federation, stacks);
     const blocking = blockingFindings(compliance);
-    if (blocking.length > 0) throw new ComplianceError(blocking);
+    if (blocking.length > 0) throw new ComplianceError(blocking, federation);
     writeComplianceReports(federation, compliance, stacks, path.join(scratch, 'reports', 'compliance'));
     const mirror = federation.config.terraform.providerMirror;
     if (mirror) fs.writeFileSync(path.join(scratch, TERRAFORM_CLI_CONFIG_FILE), terraformCliConfig(mirror));

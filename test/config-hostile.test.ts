@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import { ConfigError, formatIssue, formatPath, type ConfigIssue } from '../config/errors';
 import { loadFederation, parseFederation } from '../config/load';
 import { Namespaces } from '../config/naming';
-import { execArgCredential, urlCredentials } from '../config/schema';
+import { synthFederation } from '../stacks/synth';
+import { execArgCredential, redactCredentials, urlCredentials } from '../config/schema';
 import { buildReport, evaluateCompliance, reportMarkdown } from '../policy/compliance';
 import { tenantFindings } from '../policy/compliance-rules';
 import { DEFAULT_YAML, defaultFederation, issueAt, replaceOnce, tmpDir } from './helpers';
@@ -271,6 +272,50 @@ describe('credentials never pass', () => {
     expect(i.line).toBeGreaterThan(0);
   });
 
+  it.each([
+    [
+      'a shell command line in one argument',
+      'args: [get-token,',
+      'args: [-c, "kubelogin get-token --token=s3cr3t", get-token,',
+      1,
+    ],
+    ['a credential header', 'args: [get-token,', 'args: [--header, "Private-Token: glpat-abcdefghijk", get-token,', 1],
+  ])('exec args: %s', (_, from, to, index) => {
+    const i = issueAt((y) => replaceOnce(y, from, to), `clusters[1].connection.args[${index}]`);
+    expect(i.message).toMatch(/must not carry credentials/);
+    // the refused value is not echoed
+    expect(JSON.stringify(i.value)).not.toMatch(/s3cr3t|glpat-abcdefghijk/);
+  });
+
+  it('exec command is one program, not a command line with a token', () => {
+    const i = issueAt(
+      (y) => replaceOnce(y, 'command: kubelogin', "command: 'kubelogin --token=abc'"),
+      'clusters[1].connection.command',
+    );
+    expect(i.message).toMatch(/command is one program/);
+    expect(i.value).toBe('kubelogin --token=***');
+  });
+
+  it('a token in the fragment of the API server URL', () => {
+    const i = issueAt(
+      (y) =>
+        replaceOnce(
+          y,
+          'host: https://api.gs-1.itzbund.example:6443',
+          "host: 'https://api.gs-1.itzbund.example:6443/#access_token=abc'",
+        ),
+      'clusters[1].connection.host',
+    );
+    expect(i.message).toMatch(/must not contain credentials/);
+    expect(i.value).toBe('https://api.gs-1.itzbund.example:6443/#access_token=***');
+  });
+
+  it('redaction keeps what is no credential', () => {
+    expect(redactCredentials('--oidc-client-id=terraform --token=abc https://u:p@h/x?a=1&token=2')).toBe(
+      '--oidc-client-id=terraform --token=*** https://***@h/x?a=1&token=***',
+    );
+  });
+
   it('the push gateway and the s3 state endpoint refuse credentials too', () => {
     expect(urlCredentials('https://u:p@sygnal.example/')).toMatch(/user information/);
     expect(urlCredentials('https://minio.example/?X-Amz-Signature=abc')).toMatch(/X-Amz-Signature/);
@@ -304,5 +349,63 @@ describe('config text in reports', () => {
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row.split(/(?<!\\)\|/).length - 2).toBe(6);
     expect(md).not.toMatch(/(?<!\\)\[Bestätigt(?<!\\)\]/);
+  });
+});
+
+describe('compliance errors name the config line of the agency', () => {
+  it('a DS-CONSENT error at synth cites file:line of the tenant entry', () => {
+    const yaml = replaceOnce(
+      DEFAULT_YAML,
+      'legalBasis: [public-task, employment-relationship]',
+      'legalBasis: [consent, public-task, employment-relationship]',
+    );
+    const file = path.join(tmpDir(), 'federation.yaml');
+    fs.writeFileSync(file, yaml);
+    let message = '';
+    try {
+      synthFederation(parseFederation(yaml, file), path.join(path.dirname(file), 'out'));
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    const line = yaml.split('\n').indexOf('  - id: bmbsp') + 1;
+    expect(message).toMatch(
+      new RegExp(`^  .*federation\\.yaml:${line}: \\[DS-CONSENT\\] error \\(tenant bmbsp\\)`, 'm'),
+    );
+  });
+});
+
+describe('odd files and spellings', () => {
+  it.each([
+    ['an empty file', '', /holds no federation/, 1],
+    ['only comments', '# nothing here\n# at all\n', /holds no federation/, 1],
+    ['only a document marker', '---\n', /holds no federation/, 1],
+    ['a list instead of a mapping', '- a\n- b\n', /not a mapping of keys/, 1],
+    ['two documents', `${DEFAULT_YAML}---\nfederation: { name: zweite }\n`, /more than one YAML document/, undefined],
+    [
+      'an unknown tag',
+      DEFAULT_YAML.replace('kind: federal-ministry', 'kind: !foo federal-ministry'),
+      /unknown YAML tag !foo/,
+      undefined,
+    ],
+  ])('%s: a file:line error', (_, text, message, line) => {
+    const [issue] = issuesOfText(text);
+    expect(issue.message).toMatch(message);
+    expect(issue.line).toBeGreaterThan(0);
+    if (line) expect(issue.line).toBe(line);
+  });
+
+  it('refuses Unicode line separators in names (U+2028, U+2029)', () => {
+    for (const sep of ['\u2028', '\u2029']) {
+      const i = issueAt(
+        (y) => replaceOnce(y, 'name: Bundesministerium für Beispielangelegenheiten', `name: "BM${sep}# Pwned"`),
+        'tenants[0].name',
+      );
+      expect(i.message).toBe('contains a line break or control character');
+    }
+  });
+
+  it("refuses the cluster id 'saas' (its stacks would look like a SaaS agency's)", () => {
+    const i = issueAt((y) => y.replace(/\bbab-bum-1\b/g, 'saas'), 'clusters[2].id');
+    expect(i.message).toMatch(/reserved for the stacks of SaaS agencies/);
   });
 });
