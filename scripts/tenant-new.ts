@@ -189,7 +189,30 @@ async function need(
   } else if (fallback !== undefined) {
     return fallback;
   }
-  throw new TenantError(`--${key} is required (${question})`);
+  throw new UsageError(`--${key} is required (${question})`);
+}
+
+/** A calendar date as the config takes it. */
+function isoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const d = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().startsWith(text);
+}
+
+/**
+ * `<first>:<reference>:<YYYY-MM-DD>` with a reference that may itself contain ':' (file numbers often do): the
+ * first and the last part are fixed, the reference is everything between.
+ */
+function splitAgreement(flag: string, value: string, withProcessor: boolean): string[] {
+  const parts = value.split(':');
+  const date = parts.pop() ?? '';
+  const head = withProcessor ? [parts.shift() ?? ''] : [];
+  const reference = parts.join(':');
+  const format = withProcessor ? '<processor>:<reference>:<YYYY-MM-DD>' : '<reference>:<YYYY-MM-DD>';
+  if (head.some((h) => !h) || !reference) throw new UsageError(`--${flag} ${value}: expected ${format}`);
+  if (!isoDate(date))
+    throw new UsageError(`--${flag} ${value}: '${date}' is not a date; expected ${format}, e.g. 2026-01-15`);
+  return [...head, reference, date];
 }
 
 function refuseExisting(federation: Federation, id: string, clusterId?: string): void {
@@ -219,6 +242,8 @@ export async function buildTenant(
   const tenant: Json = { id, name, kind, domain };
   const dataProtection: Json = { legalBasis: ['public-task', 'employment-relationship'], agreements: [] };
 
+  if (opts.wire !== undefined && String(opts.wire).trim() === '')
+    throw new UsageError('--wire needs at least one pillar (a number such as 1,3 or pillar ids)');
   const wire = String(opts.wire ?? (ask ? await ask('Wire-Bund-Säulen (z. B. 1,3; leer für keine)', '') : '')).trim();
   const conflict = flagConflict(opts, wire, undefined);
   if (conflict) throw new UsageError(conflict);
@@ -318,15 +343,11 @@ export async function buildTenant(
   }
 
   for (const avv of (opts.avv as string[] | undefined) ?? []) {
-    const [processor, reference, date, ...rest] = avv.split(':');
-    if (!processor || !reference || !date || rest.length > 0)
-      throw new TenantError(`--avv ${avv}: expected <processor>:<reference>:<YYYY-MM-DD>`);
+    const [processor, reference, date] = splitAgreement('avv', avv, true);
     dataProtection.agreements.push({ processor, reference, date });
   }
   if (opts.dv !== undefined) {
-    const [reference, date, ...rest] = String(opts.dv).split(':');
-    if (!reference || !date || rest.length > 0)
-      throw new TenantError(`--dv ${opts.dv}: expected <reference>:<YYYY-MM-DD>`);
+    const [reference, date] = splitAgreement('dv', String(opts.dv), false);
     dataProtection.serviceAgreement = { reference, date, allowsPresence: false };
   }
   tenant.dataProtection = dataProtection;

@@ -440,6 +440,7 @@ describe('tenant:new arguments', () => {
   });
 
   const config = configCopy();
+  const IDENTITY = ['--id', 'a', '--name', 'A', '--kind', 'federal-authority', '--domain', 'a.bund.example'];
   const dir = tmpDir();
   const fifo = path.join(dir, 'fifo.yaml');
   spawnSync('mkfifo', [fifo]);
@@ -459,6 +460,17 @@ describe('tenant:new arguments', () => {
       'a FIFO as config (it would block forever)',
       ['--config', fifo, '--id', 'a'],
       /: is not a regular file \(a FIFO, socket or device\)$/m,
+    ],
+    [
+      'an agreement date that is no date',
+      ['--config', config, ...IDENTITY, '--wire', '3', '--avv', 'itzbund:AVV-1:2026-13-01'],
+      /--avv itzbund:AVV-1:2026-13-01: '2026-13-01' is not a date; expected <processor>:<reference>:<YYYY-MM-DD>/,
+    ],
+    ['--wire without a pillar', ['--config', config, ...IDENTITY, '--wire', ''], /--wire needs at least one pillar/],
+    [
+      'a required LDAP flag missing',
+      ['--config', config, ...IDENTITY, '--wire', '3', '--ldap-host', 'ldap.a.example', '--ldap-bind-dn', 'cn=x'],
+      /--ldap-base-dn is required/,
     ],
     [
       '--ldap-* without --wire',
@@ -533,5 +545,38 @@ describe('tenant:new arguments', () => {
     await expect(addTenant({ config: file, id: 'bkm', name: 'B', 'ldap-host': 'h' }, ask)).rejects.toThrow(
       /--ldap-host needs --wire/,
     );
+  });
+});
+
+describe('agreement references may contain colons', () => {
+  it('--avv <processor>:<reference with :>:<date> keeps the whole reference', () => {
+    const config = configCopy();
+    const r = spawnSync(
+      process.execPath,
+      [
+        'scripts/launch.js',
+        'scripts/tenant-new',
+        '--config',
+        config,
+        '--id',
+        'bkm',
+        '--name',
+        'BKM',
+        '--kind',
+        'federal-authority',
+        '--domain',
+        'bkm.bund.example',
+        '--wire',
+        '3',
+        '--avv',
+        'itzbund:AVV:2026:0007:2026-01-15',
+      ],
+      { cwd: ROOT, encoding: 'utf8', env: { ...process.env, SYNTH_REUSE: 'off' }, timeout: 60_000 },
+    );
+    expect(r.status).toBe(0);
+    const written = loadFederation(config).tenants.find((t) => t.id === 'bkm');
+    expect(written?.dataProtection?.agreements).toEqual([
+      { processor: 'itzbund', reference: 'AVV:2026:0007', date: '2026-01-15' },
+    ]);
   });
 });
