@@ -814,7 +814,13 @@ export async function addTenant(opts: Json, ask?: Ask): Promise<TenantResult> {
   };
   if (opts['dry-run']) return commit();
   // lockTimeoutMs: for callers (and tests) that must not wait the full time; no command-line flag
-  return withFileLock(`${fs.realpathSync(file)}.lock`, commit, { timeoutMs: opts.lockTimeoutMs ?? LOCK_TIMEOUT_MS });
+  return withFileLock(`${fs.realpathSync(file)}.lock`, commit, {
+    timeoutMs: opts.lockTimeoutMs ?? LOCK_TIMEOUT_MS,
+    onWait: (holder, lockFile) =>
+      process.stderr.write(
+        `waiting for ${lockFile}: another tenant:new (pid ${holder?.pid ?? '?'}) is changing the config (up to ${Math.round((opts.lockTimeoutMs ?? LOCK_TIMEOUT_MS) / 1000)} s)\n`,
+      ),
+  });
 }
 
 function terminalAsk(): { ask: Ask; close: () => void } {

@@ -41,6 +41,8 @@ export interface LockOptions {
   readonly timeoutMs?: number;
   /** Pause between attempts (default 50 ms, with some jitter). */
   readonly pollMs?: number;
+  /** Called once when the lock is held by a live process and the caller starts to wait (to tell the user). */
+  readonly onWait?: (holder: LockHolder | undefined, lockFile: string) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -177,6 +179,7 @@ export function withFileLock<T>(lockFile: string, fn: () => T, options: LockOpti
     token: crypto.randomBytes(12).toString('hex'),
   };
   const deadline = Date.now() + timeoutMs;
+  let waited = false;
   for (;;) {
     if (tryCreate(file, me)) break;
     const info = readHolder(file);
@@ -192,6 +195,10 @@ export function withFileLock<T>(lockFile: string, fn: () => T, options: LockOpti
         file,
         info.holder,
       );
+    }
+    if (!waited) {
+      waited = true;
+      options.onWait?.(info.holder, file);
     }
     sleepSync(Math.min(pollMs + Math.random() * pollMs, Math.max(1, deadline - Date.now())));
   }

@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { LockError, processAlive, withFileLock } from './file-lock';
+import { LockError, processAlive, withFileLock, type LockOptions } from './file-lock';
 
 /** The file every output of this app carries: proof that the directory may be replaced. */
 export const OUTPUT_MARKER = '.messenger-bund-output';
@@ -154,7 +154,15 @@ const FS_CODES = new Set([
  * Builds a new output with `build(scratch)` and swaps it in for `outdir`, under the output's lock. `build` throwing
  * leaves `outdir` as it was. File-system errors (no permission, a full disk) become an OutputDirError.
  */
-export function replaceOutput<T>(outdir: string, guard: OutputGuard, build: (scratch: string) => T): T {
+export function replaceOutput<T>(
+  outdir: string,
+  guard: OutputGuard,
+  build: (scratch: string) => T,
+  onWait: LockOptions['onWait'] = (holder, lockFile) =>
+    process.stderr.write(
+      `waiting for ${lockFile}: another synth (pid ${holder?.pid ?? '?'}) is writing this output (up to 60 s)\n`,
+    ),
+): T {
   // A symlinked output directory stays a symlink: its target is replaced (the scratch directory is built beside
   // the target, on the same file system).
   const target = isSymlink(outdir) ? fs.realpathSync(outdir) : path.resolve(outdir);
@@ -163,34 +171,38 @@ export function replaceOutput<T>(outdir: string, guard: OutputGuard, build: (scr
   const old = `${target}.old-${process.pid}`;
   try {
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    return withFileLock(`${target}.lock`, () => {
-      checkOutputDir(target, guard); // again, now that no other run can change it
-      removeDeadScratch(target);
-      fs.mkdirSync(scratch);
-      fs.writeFileSync(path.join(scratch, SCRATCH_MARKER), `${process.pid}\n`);
-      try {
-        fs.writeFileSync(
-          path.join(scratch, OUTPUT_MARKER),
-          'Output of the messenger federation synth; replaced as a whole by the next synth.\n',
-        );
-        const result = build(scratch);
-        fs.writeFileSync(
-          path.join(scratch, OUTPUT_MARKER),
-          'Output of the messenger federation synth; replaced as a whole by the next synth.\n',
-        );
-        fs.rmSync(path.join(scratch, SCRATCH_MARKER));
-        if (fs.existsSync(target)) {
-          keepTerraformWorkdirs(target, scratch);
-          fs.renameSync(target, old);
-          fs.writeFileSync(path.join(old, SCRATCH_MARKER), `${process.pid}\n`);
+    return withFileLock(
+      `${target}.lock`,
+      () => {
+        checkOutputDir(target, guard); // again, now that no other run can change it
+        removeDeadScratch(target);
+        fs.mkdirSync(scratch);
+        fs.writeFileSync(path.join(scratch, SCRATCH_MARKER), `${process.pid}\n`);
+        try {
+          fs.writeFileSync(
+            path.join(scratch, OUTPUT_MARKER),
+            'Output of the messenger federation synth; replaced as a whole by the next synth.\n',
+          );
+          const result = build(scratch);
+          fs.writeFileSync(
+            path.join(scratch, OUTPUT_MARKER),
+            'Output of the messenger federation synth; replaced as a whole by the next synth.\n',
+          );
+          fs.rmSync(path.join(scratch, SCRATCH_MARKER));
+          if (fs.existsSync(target)) {
+            keepTerraformWorkdirs(target, scratch);
+            fs.renameSync(target, old);
+            fs.writeFileSync(path.join(old, SCRATCH_MARKER), `${process.pid}\n`);
+          }
+          fs.renameSync(scratch, target);
+          fs.rmSync(old, { recursive: true, force: true });
+          return result;
+        } finally {
+          fs.rmSync(scratch, { recursive: true, force: true });
         }
-        fs.renameSync(scratch, target);
-        fs.rmSync(old, { recursive: true, force: true });
-        return result;
-      } finally {
-        fs.rmSync(scratch, { recursive: true, force: true });
-      }
-    });
+      },
+      { onWait },
+    );
   } catch (e) {
     if (e instanceof LockError) throw new OutputDirError(e.message);
     const code = (e as NodeJS.ErrnoException).code;

@@ -79,6 +79,20 @@ describe('withFileLock', () => {
     expect(fs.readFileSync(lock, 'utf8')).toBe(holder(process.ppid));
   });
 
+  it('tells the caller once that it waits, naming the holder', () => {
+    const lock = path.join(tmpDir(), 'x.lock');
+    fs.writeFileSync(lock, holder(process.ppid));
+    const onWait = jest.fn();
+    expect(() => withFileLock(lock, () => undefined, { timeoutMs: 200, onWait })).toThrow(LockError);
+    expect(onWait).toHaveBeenCalledTimes(1);
+    expect(onWait.mock.calls[0][0]).toEqual(expect.objectContaining({ pid: process.ppid }));
+    expect(onWait.mock.calls[0][1]).toBe(path.resolve(lock));
+    // a free lock is taken without a word
+    const free = jest.fn();
+    withFileLock(path.join(tmpDir(), 'y.lock'), () => undefined, { onWait: free });
+    expect(free).not.toHaveBeenCalled();
+  });
+
   it('waits for a holder on another host (its pid cannot be checked) and names the host', () => {
     const lock = path.join(tmpDir(), 'x.lock');
     fs.writeFileSync(lock, holder(deadPid(), 'some-other-host.example'));
