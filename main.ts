@@ -106,6 +106,10 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
-main().then((code) => {
-  process.exitCode = code;
-});
+main()
+  // one turn of the event loop, so that a signal that arrived during the synchronous synthesis is handled (the
+  // signal handle does not keep the loop alive: without this, the run would end as if nothing had happened)
+  .then((code) => new Promise<number>((resolve) => setImmediate(() => resolve(code))))
+  .then((code) => {
+    process.exitCode = code;
+  });

@@ -3,11 +3,36 @@
  * Used by the config checks (zones must not overlap, advertised IPs must lie in their zone) and by the policy guard.
  *
  * Every overlap and containment check compares *addresses*, not spellings. An IPv6 range that embeds IPv4
- * addresses reaches those IPv4 addresses: `::ffff:0:0/96` (IPv4-mapped) is all of IPv4, and so are `::/96`
- * (IPv4-compatible, deprecated), `64:ff9b::/96` (NAT64 well-known prefix) and `2002::/16` (6to4, the IPv4 address
- * in bits 16-47). To compare across spellings, a CIDR is normalized into intervals of one unified space: IPv6
- * numbering, with every IPv4 address at its IPv4-mapped position `::ffff:a.b.c.d` and the embedding ranges
- * folded onto it. An IPv6 range that straddles embedding space splits into its IPv4 part and its native part.
+ * addresses reaches those IPv4 addresses. To compare across spellings, a CIDR is normalized into intervals of one
+ * unified space: IPv6 numbering, with every IPv4 address at its IPv4-mapped position `::ffff:a.b.c.d` and the
+ * embedding ranges folded onto it. An IPv6 range that straddles embedding space splits into its IPv4 part and its
+ * native part.
+ *
+ * The IPv6 ranges that embed or translate IPv4 (RFC 6890 and the IANA IPv6 Special-Purpose Address Registry), and
+ * how each is read (see {@link EMBEDDINGS}):
+ *
+ * | range              | name              | IPv4 address                    | reads as                              |
+ * | ------------------ | ----------------- | ------------------------------- | ------------------------------------- |
+ * | `::/96`            | IPv4-compatible   | low 32 bits (RFC 4291, deprec.) | that address, one to one              |
+ * | `::ffff:0:0/96`    | IPv4-mapped       | low 32 bits (RFC 4291)          | that address (it is the unified space)|
+ * | `::ffff:0:0:0/96`  | IPv4-translated   | low 32 bits (RFC 2765, 6145)    | that address, one to one              |
+ * | `64:ff9b::/96`     | NAT64             | low 32 bits (RFC 6052)          | that address, one to one              |
+ * | `64:ff9b:1::/48`   | NAT64 local-use   | operator's choice (RFC 8215)    | any IPv4 address; covers none         |
+ * | `2001::/32`        | Teredo            | server bits 32-63, client low   | any IPv4 address; covers none         |
+ * |                    |                   | 32 bits XOR ones (RFC 4380)     | (it is relayed over the internet)     |
+ * | `2002::/16`        | 6to4              | bits 16-47 (RFC 3056)           | that site's address; only the site's  |
+ * |                    |                   |                                 | whole /48 covers it                   |
+ *
+ * "Any IPv4 address; covers none": such a range overlaps every IPv4 network and is never inside one, so it can
+ * neither hide in a zone nor prove that an address lies inside one. Teredo is read that way because an address of
+ * it is reached through whichever public Teredo relay announces 2001::/32 and then over UDP/IPv4 to the client's
+ * public address: the path is the internet, whatever the embedded addresses say.
+ *
+ * Not folded, because no prefix tells them apart from native addresses: RFC 6052 network-specific NAT64 prefixes
+ * and SIIT (RFC 7915) prefixes, 6rd (RFC 5969) and ISATAP interface identifiers (`::5efe:a.b.c.d`, RFC 5214). They
+ * sit inside an operator's own IPv6 prefix, and that prefix is what the zone declares. The other special-purpose
+ * ranges (`::1/128`, `::/128`, `100::/64`, `2001:2::/48`, `2001:db8::/32`, ORCHID, `fc00::/7`, `fe80::/10`, ...)
+ * embed no IPv4.
  */
 
 export type IpFamily = 4 | 6;
@@ -143,6 +168,8 @@ interface Embedding {
   readonly reach: (a: bigint, b: bigint) => [bigint, bigint] | undefined;
   /** The IPv4 addresses that [a, b] covers in every spelling inside this embedding (for the outer side). */
   readonly cover: (a: bigint, b: bigint) => [bigint, bigint] | undefined;
+  /** How [a, b] reads in messages, when the IPv4 CIDRs it reaches say too little. */
+  readonly note?: (a: bigint, b: bigint) => string;
 }
 
 function low32(name: string, first: bigint): Embedding {
@@ -150,25 +177,36 @@ function low32(name: string, first: bigint): Embedding {
   return { name, first, last: first + V4_MASK, reach: f, cover: f };
 }
 
+/** A range whose IPv4 address cannot be pinned down: it reaches any IPv4 address and covers none. */
+function anyIpv4(name: string, first: bigint, bits: bigint, note?: Embedding['note']): Embedding {
+  return { name, first, last: first + (1n << bits) - 1n, reach: () => [0n, V4_MASK], cover: () => undefined, note };
+}
+
 const SIXTO4_FIRST = 0x2002n << 112n;
 const SIXTO4_LOW = (1n << 80n) - 1n;
 
+const TEREDO_FIRST = 0x2001n << 112n;
+
+/** Sorted by first address (normalize walks them in order). */
 const EMBEDDINGS: readonly Embedding[] = [
   // ::a.b.c.d (RFC 4291, deprecated); :: and ::1 included, which only makes the checks stricter
   low32('IPv4-compatible', 0n),
   // ::ffff:a.b.c.d is the unified position of IPv4 itself (see MAPPED_BASE)
   low32('IPv4-mapped', MAPPED_BASE),
+  // ::ffff:0:a.b.c.d (RFC 2765 SIIT, RFC 6145): the IPv4 address a translator gives an IPv6-only host
+  low32('IPv4-translated', 0xffffn << 48n),
   // 64:ff9b::a.b.c.d (RFC 6052 well-known prefix)
   low32('NAT64', 0x64ff9bn << 96n),
-  {
-    // 64:ff9b:1::/48 (RFC 8215, local use): where the IPv4 address sits depends on the operator's prefix length,
-    // so any part of it may reach any IPv4 address, and none of it is known to cover one.
-    name: 'NAT64 local-use',
-    first: (0x64ff9bn << 96n) | (1n << 80n),
-    last: ((0x64ff9bn << 96n) | (1n << 80n)) + ((1n << 80n) - 1n),
-    reach: () => [0n, V4_MASK],
-    cover: () => undefined,
-  },
+  // 64:ff9b:1::/48 (RFC 8215, local use): where the IPv4 address sits depends on the operator's prefix length,
+  // so any part of it may reach any IPv4 address, and none of it is known to cover one.
+  anyIpv4('NAT64 local-use', (0x64ff9bn << 96n) | (1n << 80n), 80n),
+  // 2001:0:SSSS:SSSS:flags:port:CCCC:CCCC (RFC 4380): server IPv4 S, client IPv4 C XOR ffff:ffff, reached through
+  // public relays: any IPv4 address, none covered (see the file comment)
+  anyIpv4('Teredo', TEREDO_FIRST, 96n, (a, b) =>
+    a === b
+      ? `any IPv4 address, through public Teredo relays; server ${ipv4Text((a >> 64n) & V4_MASK)}, client ${ipv4Text(~a & V4_MASK)}`
+      : 'any IPv4 address, through public Teredo relays',
+  ),
   {
     // 2002:AABB:CCDD::/48 is the 6to4 space of AA.BB.CC.DD (RFC 3056); the low 80 bits are that site's subnets
     name: '6to4',
@@ -219,7 +257,7 @@ export function addressesReached(c: Cidr): Interval[] {
   return normalize(c, 'reach');
 }
 
-/** The addresses `c` covers in every spelling (differs from the reach only for 6to4 and NAT64 local-use). */
+/** The addresses `c` covers in every spelling (differs from the reach only for 6to4, NAT64 local-use and Teredo). */
 export function addressesCovered(c: Cidr): Interval[] {
   return normalize(c, 'cover');
 }
@@ -285,6 +323,10 @@ export function ipv4Reading(c: Cidr): string | undefined {
     if (e.last < c.first || e.first > c.last) continue;
     const a = c.first > e.first ? c.first : e.first;
     const b = c.last < e.last ? c.last : e.last;
+    if (e.note) {
+      parts.push(`${e.name}: ${e.note(a, b)}`);
+      continue;
+    }
     const v4 = e.reach(a, b)!;
     const cidrs = ipv4Cidrs(v4[0], v4[1]);
     parts.push(`${e.name}: ${cidrs.length > 3 ? `${cidrs.slice(0, 3).join(', ')}, ...` : cidrs.join(', ')}`);

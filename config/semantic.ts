@@ -10,13 +10,14 @@ import {
   describeCidr,
   insideAny,
   ipv4Reading,
+  parseAddressOrCidr,
   parseCidr,
   parseIp,
   PUBLIC_SPACE_LIMIT,
   readingSuffix,
 } from './cidr';
 import type { ConfigPath } from './errors';
-import { CLASSIFICATIONS, type Classification, type FederationConfig, type ZoneKind } from './schema';
+import { CLASSIFICATIONS, DNS_NAME, type Classification, type FederationConfig, type ZoneKind } from './schema';
 
 export type Report = (path: ConfigPath, message: string, value: unknown, allowed?: string) => void;
 
@@ -45,6 +46,148 @@ function uniqueIds(items: ReadonlyArray<{ id: string }>, section: string, report
     } else {
       seen.set(item.id, index);
     }
+  });
+}
+
+/** What a zone's TURN URI may be (RFC 7065), for messages. */
+export const TURN_URI_ALLOWED =
+  "'turn:' or 'turns:', a DNS name, an IPv4 address or an IPv6 address in brackets without zone id, an optional " +
+  "':port' (1-65535) and an optional '?transport=udp' or '?transport=tcp', without credentials (the TURN secret " +
+  "comes from turn.existingSecret); e.g. 'turn:172.20.10.11:3478?transport=udp', 'turns:[fd00:172::11]:5349'";
+
+/** Query parameter names that carry a credential (RFC 7065 has none; WebRTC's username and credential). */
+const TURN_CREDENTIAL_PARAM = /(user|pass|pwd|secret|token|key|credential|auth|signature)/i;
+
+/**
+ * The TURN URI as it may appear in messages and logs: user information, the fragment and the value of every query
+ * parameter but `transport` replaced by `***` (`turn:***@172.20.10.11:3478`).
+ */
+export function redactTurnUri(uri: string): string {
+  const m = /^([^:]*:)([^?#]*)(\?[^#]*)?(#.*)?$/s.exec(uri);
+  if (!m) return '***';
+  const [, scheme, hostport, query, fragment] = m;
+  const at = hostport.lastIndexOf('@');
+  const host = at < 0 ? hostport : `***${hostport.slice(at)}`;
+  const params = query
+    ?.slice(1)
+    .split('&')
+    .map((p) => {
+      const eq = p.indexOf('=');
+      if (eq < 0) return p === '' ? p : '***';
+      return p.slice(0, eq) === 'transport' ? p : `${p.slice(0, eq)}=***`;
+    });
+  return `${scheme}${host}${params ? `?${params.join('&')}` : ''}${fragment ? '#***' : ''}`;
+}
+
+export interface TurnUri {
+  readonly secure: boolean;
+  /** The host as written (an IPv6 address without its brackets). */
+  readonly host: string;
+  /** Set when the host is an IP address. */
+  readonly ip?: string;
+  readonly port?: number;
+  readonly transport?: 'udp' | 'tcp';
+}
+
+/**
+ * Parses a zone's TURN URI by RFC 7065 (`turn:`/`turns:` host [":" port] ["?transport=" udp|tcp]), narrowed to
+ * what a closed network can check: the host is a DNS name, an IPv4 address or a bracketed IPv6 address without
+ * zone id; no user information, no query parameter but `transport`, no fragment. Returns why it is not one.
+ */
+export function parseTurnUri(uri: string): { turn: TurnUri } | { problem: string } {
+  if (/[\s\u0000-\u001f\u007f]/.test(uri)) return { problem: 'TURN URI contains whitespace or a control character' };
+  const m = /^(turns?):([^?#]*)(?:\?([^#]*))?(#.*)?$/s.exec(uri);
+  if (!m) return { problem: "TURN URI does not start with 'turn:' or 'turns:'" };
+  const [, scheme, hostport, query, fragment] = m;
+  if (hostport.includes('@'))
+    return { problem: "TURN URI carries credentials (user information before '@'); TURN takes no credentials in URIs" };
+  const params = query === undefined ? [] : query.split('&');
+  const credential = params.map((p) => p.split('=')[0]).find((name) => TURN_CREDENTIAL_PARAM.test(name));
+  if (credential !== undefined)
+    return { problem: `TURN URI carries a credential in the query parameter '${credential}'` };
+  if (fragment !== undefined) return { problem: 'TURN URI has a fragment (#...)' };
+  let transport: TurnUri['transport'];
+  if (query !== undefined) {
+    const [name, value, ...rest] = query.split('=');
+    if (params.length !== 1 || name !== 'transport' || rest.length > 0)
+      return { problem: "TURN URI takes no query parameter but 'transport'" };
+    if (value !== 'udp' && value !== 'tcp') return { problem: "TURN URI transport must be 'udp' or 'tcp'" };
+    transport = value;
+  }
+  let host: string;
+  let ip: string | undefined;
+  let portText: string | undefined;
+  if (hostport.startsWith('[')) {
+    const close = hostport.indexOf(']');
+    if (close < 0) return { problem: "TURN URI has an IPv6 address without its closing ']'" };
+    host = hostport.slice(1, close);
+    const after = hostport.slice(close + 1);
+    if (host.includes('%'))
+      return { problem: 'TURN URI has an IPv6 zone id (%...), which names a network interface of one host' };
+    if (parseIp(host)?.family !== 6) return { problem: 'TURN URI has no IPv6 address in brackets' };
+    if (after !== '' && !after.startsWith(':')) return { problem: "TURN URI has text after the ']' that is no port" };
+    ip = host;
+    portText = after === '' ? undefined : after.slice(1);
+  } else {
+    if ((hostport.match(/:/g) ?? []).length > 1) return { problem: 'IPv6 address in a TURN URI without brackets' };
+    const colon = hostport.indexOf(':');
+    host = colon < 0 ? hostport : hostport.slice(0, colon);
+    portText = colon < 0 ? undefined : hostport.slice(colon + 1);
+    if (parseIp(host)?.family === 4) ip = host;
+    else if (!DNS_NAME.test(host))
+      return { problem: 'TURN URI host is not a DNS name, an IPv4 address or an IPv6 address in brackets' };
+  }
+  let port: number | undefined;
+  if (portText !== undefined) {
+    port = /^[1-9][0-9]{0,4}$/.test(portText) ? Number(portText) : NaN;
+    if (!(port >= 1 && port <= 65535)) return { problem: 'TURN URI port must be 1 to 65535' };
+  }
+  return { turn: { secure: scheme === 'turns', host, ip, port, transport } };
+}
+
+/**
+ * A zone's TURN URIs parse (see {@link parseTurnUri}), and a TURN server given by address belongs to the zone:
+ * inside its networks for a closed zone (ndb, grundschutz), where the Matrix servers of the zone relay their calls;
+ * in no other zone's networks for the internet zone. Values are shown redacted ({@link redactTurnUri}).
+ */
+function checkTurnUris(
+  cfg: FederationConfig,
+  parsed: ReadonlyArray<{ zone: number; cidr: number; net: Cidr }>,
+  report: Report,
+): void {
+  cfg.zones.forEach((zone, zi) => {
+    const nets = parsed.filter((p) => p.zone === zi).map((p) => p.net);
+    const allParsed = nets.length === zone.cidrs.length;
+    (zone.turn?.uris ?? []).forEach((uri, ui) => {
+      const at = ['zones', zi, 'turn', 'uris', ui];
+      const shown = redactTurnUri(uri);
+      const result = parseTurnUri(uri);
+      if ('problem' in result) {
+        report(at, result.problem, shown, TURN_URI_ALLOWED);
+        return;
+      }
+      const ip = result.turn.ip;
+      if (ip === undefined) return;
+      if (zone.kind !== 'internet') {
+        if (allParsed && !insideAny(nets, ip))
+          report(
+            at,
+            `TURN server of zone '${zone.id}' lies outside the zone${readingSuffix(ip)}: calls would be relayed outside it`,
+            shown,
+            `a TURN server inside the zone's networks ${zone.cidrs.join(', ')}`,
+          );
+        return;
+      }
+      const host = parseAddressOrCidr(ip)!;
+      const other = parsed.find((p) => p.zone !== zi && cidrsOverlap(p.net, host));
+      if (other)
+        report(
+          at,
+          `TURN server of internet zone '${zone.id}' lies in zones[${other.zone}].cidrs[${other.cidr}] ${describeCidr(other.net)} of zone '${cfg.zones[other.zone].id}'${readingSuffix(ip)}`,
+          shown,
+          'a TURN server on the internet, in no other zone',
+        );
+    });
   });
 }
 
@@ -106,17 +249,6 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
         "'offen' (VS-NfD only in zones of kind 'ndb')",
       );
     }
-    // an IPv6 host in a URI needs brackets: turn:2001:db8::1:3478 names no port (RFC 7065, RFC 3986)
-    (zone.turn?.uris ?? []).forEach((uri, ui) => {
-      const host = /^turns?:([^?]*)/.exec(uri)?.[1] ?? '';
-      if (!host.startsWith('[') && (host.match(/:/g) ?? []).length > 1)
-        report(
-          ['zones', zi, 'turn', 'uris', ui],
-          'IPv6 address in a TURN URI without brackets',
-          uri,
-          "the address in brackets, e.g. 'turn:[2001:db8::1]:3478?transport=udp'",
-        );
-    });
   });
   for (let i = 0; i < parsed.length; i++) {
     for (let j = i + 1; j < parsed.length; j++) {
@@ -133,11 +265,13 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
           ['zones', b.zone, 'cidrs', b.cidr],
           `overlaps ${other}${reading ? `; '${b.net.text}' reaches ${reading}` : ''}`,
           b.net.text,
-          `networks that overlap no other zone network${spelled ? ' in any spelling (IPv4-mapped, IPv4-compatible, NAT64 and 6to4 ranges are the IPv4 addresses they embed)' : ''}`,
+          `networks that overlap no other zone network${spelled ? ' in any spelling (IPv4-mapped, IPv4-compatible, IPv4-translated, NAT64 and 6to4 ranges are the IPv4 addresses they embed; NAT64 local-use and Teredo ranges reach any IPv4 address)' : ''}`,
         );
       }
     }
   }
+  // TURN URIs: RFC 7065 syntax, no credentials, and a TURN server given by address lies in its zone.
+  checkTurnUris(cfg, parsed, report);
   // The NdB is a closed network: no more public address space than one organisation holds, in any spelling.
   cfg.zones.forEach((zone, zi) => {
     if (zone.kind !== 'ndb') return;

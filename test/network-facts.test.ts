@@ -1,6 +1,7 @@
 /**
- * Address-family-complete network facts: IPv4 embedded in IPv6 (mapped, compatible, NAT64, 6to4) is compared as the
- * IPv4 it reaches, so no spelling lets the NdB zone, a calling IP or an ipBlock cover the internet.
+ * Address-family-complete network facts: IPv4 embedded in IPv6 (mapped, compatible, translated, NAT64, Teredo, 6to4)
+ * is compared as the IPv4 it reaches, so no spelling lets the NdB zone, a calling IP or an ipBlock cover the
+ * internet; and a zone's TURN URIs are RFC 7065 URIs of servers inside the zone, without credentials.
  */
 import {
   addressesReached,
@@ -11,9 +12,11 @@ import {
   insideAny,
   ipv4Reading,
   parseCidr,
+  readingSuffix,
   type Cidr,
 } from '../config/cidr';
 import { formatIssue, formatPath, type ConfigIssue } from '../config/errors';
+import { parseTurnUri, redactTurnUri, TURN_URI_ALLOWED } from '../config/semantic';
 import { checkExposure, type Finding } from '../policy/exposure';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 import {
@@ -79,6 +82,45 @@ describe('normalization of IPv6 spellings of IPv4', () => {
     expect(cidrsOverlap(cidr('2002:a40:1:1::/64'), cidr('10.64.0.1/32'))).toBe(true);
   });
 
+  it('IPv4-translated ::ffff:0:0:0/96 carries IPv4 in its low 32 bits, one to one', () => {
+    expect(addressesReached(cidr('::ffff:0:0:0/96'))).toEqual(addressesReached(cidr('0.0.0.0/0')));
+    expect(ipv4Reading(cidr('::ffff:0:0:0/96'))).toBe('IPv4-translated: 0.0.0.0/0');
+    // ::ffff:0:c633:640b is 198.51.100.11, the internet zone
+    expect(insideAny([cidr('198.51.100.0/24')], '::ffff:0:c633:640b')).toBe(true);
+    expect(insideAny([cidr('10.64.0.0/12')], '::ffff:0:c633:640b')).toBe(false);
+    expect(readingSuffix('::ffff:0:c633:640b')).toBe(' (IPv4-translated: 198.51.100.11)');
+    expect(cidrContains(cidr('10.64.0.0/12'), cidr('::ffff:0:10.64.0.0/112'))).toBe(true);
+    expect(cidrContains(cidr('::ffff:0:10.64.0.0/108'), cidr('10.64.1.0/24'))).toBe(true);
+    expect(cidrsOverlap(cidr('::ffff:0:10.96.0.0/109'), cidr('10.64.0.0/12'))).toBe(false);
+    expect(coversPublicInternet([cidr('::ffff:0:0:0/96')])).toMatch(/public IPv4/);
+  });
+
+  it('Teredo 2001::/32 reaches any IPv4 address (through public relays) and covers none', () => {
+    // server 10.64.10.12 (0a40:0a0c), client 10.64.10.12 (f5bf:f5f3 = 0a40:0a0c XOR ffff:ffff): still the internet
+    const teredo = '2001:0:a40:a0c::f5bf:f5f3';
+    expect(cidrsOverlap(cidr('2001::/32'), cidr('10.0.0.0/8'))).toBe(true);
+    expect(cidrsOverlap(cidr(`${teredo}/128`), cidr('203.0.113.0/24'))).toBe(true);
+    expect(insideAny([cidr('10.64.0.0/12')], teredo)).toBe(false);
+    // not even Teredo space covers a Teredo address; only all of IPv4 would
+    expect(insideAny([cidr('2001::/32')], teredo)).toBe(false);
+    expect(insideAny([cidr('0.0.0.0/0')], teredo)).toBe(true);
+    expect(cidrContains(cidr('2001::/32'), cidr('2001:0:a40:a0c::/64'))).toBe(false);
+    expect(coversPublicInternet([cidr('2001:0:a40:a0c::/64')])).toMatch(/public IPv4/);
+    expect(readingSuffix(teredo)).toBe(
+      ' (Teredo: any IPv4 address, through public Teredo relays; server 10.64.10.12, client 10.64.10.12)',
+    );
+    expect(ipv4Reading(cidr('2001::/32'))).toBe('Teredo: any IPv4 address, through public Teredo relays');
+    // the native neighbours stay native
+    expect(cidrsOverlap(cidr('2001:1::/32'), cidr('0.0.0.0/0'))).toBe(false);
+    expect(cidrsOverlap(cidr('2001:db8::/32'), cidr('0.0.0.0/0'))).toBe(false);
+    expect(ipv4Reading(cidr('2001:db8:100::/48'))).toBeUndefined();
+    // 2001::/31 = Teredo (all of IPv4) and the native 2001:1::/32
+    expect(addressesReached(cidr('2001::/31'))).toEqual([
+      ...addressesReached(cidr('0.0.0.0/0')),
+      ...addressesReached(cidr('2001:1::/32')),
+    ]);
+  });
+
   it('splits a range straddling embedded space into its IPv4 and native IPv6 parts', () => {
     // 64:ff9b::/95 = the NAT64 /96 (all of IPv4) and the native 64:ff9b::1:0:0/96
     expect(addressesReached(cidr('64:ff9b::/95'))).toEqual([
@@ -93,7 +135,7 @@ describe('normalization of IPv6 spellings of IPv4', () => {
   });
 
   it('tells the internet from a closed network', () => {
-    for (const world of [['0.0.0.0/1'], ['0.0.0.0/1', '128.0.0.0/1'], ['2000::/3'], ['::ffff:0:0/96']])
+    for (const world of [['0.0.0.0/1'], ['0.0.0.0/1', '128.0.0.0/1'], ['2000::/3'], ['::ffff:0:0/96'], ['2001::/32']])
       expect(coversPublicInternet(world.map(cidr))).toBeDefined();
     expect(coversPublicInternet(['11.0.0.0/8', '12.0.0.0/8'].map(cidr))).toMatch(/public IPv4/);
     for (const closed of [['10.0.0.0/8'], ['fc00::/7'], ['10.64.0.0/12', 'fd00:64::/32'], ['2001:db8:100::/48']])
@@ -111,7 +153,14 @@ describe('normalization of IPv6 spellings of IPv4', () => {
 });
 
 describe('config: the NdB zone claims no internet, in any spelling', () => {
-  it.each([["'::ffff:0:0/96'"], ['0.0.0.0/1, 128.0.0.0/1'], ["'2000::/3'"]])('refuses %s as NdB networks', (extra) => {
+  it.each([
+    ["'::ffff:0:0/96'"],
+    ['0.0.0.0/1, 128.0.0.0/1'],
+    ["'2000::/3'"],
+    ["'::ffff:0:0:0/96'"],
+    ["'2001::/32'"],
+    ["'2001:0:a40:a0c::/64'"],
+  ])('refuses %s as NdB networks', (extra) => {
     const issues = configIssues(withNdb(extra));
     const values = extra.replace(/'/g, '').split(', ');
     values.forEach((value, k) => {
@@ -183,12 +232,164 @@ describe('config: the NdB zone claims no internet, in any spelling', () => {
     ).toBe(true);
   });
 
-  it('refuses an unbracketed IPv6 TURN URI of a zone', () => {
+  it('refuses a Säule-1 calling IP in the IPv4-translated spelling of an internet address (the reviewer repro)', () => {
+    const calling = (y: string) => replaceOnce(y, 'advertisedIp: 10.64.10.12', "advertisedIp: '::ffff:0:c633:640b'");
+    const issue = issueAt(calling, 'wire.pillars[0].calling.nodes[1].advertisedIp');
+    expect(issue.message).toBe(
+      "calling IP of pillar 'wire-s1' lies outside zone 'ndb' (IPv4-translated: 198.51.100.11)",
+    );
+    expect(issue.value).toBe('::ffff:0:c633:640b');
+    // with the zone widened to ::ffff:0:0:0/96 the zone itself is refused: it claims the internet and overlaps
+    // every other zone, the internet zone's 198.51.100.0/24 among them
+    const issues = configIssues((y) => withNdb("'::ffff:0:0:0/96'")(calling(y)));
+    const at = issuesAt(issues, 'zones[0].cidrs[2]').map((i) => i.message);
+    expect(at).toContain(
+      "NdB zone 'ndb' claims the internet: '::ffff:0:0:0/96' (IPv4-translated: 0.0.0.0/0) covers 3702259712 public IPv4 addresses (more than a /8)",
+    );
+    expect(issuesAt(issues, 'zones[4].cidrs[0]').map((i) => i.message)).toContain(
+      "overlaps zones[0].cidrs[2] '::ffff:0:0:0/96' (IPv4-translated: 0.0.0.0/0) of zone 'ndb'",
+    );
+  });
+
+  it('refuses a Säule-1 calling IP in Teredo spelling, even one whose embedded addresses lie in the NdB', () => {
     const issue = issueAt(
-      (y) => replaceOnce(y, "'turn:172.20.10.11:3478?transport=udp'", "'turn:fd00:172::11:3478?transport=udp'"),
+      (y) => replaceOnce(y, 'advertisedIp: 10.64.10.12', "advertisedIp: '2001:0:a40:a0c::f5bf:f5f3'"),
+      'wire.pillars[0].calling.nodes[1].advertisedIp',
+    );
+    expect(issue.message).toBe(
+      "calling IP of pillar 'wire-s1' lies outside zone 'ndb' (Teredo: any IPv4 address, through public Teredo relays; server 10.64.10.12, client 10.64.10.12)",
+    );
+  });
+
+  it('refuses a zone network in Teredo spelling: it overlaps every IPv4 network', () => {
+    const issue = issueAt((y) => replaceOnce(y, "'fd00:96::/32'", "'2001:0:a60::/48'"), 'zones[1].cidrs[1]');
+    expect(issue.message).toBe(
+      "overlaps zones[0].cidrs[0] '10.64.0.0/12' of zone 'ndb'; '2001:0:a60::/48' reaches Teredo: any IPv4 address, through public Teredo relays",
+    );
+    expect(issue.allowed).toMatch(/IPv4-translated.*Teredo ranges reach any IPv4 address/);
+  });
+});
+
+describe('config: TURN URIs of a zone (RFC 7065)', () => {
+  const BAB_TURN = "'turn:172.20.10.11:3478?transport=udp'";
+  const turnIssue = (uri: string) => {
+    const issues = issuesAt(
+      configIssues((y) => replaceOnce(y, BAB_TURN, `'${uri.replace(/'/g, "''")}'`)),
       'zones[2].turn.uris[0]',
     );
-    expect(issue.message).toBe('IPv6 address in a TURN URI without brackets');
+    expect(issues).toHaveLength(1);
+    return issues[0];
+  };
+  const INTERNET_EDGE = 'loadBalancerClass: lb.dmz.itzbund.example/public\n';
+  const withInternetTurn = (uri: string) => (y: string) =>
+    replaceOnce(
+      y,
+      INTERNET_EDGE,
+      `${INTERNET_EDGE}    turn:\n      uris: ['${uri}']\n      existingSecret: turn-shared-secret\n`,
+    );
+
+  it.each([
+    ['turn: 172.20.10.11:3478', /contains whitespace/],
+    ['turn:172.20.10.11:99999', /port must be 1 to 65535/],
+    ['turn:172.20.10.11:0', /port must be 1 to 65535/],
+    ['turn:172.20.10.11:03478', /port must be 1 to 65535/],
+    ['turn:172.20.10.11:', /port must be 1 to 65535/],
+    ['turn:[fd00:172::11%eth0]:3478', /IPv6 zone id/],
+    ['turn:[fd00:172::11%25eth0]', /IPv6 zone id/],
+    ['turn:fd00:172::11:3478?transport=udp', /^IPv6 address in a TURN URI without brackets$/],
+    ['turn:[172.20.10.11]:3478', /no IPv6 address in brackets/],
+    ['turn:[fd00:172::11]3478', /text after the '\]'/],
+    ['turn:[fd00:172::11:3478', /without its closing/],
+    ['turn:172.20.10.011:3478', /host is not a DNS name, an IPv4 address or an IPv6 address in brackets/],
+    ['turn:turn_1.bab.example', /host is not a DNS name/],
+    ['turn:', /host is not a DNS name/],
+    ['turn:172.20.10.11:3478?transport=sctp', /transport must be 'udp' or 'tcp'/],
+    ['turn:172.20.10.11:3478?transport=udp&transport=tcp', /no query parameter but 'transport'/],
+  ])('refuses %s', (uri, message) => {
+    const issue = turnIssue(uri);
+    expect(issue.message).toMatch(message);
+    expect(issue.value).toBe(uri);
+    expect(issue.allowed).toBe(TURN_URI_ALLOWED);
+    expect(formatIssue(issue)).toMatch(/federation\.yaml:\d+:\d+: zones\[2\]\.turn\.uris\[0\]: /);
+  });
+
+  it.each([
+    ['turn:user:pass@172.20.10.11:3478', /carries credentials \(user information/, 'turn:***@172.20.10.11:3478'],
+    ['turn:s3cr3t@turn.bab.example', /carries credentials/, 'turn:***@turn.bab.example'],
+    [
+      'turn:172.20.10.11:3478?transport=udp&password=s3cr3t',
+      /credential in the query parameter 'password'/,
+      'turn:172.20.10.11:3478?transport=udp&password=***',
+    ],
+    [
+      'turn:172.20.10.11:3478?credential=s3cr3t',
+      /query parameter 'credential'/,
+      'turn:172.20.10.11:3478?credential=***',
+    ],
+    ['turn:172.20.10.11:3478?x=s3cr3t', /no query parameter but 'transport'/, 'turn:172.20.10.11:3478?x=***'],
+    ['turn:172.20.10.11:3478#s3cr3t', /fragment/, 'turn:172.20.10.11:3478#***'],
+  ])('refuses credentials in %s and shows them redacted', (uri, message, shown) => {
+    const issue = turnIssue(uri);
+    expect(issue.message).toMatch(message);
+    expect(issue.value).toBe(shown);
+    const line = formatIssue(issue);
+    expect(line).toContain(`found "${shown}"`);
+    expect(line).not.toMatch(/pass@|s3cr3t/);
+  });
+
+  it('accepts RFC 7065 URIs: DNS names, IPv4, bracketed IPv6, turns:, ports and transports', () => {
+    for (const uri of [
+      'turn:172.20.10.11',
+      'turns:turn.bab.example:5349?transport=tcp',
+      'turn:[fd00:172::11]:3478?transport=udp',
+      'turns:[fd00:172::11]',
+      'turn:[::ffff:172.20.10.11]:65535',
+    ])
+      expect(() => defaultFederation((y) => replaceOnce(y, BAB_TURN, `'${uri}'`))).not.toThrow();
+    expect(parseTurnUri('turns:[fd00:172::11]:5349?transport=tcp')).toEqual({
+      turn: { secure: true, host: 'fd00:172::11', ip: 'fd00:172::11', port: 5349, transport: 'tcp' },
+    });
+    expect(parseTurnUri('turn:turn.bab.example')).toEqual({
+      turn: { secure: false, host: 'turn.bab.example', ip: undefined, port: undefined, transport: undefined },
+    });
+  });
+
+  it('redacts user information, fragments and every query value but transport', () => {
+    expect(redactTurnUri('turn:u:p@w@172.20.10.11:3478?transport=udp')).toBe(
+      'turn:***@172.20.10.11:3478?transport=udp',
+    );
+    expect(redactTurnUri('turn:h?transport=tcp&token=abc&bare#frag')).toBe('turn:h?transport=tcp&token=***&***#***');
+    expect(redactTurnUri('turn:172.20.10.11:3478?transport=udp')).toBe('turn:172.20.10.11:3478?transport=udp');
+  });
+
+  it.each([
+    ['turn:10.64.10.11:3478', "TURN server of zone 'gs-bab' lies outside the zone: calls would be relayed outside it"],
+    [
+      'turn:[::ffff:0:c633:640b]:3478',
+      "TURN server of zone 'gs-bab' lies outside the zone (IPv4-translated: 198.51.100.11): calls would be relayed outside it",
+    ],
+    // Teredo with server and client 172.20.10.11: relayed over the internet all the same
+    [
+      'turn:[2001:0:ac14:a0b::53eb:f5f4]',
+      /^TURN server of zone 'gs-bab' lies outside the zone \(Teredo: .*client 172\.20\.10\.11\)/,
+    ],
+  ])('refuses a closed zone TURN server outside the zone: %s', (uri, message) => {
+    const issue = turnIssue(uri);
+    if (typeof message === 'string') expect(issue.message).toBe(message);
+    else expect(issue.message).toMatch(message);
+    expect(issue.allowed).toBe("a TURN server inside the zone's networks 172.20.0.0/14, fd00:172::/32");
+  });
+
+  it('refuses an internet zone TURN server inside another zone, and accepts one on the internet', () => {
+    const [issue] = issuesAt(configIssues(withInternetTurn('turn:10.64.10.11:3478')), 'zones[4].turn.uris[0]');
+    expect(issue.message).toBe(
+      "TURN server of internet zone 'internet' lies in zones[0].cidrs[0] '10.64.0.0/12' of zone 'ndb'",
+    );
+    const [mapped] = issuesAt(configIssues(withInternetTurn('turn:[::ffff:10.64.10.11]')), 'zones[4].turn.uris[0]');
+    expect(mapped.message).toMatch(
+      /lies in zones\[0\]\.cidrs\[0\] '10\.64\.0\.0\/12' of zone 'ndb' \(IPv4-mapped: 10\.64\.10\.11\)/,
+    );
+    expect(() => defaultFederation(withInternetTurn('turn:203.0.113.7:3478'))).not.toThrow();
   });
 });
 
@@ -207,7 +408,7 @@ describe('guard: ipBlocks and zone facts that reach the internet', () => {
   };
   const at = (findings: Finding[], rule: string, address: string) =>
     findings.filter((f) => f.rule === rule && f.stack === P1 && f.address === address);
-  const WORLD = ['::ffff:0:0/96', '0.0.0.0/1', '128.0.0.0/1', '2000::/3'];
+  const WORLD = ['::ffff:0:0/96', '0.0.0.0/1', '128.0.0.0/1', '2000::/3', '::ffff:0:0:0/96', '2001::/32'];
 
   it('the default federation is clean', () => {
     expect(checkExposure(clone())).toEqual([]);
@@ -222,21 +423,24 @@ describe('guard: ipBlocks and zone facts that reach the internet', () => {
     expect(found.map((f) => f.message)).toEqual([expect.stringContaining(`ingress from ipBlock ${block}`)]);
   });
 
-  it.each([[['::ffff:0:0/96']], [['0.0.0.0/1', '128.0.0.0/1']], [['2000::/3']]])(
-    'flags NdB zone facts widened by %j, and ipBlocks inside them',
-    (extra) => {
-      const stacks = clone();
-      widenNdb(stacks, extra);
-      get(stacks, P1).resource.kubernetes_network_policy_v1[NETPOL].spec.ingress[0].from = extra.map((c) => ({
-        ip_block: { cidr: c },
-      }));
-      const findings = checkExposure(stacks);
-      expect(at(findings, 'P1-ZONE', 'locals.network_zone').map((f) => f.message)).toContainEqual(
-        expect.stringMatching(/the NdB zone claims .*, which includes the internet/),
-      );
-      expect(at(findings, 'P1-NETPOL', `kubernetes_network_policy_v1.${NETPOL}`)).toHaveLength(extra.length);
-    },
-  );
+  it.each([
+    [['::ffff:0:0/96']],
+    [['0.0.0.0/1', '128.0.0.0/1']],
+    [['2000::/3']],
+    [['::ffff:0:0:0/96']],
+    [['2001::/32']],
+  ])('flags NdB zone facts widened by %j, and ipBlocks inside them', (extra) => {
+    const stacks = clone();
+    widenNdb(stacks, extra);
+    get(stacks, P1).resource.kubernetes_network_policy_v1[NETPOL].spec.ingress[0].from = extra.map((c) => ({
+      ip_block: { cidr: c },
+    }));
+    const findings = checkExposure(stacks);
+    expect(at(findings, 'P1-ZONE', 'locals.network_zone').map((f) => f.message)).toContainEqual(
+      expect.stringMatching(/the NdB zone claims .*, which includes the internet/),
+    );
+    expect(at(findings, 'P1-NETPOL', `kubernetes_network_policy_v1.${NETPOL}`)).toHaveLength(extra.length);
+  });
 
   it('flags NdB zone facts that reach another zone in a mapped spelling', () => {
     const stacks = clone();

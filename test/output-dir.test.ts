@@ -207,11 +207,16 @@ describe('the output directory', () => {
     const child = spawn(process.execPath, ['scripts/launch.js', 'main'], {
       cwd: ROOT,
       env: { ...process.env, SYNTH_REUSE: 'off', FEDERATION_CONFIG: file, CDKTF_OUTDIR: out },
-      stdio: 'ignore',
+      stdio: ['ignore', 'ignore', 'pipe'],
     });
+    let stderr = '';
+    child.stderr?.on('data', (d) => (stderr += String(d)));
     await new Promise((r) => setTimeout(r, 700));
     child.kill('SIGINT');
-    await new Promise((r) => child.on('exit', r));
+    const code = await new Promise((r) => child.on('exit', (c, signal) => r(c ?? signal)));
+    // the run says it was stopped (130), whether the output was swapped in before or not
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/SIGINT: stopped; .* is complete or unchanged/);
     const left = fs.readdirSync(dir).filter((n) => n !== 'config');
     expect(left.filter((n) => n !== 'out')).toEqual([]);
     if (left.includes('out')) {
