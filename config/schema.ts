@@ -198,12 +198,9 @@ const connectionSchema = z.discriminatedUnion('type', [
       .optional()
       .meta({ description: 'PEM file of the API server CA; relative paths resolve against this config file' }),
     apiVersion: z.string().default('client.authentication.k8s.io/v1'),
-    command: z
-      .string()
-      .min(1)
-      .regex(/^\S+$/, {
-        message: 'command is one program (a name or a path without spaces); its arguments go into args',
-      }),
+    command: z.string().min(1).regex(/^\S+$/, {
+      message: 'command is one program (a name or a path without spaces); its arguments go into args',
+    }),
     args: z
       .array(z.string())
       .default([])
@@ -778,7 +775,10 @@ const stateBackendSchema = z.discriminatedUnion('type', [
     }),
     bucket: z.string().min(3),
     endpoint: z
-      .url({ protocol: /^https?$/, message: 'endpoint must be an http(s):// URL' })
+      .url({
+        protocol: /^https$/,
+        message: 'endpoint must be an https:// URL: the state holds the service secrets Helm is given',
+      })
       .refine(noUserInfo, noCredentials('endpoint')),
     region: z.string().default('eu-central-1'),
     keyPrefix: z.string().default('bund-messenger'),

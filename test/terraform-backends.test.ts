@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { formatPath } from '../config/errors';
 import { synthFederation } from '../stacks/synth';
 import { TERRAFORM_CLI_CONFIG_FILE } from '../stacks/terraform-cli-config';
-import { configIssues, defaultFederation, replaceOnce, ROOT, synthesizeInMemory, tmpDir } from './helpers';
+import { configIssues, defaultFederation, issueAt, replaceOnce, ROOT, synthesizeInMemory, tmpDir } from './helpers';
 
 const withBackend = (backend: string) => (y: string) =>
   replaceOnce(y, 'stateBackend:\n  type: local\n', `stateBackend:\n${backend}`);
@@ -36,6 +36,15 @@ describe('state backends', () => {
   it('s3: encryption and locking can be turned off only explicitly', () => {
     const [b] = backends(withBackend(`${s3}  encrypt: false\n  useLockfile: false\n`));
     expect(b.s3).toMatchObject({ encrypt: false, use_lockfile: false });
+  });
+
+  it('s3: the endpoint is https (the state holds service secrets), with file:line', () => {
+    const i = issueAt(
+      withBackend('  type: s3\n  bucket: tfstate\n  endpoint: http://minio.itzbund.example:9000\n'),
+      'stateBackend.endpoint',
+    );
+    expect(i.message).toMatch(/must be an https:\/\/ URL: the state holds the service secrets/);
+    expect(i.line).toBeGreaterThan(0);
   });
 
   it('pg: no connection string in the JSON (PG_CONN_STR), one schema per stack', () => {
