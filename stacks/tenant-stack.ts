@@ -186,6 +186,7 @@ export class TenantStack extends TerraformStack {
       );
     }
     saasOutputs(this, federation, tenant);
+    todo.push(...dataProtectionTodo(tenant));
     new TerraformOutput(this, 'agency_todo', { value: todo, description: `what ${tenant.name} still must do` });
   }
 }
@@ -197,7 +198,31 @@ export class SaasTenantStack extends TerraformStack {
     super(scope, name);
     applyStateBackend(this, name, federation.stateBackend);
     saasOutputs(this, federation, tenant);
+    const bum = tenant.bundesMessenger;
+    const provider = bum?.mode === 'saas' ? federation.operators.find((o) => o.id === bum.provider) : undefined;
+    const todo = [
+      ...(provider ? missingAvv(tenant, provider, 'provider of BundesMessenger as SaaS') : []),
+      ...dataProtectionTodo(tenant),
+    ];
+    new TerraformOutput(this, 'agency_todo', { value: todo, description: `what ${tenant.name} still must do` });
   }
+}
+
+/** The data protection steps still open: a DPO to name (Art. 37 GDPR), a DSFA to carry out (Art. 35 GDPR). */
+function dataProtectionTodo(tenant: TenantConfig): string[] {
+  const dp = tenant.dataProtection;
+  const out: string[] = [];
+  if (!dp?.dataProtectionOfficer) {
+    out.push('Name the data protection officer (Art. 37 GDPR) under dataProtection.dataProtectionOfficer');
+  }
+  if (!dp?.dsfa) {
+    out.push('Record the data protection impact assessment (DSFA, Art. 35 GDPR) under dataProtection.dsfa');
+  } else if (dp.dsfa.status === 'planned') {
+    out.push(
+      `Carry out the planned data protection impact assessment (DSFA, Art. 35 GDPR)${dp.dsfa.due ? ` by ${dp.dsfa.due}` : ''} and record it`,
+    );
+  }
+  return out;
 }
 
 /** Outputs of a SaaS agency: homeserver, DNS and egress entries, processor and the AVV it requires. */

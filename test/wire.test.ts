@@ -408,6 +408,22 @@ describe('agencies on Wire Bund', () => {
     const s3 = stack(defaultStacks(), 'itzbund-gs-1--tenant-lamv').json.output.agency_todo.value as string[];
     expect(s3.join('\n')).not.toMatch(/VS-NfD/);
     expect(s3.join('\n')).toMatch(/DNS/);
+    // lamv's DSFA is planned, bmbsp's done: only the open one is a step
+    expect(s3.join('\n')).toMatch(/Carry out the planned data protection impact assessment/);
+    expect(s1.join('\n')).not.toMatch(/impact assessment|data protection officer/);
+  });
+
+  it('a missing DPO and DSFA are steps of the agency', () => {
+    const without = synthesizeInMemory(
+      defaultFederation((y) =>
+        y
+          .replace(/\n {6}dataProtectionOfficer:[^\n]*(\n {8}[^\n]*)*/, '')
+          .replace(/\n {6}dsfa:[^\n]*(\n {8}[^\n]*)*/, ''),
+      ),
+    );
+    const todo = (stack(without, 'itzbund-ndb-1--tenant-bmbsp').json.output.agency_todo.value as string[]).join('\n');
+    expect(todo).toMatch(/Name the data protection officer \(Art\. 37 GDPR\)/);
+    expect(todo).toMatch(/Record the data protection impact assessment \(DSFA, Art\. 35 GDPR\)/);
   });
 });
 
