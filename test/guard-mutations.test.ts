@@ -2,36 +2,21 @@ import { OUTPUT_MARKER } from '../stacks/output-dir';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TerraformStack, type App } from 'cdktf';
-import { stringify, parse } from 'yaml';
 import { HelmChart } from '../constructs/helm-chart';
 import { GuardedNamespace } from '../constructs/guarded-namespace';
 import { Peer } from '../constructs/peer';
 import { checkExposure } from '../policy/exposure';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 import { GuardError, synthFederation } from '../stacks/synth';
-import { defaultFederation, defaultStacks, tmpDir } from './helpers';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import { cloneDefaultStacks, defaultFederation, editReleaseValues, releaseByChart, stackJson, tmpDir } from './helpers';
 
 const P1 = 'itzbund-ndb-1--wire-s1';
 const PLATFORM = 'itzbund-ndb-1--platform';
 
-function clone(): SynthesizedStack[] {
-  return defaultStacks().map((s) => ({ name: s.name, json: JSON.parse(JSON.stringify(s.json)) }));
-}
-function get(stacks: SynthesizedStack[], name: string): Json {
-  return stacks.find((s) => s.name === name)!.json;
-}
-function release(json: Json, chart: string): [string, Json] {
-  const e = Object.entries(json.resource.helm_release).find(([, r]) => (r as Json).chart === chart)!;
-  return [`helm_release.${e[0]}`, e[1]];
-}
-function editValues(r: Json, edit: (v: Json) => void): void {
-  const v = parse(r.values[0].replace(/\$\$\{/g, '${'));
-  edit(v);
-  r.values[0] = stringify(v).replace(/\$\{/g, '$${');
-}
+const clone = cloneDefaultStacks;
+const get = stackJson;
+const release = releaseByChart;
+const editValues = editReleaseValues;
 
 interface Mutation {
   readonly point: string;

@@ -1,8 +1,8 @@
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 import { checkExposure, type Finding } from '../policy/exposure';
 import { addressesIn, quantity, selects } from '../policy/guardrails';
 import type { SynthesizedStack } from '../policy/k8s-objects';
-import { defaultStacks } from './helpers';
+import { cloneDefaultStacks, editReleaseValues, releaseByChart, stackJson } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -13,21 +13,10 @@ const TENANT = 'itzbund-ndb-1--tenant-bmbsp';
 const POLICY = 'kubernetes_manifest.admission_saeule_1_policy';
 const BINDING = 'kubernetes_manifest.admission_saeule_1_binding';
 
-function clone(): SynthesizedStack[] {
-  return defaultStacks().map((s) => ({ name: s.name, json: JSON.parse(JSON.stringify(s.json)) }));
-}
-function get(stacks: SynthesizedStack[], name: string): Json {
-  return stacks.find((s) => s.name === name)!.json;
-}
-function release(json: Json, chart: string): [string, Json] {
-  const e = Object.entries(json.resource.helm_release).find(([, r]) => (r as Json).chart === chart)!;
-  return [`helm_release.${e[0]}`, e[1]];
-}
-function editValues(r: Json, edit: (v: Json) => void): void {
-  const v = parse(r.values[0].replace(/\$\$\{/g, '${'));
-  edit(v);
-  r.values[0] = stringify(v).replace(/\$\{/g, '$${');
-}
+const clone = cloneDefaultStacks;
+const get = stackJson;
+const release = releaseByChart;
+const editValues = editReleaseValues;
 const policy = (st: SynthesizedStack[]) => get(st, PLATFORM).resource.kubernetes_manifest.admission_saeule_1_policy;
 const binding = (st: SynthesizedStack[]) => get(st, PLATFORM).resource.kubernetes_manifest.admission_saeule_1_binding;
 

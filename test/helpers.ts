@@ -128,3 +128,32 @@ export function releaseValuesOf(release: any): any {
   const { releaseValues } = require('../policy/helm-values') as typeof import('../policy/helm-values');
   return releaseValues(release).values;
 }
+
+/** A deep copy of the synthesized default federation, to mutate. */
+export function cloneDefaultStacks(): SynthesizedStack[] {
+  return defaultStacks().map((s) => ({ name: s.name, json: JSON.parse(JSON.stringify(s.json)) }));
+}
+
+/** The Terraform JSON of one stack. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function stackJson(stacks: SynthesizedStack[], name: string): any {
+  return stacks.find((s) => s.name === name)!.json;
+}
+
+/** The first helm_release of a chart in a stack's JSON: its address and body. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function releaseByChart(json: any, chart: string): [string, any] {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const e = Object.entries(json.resource.helm_release).find(([, r]) => (r as any).chart === chart)!;
+  return [`helm_release.${e[0]}`, e[1]];
+}
+
+/** Edits a release's first values document (read and written back escaped as synth writes it). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function editReleaseValues(release: any, edit: (values: any) => void): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse, stringify } = require('yaml') as typeof import('yaml');
+  const v = parse(release.values[0].replace(/\$\$\{/g, '${'));
+  edit(v);
+  release.values[0] = stringify(v).replace(/\$\{/g, () => '$${');
+}
