@@ -70,6 +70,8 @@ describe('synth command', () => {
     expect(r.stderr).toMatch(/WARNING itzbund-inet-1--wire-s2: Säule 2 .* is not implemented in reality today/);
     const plain = synth({ CDKTF_OUTDIR: path.join(dir, 'out2') });
     expect(plain.stderr).not.toMatch(/Säule 2/);
-    expect(plain.stderr).toMatch(/WARNING \[DS-DIENSTVEREINBARUNG\] warning \(tenant lamv\)/);
+    expect(plain.stderr).toMatch(
+      /WARNING config\/federation\.yaml:\d+: \[DS-DIENSTVEREINBARUNG\] warning \(tenant lamv\)/,
+    );
   });
 });

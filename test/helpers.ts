@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -31,10 +32,40 @@ export function synthesize(federation: Federation): SynthesizedStack[] {
 }
 
 let cachedDefault: SynthesizedStack[] | undefined;
-/** The synthesized default federation (synthesized once per test file). */
+/**
+ * The synthesized default federation. Synthesized once per test run and shared by the test files through a cache
+ * file keyed by every source the output depends on (the app's code, the default config, the locked dependencies):
+ * the same code gives the same output, and any change to it synthesizes anew.
+ */
 export function defaultStacks(): SynthesizedStack[] {
-  cachedDefault ??= synthesize(defaultFederation());
+  if (cachedDefault) return cachedDefault;
+  const file = path.join(ROOT, 'node_modules', '.cache', 'bund-messenger', `test-default-stacks-${sourcesKey()}.json`);
+  try {
+    cachedDefault = JSON.parse(fs.readFileSync(file, 'utf8')) as SynthesizedStack[];
+  } catch {
+    cachedDefault = synthesize(defaultFederation());
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(cachedDefault));
+    fs.renameSync(tmp, file);
+  }
   return cachedDefault;
+}
+
+/** sha256 over the sources of the app's output: its TypeScript, the default config, package-lock.json. */
+function sourcesKey(): string {
+  const h = createHash('sha256');
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(ts|json|keys|yaml)$/.test(e.name))
+        h.update(`${path.relative(ROOT, p)}\0`).update(fs.readFileSync(p));
+    }
+  };
+  for (const d of ['config', 'constructs', 'stacks', 'policy']) walk(path.join(ROOT, d));
+  h.update(fs.readFileSync(path.join(ROOT, 'package-lock.json')));
+  return h.digest('hex').slice(0, 16);
 }
 
 export function stack(stacks: SynthesizedStack[], name: string): SynthesizedStack {

@@ -211,7 +211,10 @@ describe('the output directory', () => {
     });
     let stderr = '';
     child.stderr?.on('data', (d) => (stderr += String(d)));
-    await new Promise((r) => setTimeout(r, 700));
+    // interrupt while the output is being built (its scratch directory exists), however loaded the machine is
+    const scratch = `${out}.tmp-${child.pid}`;
+    for (let i = 0; i < 1500 && !fs.existsSync(scratch); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(fs.existsSync(scratch)).toBe(true);
     child.kill('SIGINT');
     const code = await new Promise((r) => child.on('exit', (c, signal) => r(c ?? signal)));
     // the run says it was stopped (130), whether the output was swapped in before or not

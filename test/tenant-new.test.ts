@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { loadFederation } from '../config/load';
 import { LockError } from '../stacks/file-lock';
-import { addTenant, insertEntries, TenantError, UsageError } from '../scripts/tenant-new';
+import { addTenant, cli, insertEntries, TenantError, UsageError } from '../scripts/tenant-new';
 import { DEFAULT_YAML, ROOT, tmpDir } from './helpers';
 
 function configCopy(text = DEFAULT_YAML, name = 'federation.yaml'): string {
@@ -20,6 +20,27 @@ const CLI_ENV = { ...process.env, CI: 'true', FEDERATION_CONFIG: '' };
 
 function tenantNew(args: string[]) {
   return spawnSync(process.execPath, [...LAUNCH, ...args], { encoding: 'utf8', env: CLI_ENV });
+}
+
+/**
+ * The command line in this process (`cli`, what `npm run tenant:new` runs), its output captured: a spawned Node per
+ * case would cost a second each. A few tests spawn the real command.
+ */
+async function tenantNewInProcess(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((c) => ((stdout += String(c)), true));
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((c) => ((stderr += String(c)), true));
+  const ci = process.env.CI;
+  process.env.CI = 'true';
+  try {
+    return { status: await cli(args), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    if (ci === undefined) delete process.env.CI;
+    else process.env.CI = ci;
+  }
 }
 
 function tenantNewAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -287,7 +308,7 @@ describe('tenant:new writes only the new lines', () => {
     }
   });
 
-  it('a config error after inserting cites only lines that exist: of the file on disk or of the block it shows', () => {
+  it('a config error after inserting cites only lines that exist: of the file on disk or of the block it shows', async () => {
     const fileLines = DEFAULT_YAML.split('\n').length;
     /** The blocks shown (name: number of lines), after checking that each cited line exists. */
     const checkCitations = (stderr: string): string[] => {
@@ -312,7 +333,7 @@ describe('tenant:new writes only the new lines', () => {
     const base = ['--config', config, '--id', 'xyz', '--name', 'X', '--bundesmessenger', 'self-hosted'];
     const flags = ['--pg-host', 'pg', '--no-virus-scan', 'no virus scanner in this test setup'];
     // a schema error in the new tenant (which goes to the end of the file)
-    const schema = tenantNew([...base, '--kind', 'ministry', '--cluster-zone', 'gs-bab', ...flags]);
+    const schema = await tenantNewInProcess([...base, '--kind', 'ministry', '--cluster-zone', 'gs-bab', ...flags]);
     expect(schema.status).toBe(1);
     expect(schema.stderr).toMatch(/new tenant 'xyz' \(below\):3:11: tenants\[5\]\.kind: not an allowed value/);
     // the new tenant goes after the last line of the tenants list (its last indented line)
@@ -327,7 +348,7 @@ describe('tenant:new writes only the new lines', () => {
     );
     expect(checkCitations(schema.stderr)).toEqual(["tenant 'xyz'"]);
     // a reference error in the new cluster (which goes into the middle of the file)
-    const reference = tenantNew([...base, '--cluster-zone', 'no-such-zone', ...flags]);
+    const reference = await tenantNewInProcess([...base, '--cluster-zone', 'no-such-zone', ...flags]);
     expect(reference.status).toBe(1);
     expect(reference.stderr).toMatch(/new cluster 'xyz-bum' \(below\):2:11: clusters\[4\]\.zone: .*unknown zone/);
     expect(checkCitations(reference.stderr)).toEqual(["cluster 'xyz-bum'"]);
@@ -354,8 +375,12 @@ describe('tenant:new takes a lock and writes atomically', () => {
         `itzbund:AVV-${id}:2026-01-10`,
       ]);
     const [a, b] = await Promise.all([run('ca'), run('cb')]);
-    expect(a.stderr).toBe('');
-    expect(b.stderr).toBe('');
+    // the run that waits says so, and nothing else goes to stderr
+    for (const r of [a, b]) {
+      expect(r.stderr).toMatch(
+        /^(waiting for .*\.lock: another tenant:new \(pid \d+\) is changing the config \(up to \d+ s\)\n)?$/,
+      );
+    }
     expect(a.stdout).toContain("Added tenant 'ca'");
     expect(b.stdout).toContain("Added tenant 'cb'");
     const ids = loadFederation(config).tenants.map((t) => t.id);
@@ -432,8 +457,8 @@ describe('tenant:new takes a lock and writes atomically', () => {
 describe('tenant:new arguments', () => {
   afterEach(() => jest.restoreAllMocks());
 
-  it.each(['--help', '-h'])('%s prints the usage and exits 0', (flag) => {
-    const r = tenantNew([flag]);
+  it.each(['--help', '-h'])('%s prints the usage and exits 0', async (flag) => {
+    const r = await tenantNewInProcess([flag]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^usage: npm run tenant:new/);
     expect(r.stderr).toBe('');
@@ -477,8 +502,8 @@ describe('tenant:new arguments', () => {
       ['--config', config, '--id', 'a', '--ldap-host', 'h', '--ldap-base-dn', 'dc=x'],
       /--ldap-host, --ldap-base-dn need --wire/,
     ],
-  ])('%s: one line naming it, the usage, exit 2, no stack trace', (_, args, message) => {
-    const r = tenantNew(args);
+  ])('%s: one line naming it, the usage, exit 2, no stack trace', async (_, args, message) => {
+    const r = await tenantNewInProcess(args);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.split('\n')[0]).toMatch(/^tenant:new: /);

@@ -20,6 +20,13 @@ function verify(dir: string) {
   });
 }
 
+/** {@link verifyCli} as the command line prints it: stdout for exit 0, stderr otherwise. */
+async function verifyInProcess(dir: string) {
+  const out = await verifyCli([dir], {});
+  const text = out.lines.map((l) => `${l}\n`).join('');
+  return { status: out.code, stdout: out.code === 0 ? text : '', stderr: out.code === 0 ? '' : text };
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
@@ -64,6 +71,14 @@ describe('verify on malformed synthesized output', () => {
     edit(dir);
     return dir;
   }
+
+  it('the real command line: exit 2 with one line for a malformed stack file', () => {
+    const r = verify(output(writeStack('[]')));
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^verify: .*cdk\.tf\.json/);
+  });
 
   it('exits 0 on the unmodified output', () => {
     const r = verify(output());
@@ -301,8 +316,10 @@ describe('verify on malformed synthesized output', () => {
     ],
   ];
 
-  it.each(cases)('exits 2 with one line for %s', (_case, edit, line) => {
-    const r = verify(output(edit));
+  // In process, through the same entry the command line uses (verifyCli; a few cases below run the real CLI): one
+  // spawned Node per case would cost a second each.
+  it.each(cases)('exits 2 with one line for %s', async (_case, edit, line) => {
+    const r = await verifyInProcess(output(edit));
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.endsWith('\n')).toBe(true);

@@ -281,8 +281,19 @@ const MUTATORS: Record<string, Mutator> = {
   },
 };
 
-describe('property: random valid federations', () => {
-  it(`always synthesize with zero findings, keep the guardrails in every Säule-1 namespace, and catch any single mutation (${RUNS} runs)`, () => {
+/**
+ * The property, as part `part` of `parts` (jest runs test files in parallel: the runs are split over files so that
+ * both workers share them; each part draws its own random federations).
+ */
+export function guardProperty(part: number, parts: number): void {
+  const runs = Math.ceil(RUNS / parts);
+  describe(`property: random valid federations (part ${part + 1} of ${parts})`, () => {
+    propertyTests(runs, part === 0);
+  });
+}
+
+function propertyTests(runs: number, withFileComparison: boolean): void {
+  it(`always synthesize with zero findings, keep the guardrails in every Säule-1 namespace, and catch any single mutation (${runs} runs)`, () => {
     fc.assert(
       fc.property(federationArb, fc.constantFrom(...Object.keys(MUTATORS)), fc.nat(), (config, mutator, pick) => {
         const stacks = synthInMemory(config);
@@ -310,9 +321,11 @@ describe('property: random valid federations', () => {
         const findings = checkExposure(stacks);
         expect(findings.map((f) => f.address)).toContain(address);
       }),
-      { numRuns: RUNS },
+      { numRuns: runs },
     );
   });
+
+  if (!withFileComparison) return;
 
   it('the in-memory synthesis sees the same as the synthesized files', () => {
     const [config] = fc.sample(federationArb, { numRuns: 1, seed: 42 });
@@ -325,4 +338,4 @@ describe('property: random valid federations', () => {
     expect([...inMemory.keys()].sort()).toEqual(files.map((s) => s.name).sort());
     for (const s of files) expect(inMemory.get(s.name)).toEqual(strip(s.json));
   });
-});
+}

@@ -1,0 +1,4 @@
+/** Part 2 of the guard property (test/guard-property.ts), split so that jest's two workers share the runs. */
+import { guardProperty } from './guard-property';
+
+guardProperty(1, 2);
