@@ -14,9 +14,15 @@ import {
   type Facts,
   type ZoneFacts,
 } from './facts';
-import { chartName, releaseValues } from './helm-values';
+import { chartName, goTruthy, releaseValues, terraformText } from './helm-values';
 import { callingAddressProblems, guardrailFindings, renderedGuardrailProblems } from './guardrails';
-import { toKubernetesObject, type KubernetesObject, type SynthesizedStack } from './k8s-objects';
+import {
+  literalJson,
+  liveTemplates,
+  toKubernetesObject,
+  type KubernetesObject,
+  type SynthesizedStack,
+} from './k8s-objects';
 
 export const EXPOSURE_RULES = {
   'P1-ZONE': 'deployed through the providers of a cluster whose zone is not the NdB (or of an unknown cluster)',
@@ -34,6 +40,8 @@ export const EXPOSURE_RULES = {
   'P1-QUOTA':
     'a Säule-1 namespace without its ResourceQuota of zero load balancers and node ports, or with a limit raised',
   'P1-ADMISSION': 'an NdB cluster whose admission policy or binding is missing or weakened',
+  'P1-TERRAFORM':
+    'Terraform the guard does not evaluate: count, for_each, dynamic, provisioners, lifecycle, a Helm postrender, a resource type this app never writes, or a live template outside the known forms',
 } as const;
 
 export type ExposureRule = keyof typeof EXPOSURE_RULES;
@@ -74,6 +82,9 @@ interface Scope {
   readonly namespaceLabels: Record<string, string>;
 }
 
+/** A string of the Terraform JSON as the literal text Terraform hands over (`$${` is `${`). */
+const lit = (v: unknown): Json => (typeof v === 'string' ? terraformText(v) : v);
+
 function getPath(obj: Json, path: string): Json {
   return path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
 }
@@ -91,16 +102,22 @@ function sameSelector(a: Record<string, string> | undefined, b: Record<string, s
 export class ExposureGuard {
   private readonly facts: Facts;
   private readonly findings: Finding[] = [];
+  /** The stacks with the references the guard can follow resolved ({@link resolveReferences}). */
+  private readonly stacks: readonly SynthesizedStack[];
 
   constructor(
-    private readonly stacks: readonly SynthesizedStack[],
+    private readonly raw: readonly SynthesizedStack[],
     private readonly expected?: ExpectedFacts,
   ) {
-    this.facts = collectFacts(stacks, expected);
+    this.stacks = resolveReferences(raw);
+    this.facts = collectFacts(this.stacks, expected);
   }
 
   run(): Finding[] {
     const byName = new Map(this.stacks.map((s) => [s.name, s]));
+    // Terraform the guard would otherwise read as plain values (all stacks: any of them can reach the NdB)
+    for (const stack of this.raw)
+      for (const t of terraformProblems(stack)) this.flag({ stack, address: t.address }, 'P1-TERRAFORM', t.message);
     for (const p of this.facts.problems) {
       const stack = byName.get(p.stack);
       if (stack) this.flag({ stack, address: p.address }, 'P1-ZONE', p.message);
@@ -180,7 +197,13 @@ export class ExposureGuard {
         } else if (type.startsWith('kubernetes_')) {
           const obj = toKubernetesObject(type, body);
           if (!obj) {
-            const scope = this.scopeOf(stack, address, body, body.metadata?.namespace, body.metadata?.labels ?? {});
+            const scope = this.scopeOf(
+              stack,
+              address,
+              body,
+              lit(body.metadata?.namespace),
+              literalJson(body.metadata?.labels ?? {}),
+            );
             if (scope) this.flag(scope, 'P1-HELM', `resource type ${type} is not known to the guard`);
             continue;
           }
@@ -201,7 +224,7 @@ export class ExposureGuard {
     const before = this.findings.length;
     const known = KNOWN_CHARTS[chartName(body.chart)];
     for (const obj of objects) {
-      const ns = obj.kind === 'Namespace' ? obj.metadata.name : (obj.metadata.namespace ?? body.namespace);
+      const ns = obj.kind === 'Namespace' ? obj.metadata.name : (obj.metadata.namespace ?? lit(body.namespace));
       const scope = this.scopeOf(
         stack,
         `${address} ${obj.kind}/${ns ?? ''}/${obj.metadata.name ?? ''}`,
@@ -336,7 +359,8 @@ export class ExposureGuard {
   }
 
   private checkRelease(stack: SynthesizedStack, address: string, body: Json): void {
-    const scope = this.scopeOf(stack, address, body, body.namespace, {});
+    const namespace = lit(body.namespace);
+    const scope = this.scopeOf(stack, address, body, namespace, {});
     if (!scope) return;
     const chart = chartName(body.chart);
     const known = KNOWN_CHARTS[chart];
@@ -353,19 +377,23 @@ export class ExposureGuard {
       );
     }
     const alias = providerAlias(body.provider);
-    if (!this.facts.namespaces.has(`${alias}/${body.namespace}`)) {
+    if (!this.facts.namespaces.has(`${alias}/${namespace}`)) {
       this.flag(
         scope,
         'P1-HELM',
-        `release into namespace '${body.namespace ?? '(default)'}', which is not a guarded namespace`,
+        `release into namespace '${namespace ?? '(default)'}', which is not a guarded namespace`,
       );
     }
     let values: Json;
     let sensitivePaths: readonly string[];
     try {
       ({ values, sensitivePaths } = releaseValues(body));
-    } catch {
-      this.flag(scope, 'P1-HELM', 'values are not valid YAML and cannot be checked');
+    } catch (e) {
+      this.flag(
+        scope,
+        'P1-HELM',
+        `values cannot be read as Helm reads them, so they cannot be checked: ${e instanceof Error ? e.message : String(e)}`,
+      );
       return;
     }
     for (const p of sensitivePaths) {
@@ -380,7 +408,7 @@ export class ExposureGuard {
         `${chart}: ${known.ingressClassPath} is '${getPath(values, known.ingressClassPath) ?? '(chart default)'}', not the NdB class '${zone.ingressClass}'`,
       );
     }
-    if (chart === 'wire-server' && getPath(values, 'cannon.service.nginz.enabled') === true) {
+    if (chart === 'wire-server' && goTruthy(getPath(values, 'cannon.service.nginz.enabled'))) {
       this.flag(scope, 'P1-HELM', 'wire-server: cannon.service.nginz.enabled creates a Service of type LoadBalancer');
     }
     if (chart === 'ingress-nginx-controller') {
@@ -410,7 +438,7 @@ export class ExposureGuard {
           'P1-FEDERATION',
           'bundesmessenger: extraConfig.federation_domain_whitelist is unset, so the server federates with everyone',
         );
-      if (getPath(values, 'networkpolicies.enabled') === true) {
+      if (goTruthy(getPath(values, 'networkpolicies.enabled'))) {
         const proxies: string[] = getPath(values, 'networkpolicies.fwProxyList') ?? [];
         if (proxies.length === 0)
           this.flag(
@@ -457,11 +485,14 @@ export class ExposureGuard {
     const zone = scope.zone;
     for (const [key, v] of Object.entries(value)) {
       const p = path ? `${path}.${key}` : key;
-      if (key === 'hostNetwork' && v === true && !callingChart)
+      // charts test switches with `{{ if }}`: any non-empty string (also "false") is true
+      if (key === 'hostNetwork' && goTruthy(v) && !callingChart)
         this.flag(scope, 'P1-HELM', `${chart}: ${p} puts pods on the host network`);
       if (
         key === 'hostPort' &&
-        (typeof v === 'number' || (v && typeof v === 'object' && (v as Json).enabled === true))
+        (typeof v === 'number' ||
+          (typeof v === 'string' && v !== '') ||
+          (v && typeof v === 'object' && !Array.isArray(v) && goTruthy((v as Json).enabled)))
       ) {
         this.flag(scope, 'P1-HELM', `${chart}: ${p} opens a port on the node`);
       }
@@ -501,12 +532,13 @@ export class ExposureGuard {
    * and zone labels of a namespace) or expose a Service (load-balancer annotations).
    */
   private checkPatch(stack: SynthesizedStack, address: string, type: string, body: Json): void {
-    const namespace = body.metadata?.namespace ?? (body.kind === 'Namespace' ? body.metadata?.name : undefined);
+    const kind = lit(body.kind);
+    const namespace = lit(body.metadata?.namespace ?? (kind === 'Namespace' ? body.metadata?.name : undefined));
     const scope = this.scopeOf(stack, address, body, namespace, {});
     if (!scope) return;
-    const entries = Object.entries((type === 'kubernetes_labels' ? body.labels : body.annotations) ?? {});
+    const entries = Object.entries(literalJson((type === 'kubernetes_labels' ? body.labels : body.annotations) ?? {}));
     for (const [key, value] of entries) {
-      if (type === 'kubernetes_annotations' && body.kind === 'Node' && key === 'wire.com/external-ip') {
+      if (type === 'kubernetes_annotations' && kind === 'Node' && key === 'wire.com/external-ip') {
         if (!this.insideNdb(scope.zone, String(value))) {
           this.flag(
             scope,
@@ -518,7 +550,7 @@ export class ExposureGuard {
         this.flag(
           scope,
           'P1-PATCH',
-          `${type === 'kubernetes_labels' ? 'label' : 'annotation'} ${key} patched onto ${body.kind} '${body.metadata?.name}'`,
+          `${type === 'kubernetes_labels' ? 'label' : 'annotation'} ${key} patched onto ${kind} '${lit(body.metadata?.name)}'`,
         );
       }
     }
@@ -544,7 +576,7 @@ export class ExposureGuard {
     for (const [name, body] of Object.entries(stack.json.resource?.helm_release ?? {}) as Array<[string, Json]>) {
       if (chartName(body.chart) !== 'wire-server') continue;
       const address = `helm_release.${name}`;
-      const scope = this.scopeOf(stack, address, body, body.namespace, {});
+      const scope = this.scopeOf(stack, address, body, lit(body.namespace), {});
       if (!scope) continue;
       let values: Json;
       try {
@@ -579,6 +611,168 @@ export class ExposureGuard {
       }
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Terraform the guard does not evaluate
+
+/** Meta-arguments and blocks of a resource or data source that change what (or whether) it deploys. */
+const UNEVALUATED_META: Readonly<Record<string, string>> = {
+  count: 'decides how many instances Terraform creates (0: none)',
+  for_each: 'decides how many instances Terraform creates (empty: none)',
+  provisioner: 'runs commands on the machine or a host (e.g. kubectl), beyond what the resource declares',
+  connection: 'is the connection of a provisioner',
+  lifecycle: 'changes how Terraform applies changes (ignore_changes keeps a weakened object as it is)',
+};
+
+/** The escaped-literal-safe reference form the guard follows: a Kubernetes resource's name or namespace. */
+const NAME_REFERENCE = /^\$\{(kubernetes_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.metadata\[0\]\.(name|namespace)\}$/;
+
+/** `set_sensitive` values: a Secret read through a data source of the stack, escaped for Helm's --set syntax. */
+const SECRET_VALUE =
+  /^\$\{replace\(replace\(data\.kubernetes_secret_v1\.([A-Za-z0-9_-]+)\.data\["[A-Za-z0-9._-]+"\], "\\\\", "\\\\\\\\"\), ",", "\\\\,"\)\}$/;
+
+/** The CA file of a provider: `file(pathexpand("<path>"))`, read by Terraform at plan time. */
+const CA_FILE = /^\$\{file\(pathexpand\("[^"\\$%{}]+"\)\)\}$/;
+
+/** Resource and data source types this app writes; any other could deploy anything (e.g. `data.external`). */
+const KNOWN_TYPE = (block: string, type: string) =>
+  type.startsWith('kubernetes_') || (block === 'resource' && type === 'helm_release');
+
+/** The literal value a name reference resolves to in its stack, or undefined when it does not resolve to a literal. */
+function referencedName(stack: SynthesizedStack, text: string): string | undefined {
+  const m = NAME_REFERENCE.exec(text);
+  if (!m) return undefined;
+  const target = stack.json.resource?.[m[1]]?.[m[2]];
+  let metadata = target?.metadata;
+  if (Array.isArray(metadata) && metadata.length === 1) metadata = metadata[0];
+  const v = metadata?.[m[3]];
+  return typeof v === 'string' && liveTemplates(v).length === 0 ? v : undefined;
+}
+
+/**
+ * The stacks with every name reference the guard can follow (`${kubernetes_namespace_v1.x.metadata[0].name}`)
+ * replaced by the literal it resolves to, so the checks see what Terraform deploys. Stacks without one are
+ * returned as they are.
+ */
+export function resolveReferences(stacks: readonly SynthesizedStack[]): SynthesizedStack[] {
+  return stacks.map((stack) => {
+    let changed = false;
+    const walk = (v: Json): Json => {
+      if (typeof v === 'string') {
+        const r = v.startsWith('${') ? referencedName(stack, v) : undefined;
+        if (r === undefined) return v;
+        changed = true;
+        return r;
+      }
+      if (Array.isArray(v)) return v.map(walk);
+      if (v === null || typeof v !== 'object') return v;
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    };
+    const resource = walk(stack.json.resource ?? {});
+    return changed ? { name: stack.name, json: { ...stack.json, resource } } : stack;
+  });
+}
+
+const show = (v: unknown) => {
+  const t = JSON.stringify(v) ?? String(v);
+  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
+};
+
+/**
+ * What in a stack Terraform would evaluate beyond the literal values the guard reads: the meta-arguments and blocks
+ * of {@link UNEVALUATED_META}, `dynamic` blocks at any depth, a Helm `postrender`, resource and data types this
+ * app never writes, and live templates (`${...}`, `%{...}` not escaped as `$${`, `%%{`) except the forms the
+ * synth writes: a Secret in a `set_sensitive` value, the CA file of a provider, and a name reference the guard
+ * resolves ({@link resolveReferences}).
+ */
+export function terraformProblems(stack: SynthesizedStack): Array<{ address: string; message: string }> {
+  const out: Array<{ address: string; message: string }> = [];
+  const json = stack.json ?? {};
+  const dataSecrets = json.data?.kubernetes_secret_v1 ?? {};
+  const templates = (address: string, value: Json, at: string, allowed: (path: string, text: string) => boolean) => {
+    const visit = (v: Json, path: string): void => {
+      if (typeof v === 'string') {
+        const live = liveTemplates(v);
+        if (live.length > 0 && !allowed(path, v))
+          out.push({
+            address,
+            message: `live Terraform template ${live.map((t) => show(t)).join(', ')} at ${path}: Terraform evaluates it, the guard reads only literal values (escape literal text as $\${ / %%{)`,
+          });
+      } else if (Array.isArray(v)) v.forEach((x, i) => visit(x, `${path}[${i}]`));
+      else if (v !== null && typeof v === 'object')
+        for (const [k, x] of Object.entries(v)) {
+          if (k === '//') continue;
+          const p = `${path}.${k}`;
+          if (k === 'dynamic')
+            out.push({
+              address,
+              message: `a dynamic block at ${p} generates blocks (${show(Object.keys(x ?? {}))}) the guard does not evaluate`,
+            });
+          if (liveTemplates(k).length > 0)
+            out.push({ address, message: `live Terraform template in the key ${show(k)} at ${path}` });
+          visit(x, p);
+        }
+    };
+    visit(value, at);
+  };
+  for (const block of ['resource', 'data'] as const) {
+    for (const [type, byName] of Object.entries(json[block] ?? {}) as Array<[string, Record<string, Json>]>) {
+      for (const [name, body] of Object.entries(byName ?? {})) {
+        const address = `${block === 'data' ? 'data.' : ''}${type}.${name}`;
+        if (!KNOWN_TYPE(block, type))
+          out.push({
+            address,
+            message: `${block === 'data' ? 'data source' : 'resource'} type ${type} is not one this app writes; verify cannot tell what it does (it could run commands or deploy anything)`,
+          });
+        for (const [meta, what] of Object.entries(UNEVALUATED_META)) {
+          if (body && meta in body)
+            out.push({ address, message: `${meta} ${show(body[meta])} ${what}; the guard does not evaluate it` });
+        }
+        if (type === 'helm_release' && body && 'postrender' in body)
+          out.push({
+            address,
+            message: `postrender ${show(body.postrender)} runs a program that can rewrite every object the chart renders; the guard does not see its output`,
+          });
+        const { depends_on: _d, provider: _p, ...rest } = body ?? {};
+        templates(address, rest, address, (path, text) => {
+          if (referencedName(stack, text) !== undefined) return true;
+          const m = SECRET_VALUE.exec(text);
+          return (
+            !!m &&
+            block === 'resource' &&
+            type === 'helm_release' &&
+            /^\.set_sensitive\[\d+\]\.value$/.test(path.slice(address.length)) &&
+            Object.hasOwn(dataSecrets, m[1])
+          );
+        });
+        for (const [k, v] of Object.entries({ depends_on: _d, provider: _p })) {
+          if (v !== undefined && JSON.stringify(v).match(/[$%]\{/))
+            out.push({ address, message: `${k} ${show(v)} is not a plain reference` });
+        }
+      }
+    }
+  }
+  for (const [type, configs] of Object.entries(json.provider ?? {}) as Array<[string, Json]>) {
+    (Array.isArray(configs) ? configs : [configs]).forEach((p: Json) => {
+      const address = `provider.${type}.${p?.alias ?? '(default)'}`;
+      for (const meta of ['count', 'for_each']) {
+        if (p && meta in p)
+          out.push({ address, message: `${meta} ${show(p[meta])} on a provider; the guard does not evaluate it` });
+      }
+      templates(
+        address,
+        p,
+        address,
+        (path, text) =>
+          CA_FILE.test(text) && path === `${address}${type === 'helm' ? '.kubernetes' : ''}.cluster_ca_certificate`,
+      );
+    });
+  }
+  for (const block of ['locals', 'output', 'variable', 'terraform'] as const) {
+    if (json[block] !== undefined) templates(block, json[block], block, () => false);
+  }
+  return out;
 }
 
 /** Runs every exposure rule over the synthesized stacks. */

@@ -5,6 +5,7 @@
  */
 import { cidrsOverlap, coversPublicInternet, describeCidr, parseCidr, type Cidr } from '../config/cidr';
 import type { Federation } from '../config/model';
+import { terraformLiteral } from '../constructs/terraform-literals';
 import { toKubernetesObject, type SynthesizedStack } from './k8s-objects';
 
 export interface ZoneFacts {
@@ -42,7 +43,13 @@ export interface Facts {
 /** Zones and clusters as the validated federation declares them. */
 export interface ExpectedFacts {
   readonly zones: ReadonlyArray<Omit<ZoneFacts, 'networks'>>;
-  readonly clusters: ReadonlyArray<{ id: string; zone: string; ingressControllerNamespace: string }>;
+  readonly clusters: ReadonlyArray<{
+    id: string;
+    zone: string;
+    ingressControllerNamespace: string;
+    /** How the config says Terraform reaches the cluster: the provider fields it must produce ({@link connectionOf}). */
+    connection?: Readonly<Partial<Record<(typeof CONNECTION_FIELDS)[number], string>>>;
+  }>;
   /** The chart repositories the config names (Wire's three, BundesMessenger's). */
   readonly chartRepositories?: readonly string[];
 }
@@ -60,6 +67,7 @@ export function expectedFacts(f: Federation): ExpectedFacts {
       id: c.id,
       zone: c.zone.id,
       ingressControllerNamespace: c.ingressController.namespace,
+      connection: expectedConnection(c.connection),
     })),
     chartRepositories: [...Object.values(f.chartRepositories), f.config.matrix.chartRepository],
   };
@@ -114,10 +122,73 @@ const sameZone = (a: Omit<ZoneFacts, 'networks'>, b: Omit<ZoneFacts, 'networks'>
   a.loadBalancerClass === b.loadBalancerClass &&
   JSON.stringify(a.cidrs) === JSON.stringify(b.cidrs);
 
-/** Where a provider block connects to: kubeconfig file and context, or API server host. */
-function connectionOf(p: Json): string {
-  const k = p.kubernetes ?? p;
-  return JSON.stringify([k.config_path ?? null, k.config_context ?? null, k.host ?? null]);
+/**
+ * The provider fields that decide which API server Terraform talks to (the kubernetes provider's, and the same in
+ * the helm provider's `kubernetes` block).
+ */
+export const CONNECTION_FIELDS = [
+  'config_path',
+  'config_paths',
+  'config_context',
+  'config_context_cluster',
+  'host',
+  'cluster_ca_certificate',
+] as const;
+
+type Connection = Partial<Record<(typeof CONNECTION_FIELDS)[number], string>>;
+
+/** The provider fields the config's cluster connection produces (constructs/zone-cluster.ts). */
+function expectedConnection(c: Json): Connection | undefined {
+  if (c?.type === 'kubeconfig')
+    return {
+      config_path: terraformLiteral(c.path),
+      ...(c.context ? { config_context: terraformLiteral(c.context) } : {}),
+    };
+  if (c?.type === 'exec') {
+    const ca = c.clusterCaCertificateFile;
+    return {
+      host: terraformLiteral(c.host),
+      // the config refuses quotes and backslashes in file paths, so this is how cdktf writes the call
+      ...(ca ? { cluster_ca_certificate: `\${file(pathexpand(${JSON.stringify(terraformLiteral(ca))}))}` } : {}),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Where a kubernetes or helm provider block connects to: kubeconfig file(s) and context, cluster, API server host
+ * and CA. A field set in another shape than a string (a list, a block) is kept as written, so it differs.
+ */
+export function connectionOf(type: string, p: Json): Connection {
+  let k = type === 'helm' ? p?.kubernetes : p;
+  if (Array.isArray(k) && k.length === 1) k = k[0];
+  const out: Record<string, string> = {};
+  if (k === undefined || k === null) return out;
+  if (typeof k !== 'object' || Array.isArray(k)) return { host: JSON.stringify(k) };
+  for (const f of CONNECTION_FIELDS) {
+    if (k[f] !== undefined && k[f] !== null) out[f] = typeof k[f] === 'string' ? k[f] : JSON.stringify(k[f]);
+  }
+  return out;
+}
+
+const connectionKey = (c: Connection): string => JSON.stringify(CONNECTION_FIELDS.map((f) => c[f] ?? null));
+
+function describeConnection(c: Connection): string {
+  const parts = CONNECTION_FIELDS.filter((f) => c[f] !== undefined).map((f) => `${f} ${c[f]}`);
+  return parts.length ? parts.join(', ') : 'no connection fields (the environment, e.g. KUBE_CONFIG_PATH, decides)';
+}
+
+/**
+ * Two connections reach the same cluster, as far as the JSON tells: the same API server host, or the same
+ * kubeconfig file with the same context (or the file's current context on either side).
+ */
+function sameCluster(a: Connection, b: Connection): boolean {
+  if (connectionKey(a) === connectionKey(b)) return true;
+  if (a.host !== undefined && a.host === b.host) return true;
+  const files = (c: Connection) => [c.config_path, c.config_paths].filter((x): x is string => x !== undefined);
+  if (!files(a).some((f) => files(b).includes(f))) return false;
+  const ctx = (c: Connection) => c.config_context_cluster ?? c.config_context;
+  return ctx(a) === undefined || ctx(b) === undefined || ctx(a) === ctx(b);
 }
 
 export function collectFacts(stacks: readonly SynthesizedStack[], expected?: ExpectedFacts): Facts {
@@ -189,32 +260,7 @@ export function collectFacts(stacks: readonly SynthesizedStack[], expected?: Exp
     }
   }
   // Providers: each stack deploys through its own cluster's providers only, and a connection belongs to one cluster.
-  const owner = new Map<string, string>();
-  for (const s of stacks) {
-    const own = s.json.locals?.zone_cluster?.id;
-    for (const type of ['kubernetes', 'helm']) {
-      for (const p of (s.json.provider?.[type] ?? []) as Json[]) {
-        if (p.alias === own) owner.set(connectionOf(p), own);
-      }
-    }
-  }
-  for (const s of stacks) {
-    const own = s.json.locals?.zone_cluster?.id;
-    for (const type of ['kubernetes', 'helm']) {
-      for (const p of (s.json.provider?.[type] ?? []) as Json[]) {
-        if (p.alias === own) continue;
-        const target = owner.get(connectionOf(p));
-        const ndb = (id?: string) => !!id && clusters.get(id)?.zone.kind === 'ndb';
-        if (ndb(own) || ndb(target) || ndb(p.alias)) {
-          problems.push({
-            stack: s.name,
-            address: `provider.${type}.${p.alias ?? '(default)'}`,
-            message: `a second ${type} provider '${p.alias ?? '(default)'}' ${target ? `connects to cluster '${target}'` : 'connects to an undeclared cluster'} from a stack of cluster '${own ?? '(none)'}'`,
-          });
-        }
-      }
-    }
-  }
+  problems.push(...providerProblems(stacks, clusters, expected));
   const namespaces = new Map<string, Record<string, string>>();
   for (const s of stacks) {
     for (const [type, byName] of Object.entries(s.json.resource ?? {}) as Array<[string, Record<string, Json>]>) {
@@ -231,6 +277,108 @@ export function collectFacts(stacks: readonly SynthesizedStack[], expected?: Exp
     [...clusters.values()].find((c) => c.zone.kind === 'ndb')?.zone ??
     [...zones.values()].find((z) => z.kind === 'ndb');
   return { clusters, namespaces, ndb, problems };
+}
+
+/**
+ * Provider connections: every stack connects each provider alias (a cluster id) the same way, as the config says
+ * when it is known; no two aliases reach the same cluster; a stack's second provider to another cluster. Each only
+ * where an NdB cluster is involved.
+ */
+function providerProblems(
+  stacks: readonly SynthesizedStack[],
+  clusters: ReadonlyMap<string, ClusterFacts>,
+  expected?: ExpectedFacts,
+): FactProblem[] {
+  const problems: FactProblem[] = [];
+  const ndb = (id?: string) => !!id && clusters.get(id)?.zone.kind === 'ndb';
+  const uses: Array<{ stack: string; own?: string; type: string; alias?: string; conn: Connection }> = [];
+  for (const s of stacks) {
+    const own = s.json.locals?.zone_cluster?.id;
+    for (const type of ['kubernetes', 'helm']) {
+      const configs = s.json.provider?.[type];
+      for (const p of (Array.isArray(configs) ? configs : []) as Json[]) {
+        const alias = typeof p?.alias === 'string' ? p.alias : undefined;
+        uses.push({ stack: s.name, own, type, alias, conn: connectionOf(type, p) });
+      }
+    }
+  }
+  const at = (u: (typeof uses)[number]) => `provider.${u.type}.${u.alias ?? '(default)'}`;
+  // the connection each alias should have: the config's, else the one most stacks use
+  const reference = new Map<string, Connection>();
+  for (const alias of new Set(uses.map((u) => u.alias))) {
+    if (alias === undefined) continue;
+    const want = expected?.clusters.find((c) => c.id === alias)?.connection;
+    if (want) {
+      reference.set(alias, want);
+      continue;
+    }
+    const counts = new Map<string, { n: number; conn: Connection }>();
+    for (const u of uses.filter((x) => x.alias === alias)) {
+      const k = connectionKey(u.conn);
+      counts.set(k, { n: (counts.get(k)?.n ?? 0) + 1, conn: u.conn });
+    }
+    const ranked = [...counts.values()].sort((a, b) => b.n - a.n);
+    if (ranked.length === 1 || ranked[0].n > ranked[1].n) reference.set(alias, ranked[0].conn);
+  }
+  for (const u of uses) {
+    const involved = ndb(u.own) || ndb(u.alias);
+    if (u.alias === undefined || u.alias !== u.own) {
+      const target = [...reference].find(([, c]) => sameCluster(c, u.conn))?.[0];
+      if (involved || ndb(target))
+        problems.push({
+          stack: u.stack,
+          address: at(u),
+          message: `a second ${u.type} provider '${u.alias ?? '(default)'}' ${target ? `connects to cluster '${target}'` : 'connects to an undeclared cluster'} from a stack of cluster '${u.own ?? '(none)'}'`,
+        });
+      continue;
+    }
+    if (!involved) continue;
+    const ref = reference.get(u.alias);
+    if (CONNECTION_FIELDS.every((f) => u.conn[f] === undefined)) {
+      problems.push({
+        stack: u.stack,
+        address: at(u),
+        message: `the ${u.type} provider of NdB cluster '${u.alias}' has ${describeConnection(u.conn)}`,
+      });
+    } else if (!ref) {
+      problems.push({
+        stack: u.stack,
+        address: at(u),
+        message: `the stacks connect the ${u.type} provider of NdB cluster '${u.alias}' in different ways (${describeConnection(u.conn)} here), none of which is the agreed one`,
+      });
+    } else if (connectionKey(ref) !== connectionKey(u.conn)) {
+      problems.push({
+        stack: u.stack,
+        address: at(u),
+        message: `the ${u.type} provider of NdB cluster '${u.alias}' connects with ${describeConnection(u.conn)}, not ${describeConnection(ref)} as ${expected?.clusters.some((c) => c.id === u.alias && c.connection) ? 'the config says' : 'in the other stacks'}`,
+      });
+    }
+    // no other cluster is reached the same way
+    for (const [other, conn] of reference) {
+      if (other !== u.alias && sameCluster(conn, u.conn))
+        problems.push({
+          stack: u.stack,
+          address: at(u),
+          message: `the ${u.type} provider of NdB cluster '${u.alias}' connects like cluster '${other}' (${describeConnection(u.conn)}): it would deploy there`,
+        });
+    }
+  }
+  // an NdB cluster reached like another cluster, seen from that cluster's stacks as well
+  for (const [alias, conn] of reference) {
+    if (ndb(alias)) continue;
+    for (const [other, theirs] of reference) {
+      if (other !== alias && ndb(other) && sameCluster(conn, theirs)) {
+        const u = uses.find((x) => x.alias === alias);
+        if (u)
+          problems.push({
+            stack: u.stack,
+            address: at(u),
+            message: `cluster '${alias}' is reached the same way as NdB cluster '${other}' (${describeConnection(conn)})`,
+          });
+      }
+    }
+  }
+  return problems;
 }
 
 /**

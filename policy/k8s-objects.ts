@@ -1,8 +1,10 @@
 /**
  * One shared translation from synthesized Terraform JSON (`kubernetes_*` resources of the kubernetes provider) to
  * the Kubernetes objects they create. Used by the OpenAPI schema test and by the exposure checks, so both see the
- * same objects.
+ * same objects. Strings are read as the literal text Terraform hands over (`$${` is `${`, `%%{` is `%{`); live
+ * templates are findings of their own (`P1-TERRAFORM`, policy/exposure.ts).
  */
+import { terraformText } from './helm-values';
 
 export interface SynthesizedStack {
   readonly name: string;
@@ -130,16 +132,17 @@ const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpp
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function convert(value: any, type: string): any {
+  if (typeof value === 'string') return terraformText(value);
   if (Array.isArray(value)) return value.map((v) => convert(v, type));
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
   for (const [rawKey, raw] of Object.entries(value)) {
     if (rawKey === '//' || raw === undefined || raw === null) continue;
-    let key = camel(rawKey);
+    let key = camel(terraformText(rawKey));
     if (raw !== null && typeof raw === 'object') key = RENAMES[type]?.[key] ?? key;
     let v = raw;
     if (isMapKey(type, key)) {
-      out[key] = Array.isArray(v) ? v[0] : v;
+      out[key] = literalJson(Array.isArray(v) ? v[0] : v);
       continue;
     }
     if (isListKey(type, key)) {
@@ -154,11 +157,51 @@ function convert(value: any, type: string): any {
   return out;
 }
 
+/** A JSON value with every string and key read as the literal text Terraform hands over. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function literalJson(value: any): any {
+  if (typeof value === 'string') return terraformText(value);
+  if (Array.isArray(value)) return value.map(literalJson);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [terraformText(k), literalJson(v)]));
+}
+
+/**
+ * The live templates in a Terraform string: each `${...}` or `%{...}` not escaped as `$${` / `%%{`, as written
+ * (an unclosed one runs to the end of the string).
+ */
+export function liveTemplates(text: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if ((c === '$' || c === '%') && text[i + 1] === c && text[i + 2] === '{') {
+      i += 2;
+      continue;
+    }
+    if ((c === '$' || c === '%') && text[i + 1] === '{') {
+      let depth = 0;
+      let j = i + 1;
+      let quote = false;
+      for (; j < text.length; j++) {
+        if (quote) {
+          if (text[j] === '\\') j++;
+          else if (text[j] === '"') quote = false;
+        } else if (text[j] === '"') quote = true;
+        else if (text[j] === '{') depth++;
+        else if (text[j] === '}' && --depth === 0) break;
+      }
+      out.push(text.slice(i, j + 1));
+      i = j;
+    }
+  }
+  return out;
+}
+
 /** Translates one Terraform resource body into the Kubernetes object it manages, or undefined if unknown. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function toKubernetesObject(type: string, body: any): KubernetesObject | undefined {
   if (type === 'kubernetes_manifest') {
-    return body.manifest as KubernetesObject;
+    return literalJson(body.manifest) as KubernetesObject;
   }
   if (type === 'kubernetes_annotations' || type === 'kubernetes_labels') {
     // A patch of an existing object: the object as far as the patch defines it.
@@ -166,7 +209,7 @@ export function toKubernetesObject(type: string, body: any): KubernetesObject | 
     return {
       apiVersion: body.api_version,
       kind: body.kind,
-      metadata: { ...convert(body.metadata, type), [field]: body[field] },
+      metadata: { ...convert(body.metadata, type), [field]: literalJson(body[field]) },
     } as KubernetesObject;
   }
   const kind = RESOURCE_KINDS[type];

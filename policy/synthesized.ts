@@ -31,6 +31,13 @@ export interface SynthesizedOutput {
 const STACK_FILE = 'cdk.tf.json';
 const stackFile = (name: string): string => `stacks/${name}/${STACK_FILE}`;
 
+/**
+ * Files Terraform or OpenTofu load from a working directory beside `cdk.tf.json`: `*.tf`, `*.tf.json`, and for
+ * OpenTofu also `*.tofu`, `*.tofu.json` (a `.tofu.json` even replaces the `.tf.json` of the same name), overrides
+ * (`override.tf`, `*_override.tofu.json`, ...) included.
+ */
+const CONFIG_FILE = /\.(tf|tofu)(\.json)?$/;
+
 /** The top-level blocks a stack may have; any other (module, import, moved, ...) is refused: the checks would not see it. */
 const BLOCKS = ['//', 'terraform', 'provider', 'resource', 'data', 'output', 'locals', 'variable'] as const;
 
@@ -94,13 +101,14 @@ function readStack(root: string, outdir: string, name: string, options: ReadOpti
   const json = readJsonFile(root, file, `the Terraform JSON of stack ${name}`, options);
   checkStackShape(file, json);
   const stackDir = path.dirname(file);
-  // Terraform loads every *.tf and *.tf.json of a stack's working directory; only cdk.tf.json is checked.
+  // Terraform loads every *.tf and *.tf.json of a stack's working directory, OpenTofu also *.tofu and *.tofu.json;
+  // only cdk.tf.json is checked.
   for (const entry of readDir(stackDir)) {
-    if (entry !== STACK_FILE && /\.tf(\.json)?$/.test(entry))
+    if (entry !== STACK_FILE && CONFIG_FILE.test(entry))
       throw new SynthesizedShapeError(
         path.join(stackDir, entry),
         undefined,
-        `Terraform would load this file with stack ${name}, but verify checks only ${STACK_FILE}; remove it`,
+        `${/\.tofu(\.json)?$/.test(entry) ? 'OpenTofu' : 'Terraform'} would load this file with stack ${name}${entry === 'cdk.tofu.json' ? ` instead of ${STACK_FILE}` : ''}, but verify checks only ${STACK_FILE}; remove it`,
       );
   }
   return { name, json };
@@ -168,7 +176,7 @@ function stackDirsOnDisk(root: string, outdir: string): string[] {
         throw new SynthesizedShapeError(dir, undefined, 'is not a stack name cdktf writes (letters, digits, . _ -)');
       assertInside(root, dir);
       names.push(name);
-    } else if (entries.some((e) => /\.tf(\.json)?$/.test(e)))
+    } else if (entries.some((e) => CONFIG_FILE.test(e)))
       throw new SynthesizedShapeError(
         dir,
         undefined,
