@@ -368,6 +368,21 @@ export class ExposureGuard {
       this.flag(scope, 'P1-HELM', `chart '${body.chart}' is not known to the guard and cannot be checked`);
       return;
     }
+    // a local directory or archive (`chart: ./evil/wire-server`) or a chart URL would deploy what no one checked
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(terraformText(String(body.chart ?? '')))) {
+      this.flag(
+        scope,
+        'P1-HELM',
+        `chart '${body.chart}' is not a chart name from a repository (a local path or a URL deploys unchecked templates)`,
+      );
+    }
+    if (!/^(https|oci):\/\/[^/\s]+/.test(terraformText(String(body.repository ?? '')))) {
+      this.flag(
+        scope,
+        'P1-HELM',
+        `chart '${chart}' comes from ${body.repository ?? '(no repository)'}, not from an https:// or oci:// chart repository`,
+      );
+    }
     const repositories = this.expected?.chartRepositories;
     if (repositories && !repositories.includes(String(body.repository))) {
       this.flag(

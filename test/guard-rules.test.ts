@@ -137,7 +137,15 @@ const svc = (spec: Json) => ({
 });
 const helm = (chart: string, values: string, more: Json = {}) => ({
   helm_release: {
-    bad: { provider: 'helm.ndb-1', chart, name: chart, namespace: 'wire-s1', values: [values], ...more },
+    bad: {
+      provider: 'helm.ndb-1',
+      chart,
+      repository: 'https://charts.example',
+      name: chart,
+      namespace: 'wire-s1',
+      values: [values],
+      ...more,
+    },
   },
 });
 const manifest = (m: Json) => ({ kubernetes_manifest: { bad: { provider: p, manifest: m } } });
@@ -404,7 +412,15 @@ describe('exposure rules: a clean input passes, a minimal bad input is flagged w
     ).toEqual([]);
     expectFlag(findings(helm('mystery-chart', '{}')), 'P1-HELM', 'helm_release.bad', /not known to the guard/);
     const unguarded = {
-      helm_release: { bad: { provider: 'helm.ndb-1', chart: 'webapp', namespace: 'default', values: ['{}'] } },
+      helm_release: {
+        bad: {
+          provider: 'helm.ndb-1',
+          chart: 'webapp',
+          repository: 'https://charts.example',
+          namespace: 'default',
+          values: ['{}'],
+        },
+      },
     };
     expectFlag(findings(unguarded), 'P1-HELM', 'helm_release.bad', /not a guarded namespace/);
     expect(findings(helm('webapp', 'replicaCount: 3\n'))).toEqual([]);
@@ -440,12 +456,13 @@ describe('exposure rules: a clean input passes, a minimal bad input is flagged w
         expect.stringMatching(/live Terraform template "\$\{var\.x\}" at helm_release\.bad\.set_sensitive\[0\]\.value/),
       ],
     ]);
-    // a repository prefix does not hide the chart
-    expectFlag(
-      findings(helm('wire/nginx-ingress-services', 'config:\n  ingressClass: nginx-public\n')),
-      'P1-HELM',
-      'helm_release.bad',
-      /nginx-public/,
+    // a repository prefix does not hide the chart: its values are judged, and the name itself is flagged
+    const prefixed = findings(helm('wire/nginx-ingress-services', 'config:\n  ingressClass: nginx-public\n'));
+    expect(prefixed.map((f) => f.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/nginx-public/),
+        expect.stringMatching(/'wire\/nginx-ingress-services' is not a chart name from a repository/),
+      ]),
     );
     // datastores outside the NdB
     expectFlag(

@@ -72,6 +72,23 @@ describe('verify on hand-edited output', () => {
     expect(checkExposure(readSynthesized(clean), expectedFacts(federation)).map(formatFinding)).toEqual([]);
   });
 
+  describe('0. where a chart comes from', () => {
+    it('a local chart directory named like a known chart', () => {
+      const dir = edited((j) => (release(j, 'wire-s1_wire-server').chart = '/tmp/evil/wire-server'));
+      expectFindings(dir, /\[P1-HELM\] chart '\/tmp\/evil\/wire-server' is not a chart name from a repository/);
+    });
+
+    it('a repository that is a local path or plain http', () => {
+      for (const repository of ['/tmp/charts', 'file:///tmp/charts', 'http://charts.example']) {
+        const dir = edited((j) => (release(j, 'wire-s1_wire-server').repository = repository));
+        expectFindings(
+          dir,
+          /\[P1-HELM\] chart 'wire-server' comes from .*, not from an https:\/\/ or oci:\/\/ chart repository/,
+        );
+      }
+    });
+  });
+
   describe('1. Terraform meta-arguments and blocks the guard does not evaluate', () => {
     it('count = 0 on the default deny', () => {
       const dir = edited((j) => (R(j).kubernetes_network_policy_v1['wire-s1_netpol_default-deny'].count = 0));
