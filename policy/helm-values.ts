@@ -156,7 +156,26 @@ export interface ReleaseValues {
 }
 
 /** Throws when a values document is not YAML, or a `set` entry cannot be read as Helm would. */
+/**
+ * Parsed values per release body: the guard, the reachability report, the compliance pack and the render stage all
+ * read the same releases; YAML parsing is the dominant cost, so each body is parsed once (callers get a copy).
+ */
+const parsedReleases = new Map<string, ReleaseValues>();
+
 export function releaseValues(body: Json): ReleaseValues {
+  if (body === null || typeof body !== 'object') return readReleaseValues(body);
+  // keyed by what the values are made of (callers may pass copies of one body)
+  const key = JSON.stringify([body.values, body.set, body.set_list, body.set_sensitive]);
+  let parsed = parsedReleases.get(key);
+  if (!parsed) {
+    parsed = readReleaseValues(body);
+    if (parsedReleases.size >= 10_000) parsedReleases.clear();
+    parsedReleases.set(key, parsed);
+  }
+  return structuredClone(parsed);
+}
+
+function readReleaseValues(body: Json): ReleaseValues {
   let values: Json = {};
   for (const doc of body.values ?? []) {
     values = mergeValues(values, parseYaml(terraformText(String(doc)), { version: '1.1' }) ?? {});
