@@ -89,10 +89,34 @@ export function checkOutputDir(outdir: string, guard: OutputGuard): void {
   }
   if (!stat.isDirectory()) throw refuse('it exists and is not a directory');
   const entries = fs.readdirSync(target);
-  if (entries.length > 0 && !entries.includes(OUTPUT_MARKER) && !entries.includes(LEGACY_MARKER)) {
+  if (entries.length > 0 && !entries.includes(OUTPUT_MARKER) && !isLegacyOutput(target, entries)) {
     throw refuse(
       `it is not empty and is not an output of this app (no ${OUTPUT_MARKER}; found ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''})`,
     );
+  }
+}
+
+/**
+ * An output of an earlier version (before the marker): its synth record must be a real one (a sha256 key and the
+ * files it wrote, the manifest among them) and the manifest must be there. A file that merely has the name proves
+ * nothing.
+ */
+function isLegacyOutput(target: string, entries: readonly string[]): boolean {
+  if (!entries.includes(LEGACY_MARKER) || !entries.includes('manifest.json')) return false;
+  try {
+    const record = JSON.parse(fs.readFileSync(path.join(target, LEGACY_MARKER), 'utf8')) as {
+      key?: unknown;
+      files?: Record<string, unknown>;
+    };
+    return (
+      typeof record.key === 'string' &&
+      /^[0-9a-f]{64}$/.test(record.key) &&
+      typeof record.files === 'object' &&
+      record.files !== null &&
+      typeof record.files['manifest.json'] === 'string'
+    );
+  } catch {
+    return false;
   }
 }
 

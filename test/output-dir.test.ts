@@ -83,6 +83,29 @@ describe('the output directory', () => {
     expect(snapshot(other)).toEqual({ 'thesis.tex': 'keep me too' });
   });
 
+  it('a file named like the old synth record proves nothing: a directory with user files is refused', () => {
+    const { federation } = federationIn(dir);
+    const other = path.join(dir, 'other');
+    fs.mkdirSync(other);
+    fs.writeFileSync(path.join(other, 'important.txt'), 'keep me');
+    fs.writeFileSync(path.join(other, '.synth-record.json'), '{}');
+    expect(() => synthFederation(federation, other)).toThrow(/not empty and is not an output of this app/);
+    expect(fs.readFileSync(path.join(other, 'important.txt'), 'utf8')).toBe('keep me');
+  });
+
+  it('an output of an earlier version (a real synth record, no marker) is replaced', () => {
+    const { federation } = federationIn(dir);
+    const out = path.join(dir, 'out');
+    synthFederation(federation, out);
+    fs.rmSync(path.join(out, OUTPUT_MARKER));
+    fs.writeFileSync(
+      path.join(out, '.synth-record.json'),
+      JSON.stringify({ key: 'a'.repeat(64), files: { 'manifest.json': 'b'.repeat(64) }, stdout: '', stderr: '' }),
+    );
+    synthFederation(federation, out);
+    expect(fs.existsSync(path.join(out, OUTPUT_MARKER))).toBe(true);
+  });
+
   it('writes into an empty directory and replaces its own output, keeping Terraform working files', () => {
     const { federation } = federationIn(dir);
     const out = path.join(dir, 'out');
