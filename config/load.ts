@@ -126,7 +126,12 @@ function describeZodIssue(issue: $ZodIssue, data: unknown): { path: ConfigPath; 
       return {
         path: p,
         message: issue.message,
-        allowed: `at least ${issue.minimum} ${issue.origin === 'array' ? 'item(s)' : 'character(s)'}`,
+        allowed:
+          issue.origin === 'array'
+            ? `at least ${issue.minimum} item(s)`
+            : issue.origin === 'string'
+              ? `at least ${issue.minimum} character(s)`
+              : `a value of at least ${issue.minimum}`,
       };
     default:
       return { path: p, message: issue.message };
