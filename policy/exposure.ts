@@ -93,6 +93,25 @@ function getPath(obj: Json, path: string): Json {
 const EXPOSURE_PATH =
   /(^|\.)(service|hostNetwork|hostPort|ingress|ingressClass|ingressClassName|className|loadBalancer\w*|externalIPs|setFederation\w*|federation_domain_whitelist|networkpolicies)(\.|\[|$)/;
 
+/**
+ * The IP addresses (and CIDRs) a free-form text names, e.g. an annotation value such as
+ * `metallb.universe.tf/loadBalancerIPs: 198.51.100.7,10.64.0.9` or `[2001:db8::1]:443`: every token that reads as
+ * an address or CIDR, and every dotted IPv4 address inside a token (`10.64.0.1:80`).
+ */
+export function addressesIn(text: string): string[] {
+  const out = new Set<string>();
+  for (const token of text.split(/[\s,;"'[\]{}()=|<>]+/)) {
+    if (!token) continue;
+    if (parseAddressOrCidr(token)) {
+      out.add(token);
+      continue;
+    }
+    for (const m of token.matchAll(/(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,3})?(?![\d.])/g))
+      if (parseAddressOrCidr(m[0])) out.add(m[0]);
+  }
+  return [...out];
+}
+
 function sameSelector(a: Record<string, string> | undefined, b: Record<string, string>): boolean {
   if (!a) return false;
   const ka = Object.keys(a);
@@ -267,6 +286,18 @@ export class ExposureGuard {
         if (!this.insideNdb(zone, r))
           this.flag(scope, 'P1-SERVICE', `loadBalancerSourceRanges ${r} reaches outside the NdB`);
       }
+      // a requested load-balancer address: the field, and the annotations load-balancer implementations read
+      // (metallb.universe.tf/loadBalancerIPs, metallb.io/loadBalancerIPs, kube-vip.io/loadbalancerIPs, ...)
+      for (const field of ['loadBalancerIP', 'loadBalancerIp'] as const) {
+        const ip = spec[field];
+        if (ip !== undefined && ip !== null && ip !== '' && !this.insideNdb(zone, String(ip)))
+          this.flag(scope, 'P1-SERVICE', `loadBalancerIP ${ip} lies outside the NdB`);
+      }
+      for (const [key, value] of Object.entries(obj.metadata.annotations ?? {})) {
+        for (const ip of addressesIn(String(value)))
+          if (!this.insideNdb(zone, ip))
+            this.flag(scope, 'P1-SERVICE', `annotation ${key} requests ${ip}, outside the NdB`);
+      }
       if (type === 'ExternalName' && !CLUSTER_LOCAL.test(spec.externalName ?? '')) {
         this.flag(scope, 'P1-SERVICE', `ExternalName ${spec.externalName} points outside the cluster`);
       }
@@ -436,6 +467,14 @@ export class ExposureGuard {
           `ingress-nginx-controller: service type ${type} with class '${svc.loadBalancerClass ?? '(none)'}', not the NdB load balancer '${zone.loadBalancerClass}'`,
         );
       }
+      // the chart renders a second Service for `internal`, of type LoadBalancer by default and without our class
+      if (goTruthy(svc.internal?.enabled)) {
+        this.flag(
+          scope,
+          'P1-HELM',
+          `ingress-nginx-controller: ingress-nginx.controller.service.internal.enabled renders a second load-balancer Service without the NdB class '${zone.loadBalancerClass}'`,
+        );
+      }
     }
     if (chart.endsWith('-external')) {
       for (const key of ['IPs', 'RWIPs', 'ROIPs']) {
@@ -536,6 +575,25 @@ export class ExposureGuard {
         for (const ip of v)
           if (!this.insideNdb(zone, String(ip)))
             this.flag(scope, 'P1-HELM', `${chart}: ${p} contains ${ip}, outside the NdB`);
+      }
+      // a requested load-balancer address (`controller.service.loadBalancerIP`, `loadBalancerIPs`, ...)
+      if (/^loadBalancerIPs?$/i.test(key) && v !== null && v !== undefined && v !== '') {
+        const texts = Array.isArray(v) ? v.map(String) : typeof v === 'object' ? [JSON.stringify(v)] : [String(v)];
+        for (const t of texts) {
+          const ips = addressesIn(t);
+          if (ips.length === 0 && t.trim() !== '')
+            this.flag(scope, 'P1-HELM', `${chart}: ${p} is '${t}', not an address inside the NdB`);
+          for (const ip of ips)
+            if (!this.insideNdb(zone, ip))
+              this.flag(scope, 'P1-HELM', `${chart}: ${p} requests ${ip}, outside the NdB`);
+        }
+      }
+      // Service annotations in the values that request an address (metallb, kube-vip, cloud providers)
+      if (key === 'annotations' && /service/i.test(path) && v && typeof v === 'object' && !Array.isArray(v)) {
+        for (const [ak, av] of Object.entries(v as Record<string, unknown>))
+          for (const ip of addressesIn(typeof av === 'string' ? av : (JSON.stringify(av) ?? '')))
+            if (!this.insideNdb(zone, ip))
+              this.flag(scope, 'P1-HELM', `${chart}: ${p}.${ak} requests ${ip}, outside the NdB`);
       }
       this.walkValues(scope, chart, v, p, callingChart);
     }

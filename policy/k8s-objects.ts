@@ -111,6 +111,11 @@ const RENAMES: Readonly<Record<string, Record<string, string>>> = {
   kubernetes_ingress_v1: { rule: 'rules', path: 'paths' },
 };
 
+/** Scalar Terraform fields whose Kubernetes name differs beyond snake_case (`load_balancer_ip` is `loadBalancerIP`). */
+const SCALAR_RENAMES: Readonly<Record<string, Record<string, string>>> = {
+  kubernetes_service_v1: { loadBalancerIp: 'loadBalancerIP' },
+};
+
 /** Fields Terraform keeps as strings that Kubernetes wants as numbers (or int-or-string). */
 const INT_OR_STRING = new Set([
   'port',
@@ -140,6 +145,7 @@ function convert(value: any, type: string): any {
     if (rawKey === '//' || raw === undefined || raw === null) continue;
     let key = camel(terraformText(rawKey));
     if (raw !== null && typeof raw === 'object') key = RENAMES[type]?.[key] ?? key;
+    else key = SCALAR_RENAMES[type]?.[key] ?? key;
     let v = raw;
     if (isMapKey(type, key)) {
       out[key] = literalJson(Array.isArray(v) ? v[0] : v);

@@ -134,6 +134,7 @@ function checkStackShape(file: string, json: Json): void {
       if (!isObject(byName)) fail([key, type], expected('an object of resource names', byName));
       for (const [name, body] of Object.entries(byName as object)) {
         if (!isObject(body)) fail([key, type, name], expected('an object (the resource body)', body));
+        if (key === 'resource' && type === 'helm_release') checkReleaseShape(fail, [key, type, name], body);
       }
     }
   }
@@ -153,6 +154,39 @@ function checkStackShape(file: string, json: Json): void {
         if (!isObject(c)) fail(['provider', type, i], expected('an object', c));
       });
     }
+  }
+}
+
+/**
+ * The value inputs of a helm_release as the helm provider takes them: `values` a list of YAML documents (strings),
+ * `set`, `set_list` and `set_sensitive` lists of objects with a string `name`. Any other shape would be read as no
+ * values (or fail inside the checks) while Terraform might still deploy something.
+ */
+function checkReleaseShape(
+  fail: (at: Array<string | number>, problem: string) => never,
+  at: Array<string | number>,
+  body: Json,
+): void {
+  if ('values' in body) {
+    if (!Array.isArray(body.values))
+      fail([...at, 'values'], expected('an array of YAML documents (strings)', body.values));
+    (body.values as Json[]).forEach((doc, i) => {
+      if (typeof doc !== 'string') fail([...at, 'values', i], expected('a string (a YAML document)', doc));
+    });
+  }
+  for (const key of ['set', 'set_list', 'set_sensitive'] as const) {
+    if (!(key in body)) continue;
+    const list = body[key];
+    if (!Array.isArray(list)) fail([...at, key], expected('an array of objects with a string name', list));
+    (list as Json[]).forEach((entry, i) => {
+      if (!isObject(entry)) fail([...at, key, i], expected('an object with a string name', entry));
+      if (typeof entry.name !== 'string') fail([...at, key, i, 'name'], expected('a string', entry.name));
+      if (key === 'set_list') {
+        if (!Array.isArray(entry.value) || entry.value.some((v: Json) => typeof v !== 'string'))
+          fail([...at, key, i, 'value'], expected('an array of strings', entry.value));
+      } else if ('value' in entry && !['string', 'number', 'boolean'].includes(typeof entry.value))
+        fail([...at, key, i, 'value'], expected('a string', entry.value));
+    });
   }
 }
 

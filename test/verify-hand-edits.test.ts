@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthFederation } from '../stacks/synth';
-import { checkExposure, formatFinding } from '../policy/exposure';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { addressesIn, checkExposure, ExposureGuard, formatFinding } from '../policy/exposure';
 import { expectedFacts } from '../policy/facts';
 import { goTruthy, releaseValues, setAssignments, setScalar } from '../policy/helm-values';
 import { liveTemplates } from '../policy/k8s-objects';
@@ -433,6 +434,132 @@ describe('verify on hand-edited output', () => {
         }),
         /provider\.kubernetes\.itzbund-ndb-1 \[P1-ZONE\] the kubernetes provider of NdB cluster 'itzbund-ndb-1' has no connection fields/,
       );
+    });
+  });
+
+  describe('7. requested load-balancer addresses and a second ingress-nginx Service', () => {
+    const PLATFORM = 'itzbund-ndb-1--platform';
+    const INGRESS = 'ingress-ndb_ingress-nginx-controller';
+    const LB_CLASS = 'lb.ndb.bund.example/internal';
+    /** Edits the ingress-nginx controller values (`ingress-nginx.controller.service`) of the NdB platform stack. */
+    const ingressService = (edit: (svc: Json) => void) =>
+      edited(
+        (j) => {
+          const r = release(j, INGRESS);
+          const values = parseYaml(r.values[0]);
+          edit(values['ingress-nginx'].controller.service);
+          r.values = [stringifyYaml(values)];
+        },
+        [PLATFORM],
+      );
+    /** A LoadBalancer Service with the NdB class in the Säule-1 namespace. */
+    const lbService = (j: Json, metadata: Json = {}, spec: Json = {}) => {
+      R(j).kubernetes_service_v1 = {
+        lb: {
+          provider: 'kubernetes.itzbund-ndb-1',
+          metadata: { name: 'lb', namespace: 'wire-s1', ...metadata },
+          spec: { type: 'LoadBalancer', load_balancer_class: LB_CLASS, ...spec },
+        },
+      };
+    };
+
+    it('the NdB-class LoadBalancer Service alone, and with an address inside the NdB, is clean', () => {
+      expect(verify(edited((j) => lbService(j))).code).toBe(0);
+      expect(verify(edited((j) => lbService(j, {}, { load_balancer_ip: '10.64.1.7' }))).code).toBe(0);
+      expect(
+        verify(edited((j) => lbService(j, { annotations: { 'metallb.io/loadBalancerIPs': '10.64.1.7,fd00:64::7' } })))
+          .code,
+      ).toBe(0);
+      expect(verify(ingressService((svc) => (svc.loadBalancerIP = '10.64.1.7'))).code).toBe(0);
+    });
+
+    it('ingress-nginx values controller.service.loadBalancerIP outside the NdB (also through set)', () => {
+      expectFindings(
+        ingressService((svc) => (svc.loadBalancerIP = '198.51.100.7')),
+        /^itzbund-ndb-1--platform helm_release\.ingress-ndb_ingress-nginx-controller \[P1-HELM\] ingress-nginx-controller: ingress-nginx\.controller\.service\.loadBalancerIP requests 198\.51\.100\.7, outside the NdB/,
+      );
+      expectFindings(
+        edited(
+          (j) =>
+            (release(j, INGRESS).set = [
+              { name: 'ingress-nginx.controller.service.loadBalancerIP', value: '198.51.100.7' },
+            ]),
+          [PLATFORM],
+        ),
+        /\[P1-HELM\] ingress-nginx-controller: ingress-nginx\.controller\.service\.loadBalancerIP requests 198\.51\.100\.7/,
+      );
+    });
+
+    it('ingress-nginx values with a Service annotation requesting an address outside the NdB', () => {
+      expectFindings(
+        ingressService((svc) => (svc.annotations = { 'metallb.universe.tf/loadBalancerIPs': '198.51.100.7' })),
+        /\[P1-HELM\] ingress-nginx-controller: ingress-nginx\.controller\.service\.annotations\.metallb\.universe\.tf\/loadBalancerIPs requests 198\.51\.100\.7, outside the NdB/,
+      );
+    });
+
+    it('a declared Service with spec.load_balancer_ip outside the NdB', () => {
+      expectFindings(
+        edited((j) => lbService(j, {}, { load_balancer_ip: '198.51.100.7' })),
+        /^itzbund-ndb-1--wire-s1 kubernetes_service_v1\.lb \[P1-SERVICE\] loadBalancerIP 198\.51\.100\.7 lies outside the NdB/,
+      );
+    });
+
+    it.each([
+      ['metallb.universe.tf/loadBalancerIPs', '198.51.100.7'],
+      ['metallb.io/loadBalancerIPs', '10.64.1.7,198.51.100.7'],
+      ['kube-vip.io/loadbalancerIPs', '2001:db8::7'],
+      ['service.beta.kubernetes.io/example-load-balancer-ipv4', '198.51.100.7'],
+      ['example.com/anything', 'ip=198.51.100.7:443'],
+    ])('a declared NdB-class Service with annotation %s: %s', (key, value) => {
+      expectFindings(
+        edited((j) => lbService(j, { annotations: { [key]: value } })),
+        new RegExp(
+          `^itzbund-ndb-1--wire-s1 kubernetes_service_v1\\.lb \\[P1-SERVICE\\] annotation ${key.replace(/[./]/g, '\\$&')} requests (198\\.51\\.100\\.7|2001:db8::7), outside the NdB`,
+        ),
+      );
+    });
+
+    it('ingress-nginx values controller.service.internal.enabled (a second Service without our class)', () => {
+      for (const enabled of [true, 'yes', 'false']) {
+        expectFindings(
+          ingressService((svc) => (svc.internal = { enabled, annotations: {} })),
+          /^itzbund-ndb-1--platform helm_release\.ingress-ndb_ingress-nginx-controller \[P1-HELM\] ingress-nginx-controller: ingress-nginx\.controller\.service\.internal\.enabled renders a second load-balancer Service/,
+        );
+      }
+      expect(verify(ingressService((svc) => (svc.internal = { enabled: false }))).code).toBe(0);
+    });
+
+    it('the rendered-objects path applies the same Service checks', () => {
+      const stacks = readSynthesized(clean);
+      const platform = stacks.find((s) => s.name === PLATFORM)!;
+      const body = platform.json.resource.helm_release[INGRESS];
+      const guard = new ExposureGuard(stacks);
+      const rendered = (metadata: Json, spec: Json) =>
+        guard
+          .checkRendered(platform, `helm_release.${INGRESS}`, body, [
+            {
+              apiVersion: 'v1',
+              kind: 'Service',
+              metadata: { name: 'ingress-nginx-controller', namespace: body.namespace, ...metadata },
+              spec: { type: 'LoadBalancer', loadBalancerClass: LB_CLASS, ...spec },
+            },
+          ])
+          .map(formatFinding);
+      expect(rendered({}, { loadBalancerIP: '10.64.1.7' })).toEqual([]);
+      expect(rendered({}, { loadBalancerIP: '198.51.100.7' })).toEqual([
+        expect.stringMatching(/\[P1-SERVICE\] loadBalancerIP 198\.51\.100\.7 lies outside the NdB$/),
+      ]);
+      expect(rendered({ annotations: { 'metallb.io/loadBalancerIPs': '198.51.100.7' } }, {})).toEqual([
+        expect.stringMatching(/\[P1-SERVICE\] annotation metallb\.io\/loadBalancerIPs requests 198\.51\.100\.7/),
+      ]);
+    });
+
+    it('addressesIn finds the addresses in annotation values', () => {
+      expect(addressesIn('198.51.100.7, 10.64.0.1')).toEqual(['198.51.100.7', '10.64.0.1']);
+      expect(addressesIn('[2001:db8::1]:443')).toEqual(['2001:db8::1']);
+      expect(addressesIn('10.64.0.1:80')).toEqual(['10.64.0.1']);
+      expect(addressesIn('true')).toEqual([]);
+      expect(addressesIn('v1.2.3')).toEqual([]);
     });
   });
 

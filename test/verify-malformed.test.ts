@@ -259,6 +259,45 @@ describe('verify on malformed synthesized output', () => {
       ),
       /wire-s1\/cdk\.tf\.json at resource: appears twice in its object/,
     ],
+    // helm_release value inputs: the helm provider takes lists; any other shape would be read as no values
+    [
+      'helm_release values as a list of objects (would be silently ignored)',
+      editStack((j) => void (j.resource.helm_release['wire-s1_wire-server'].values = [{ cannon: { service: {} } }])),
+      /at resource\.helm_release\.wire-s1_wire-server\.values\[0\]: expected a string \(a YAML document\), found an object$/,
+    ],
+    [
+      'helm_release values as one string',
+      editStack((j) => void (j.resource.helm_release['wire-s1_wire-server'].values = 'a: b')),
+      /at resource\.helm_release\.wire-s1_wire-server\.values: expected an array of YAML documents \(strings\), found a string "a: b"$/,
+    ],
+    [
+      'helm_release set as an object',
+      editStack(
+        (j) =>
+          void (j.resource.helm_release['wire-s1_wire-server'].set = {
+            name: 'cannon.service.nginz.enabled',
+            value: 'true',
+          }),
+      ),
+      /at resource\.helm_release\.wire-s1_wire-server\.set: expected an array of objects with a string name, found an object$/,
+    ],
+    [
+      'a helm_release set entry without a string name',
+      editStack(
+        (j) => void (j.resource.helm_release['wire-s1_wire-server'].set = [{ name: ['a', 'b'], value: 'NodePort' }]),
+      ),
+      /at resource\.helm_release\.wire-s1_wire-server\.set\[0\]\.name: expected a string, found an array$/,
+    ],
+    [
+      'a helm_release set_list entry that is a string',
+      editStack((j) => void (j.resource.helm_release['wire-s1_wire-server'].set_list = ['a={b}'])),
+      /at resource\.helm_release\.wire-s1_wire-server\.set_list\[0\]: expected an object with a string name, found a string "a=\{b\}"$/,
+    ],
+    [
+      'helm_release set_sensitive as null',
+      editStack((j) => void (j.resource.helm_release['wire-s1_wire-server'].set_sensitive = null)),
+      /at resource\.helm_release\.wire-s1_wire-server\.set_sensitive: expected an array of objects with a string name, found null$/,
+    ],
     // files on disk
     [
       'a symlink stack file pointing outside the output',
