@@ -20,13 +20,15 @@
  * | `64:ff9b:1::/48`   | NAT64 local-use   | operator's choice (RFC 8215)    | any IPv4 address; covers none         |
  * | `2001::/32`        | Teredo            | server bits 32-63, client low   | any IPv4 address; covers none         |
  * |                    |                   | 32 bits XOR ones (RFC 4380)     | (it is relayed over the internet)     |
- * | `2002::/16`        | 6to4              | bits 16-47 (RFC 3056)           | that site's address; only the site's  |
- * |                    |                   |                                 | whole /48 covers it                   |
+ * | `2002::/16`        | 6to4              | bits 16-47 (RFC 3056)           | any IPv4 address; covers none         |
+ * |                    |                   |                                 | (it is relayed over the internet)     |
  *
  * "Any IPv4 address; covers none": such a range overlaps every IPv4 network and is never inside one, so it can
  * neither hide in a zone nor prove that an address lies inside one. Teredo is read that way because an address of
  * it is reached through whichever public Teredo relay announces 2001::/32 and then over UDP/IPv4 to the client's
- * public address: the path is the internet, whatever the embedded addresses say.
+ * public address: the path is the internet, whatever the embedded addresses say. 6to4 likewise: a native-IPv6
+ * client reaches `2002:0a40:0a0b::1` through a public relay announcing 2002::/16, which tunnels to 10.64.10.11
+ * over the internet; an NdB address spelled in 6to4 is no address inside the NdB.
  *
  * Not folded, because no prefix tells them apart from native addresses: RFC 6052 network-specific NAT64 prefixes
  * and SIIT (RFC 7915) prefixes, 6rd (RFC 5969) and ISATAP interface identifiers (`::5efe:a.b.c.d`, RFC 5214). They
@@ -183,7 +185,6 @@ function anyIpv4(name: string, first: bigint, bits: bigint, note?: Embedding['no
 }
 
 const SIXTO4_FIRST = 0x2002n << 112n;
-const SIXTO4_LOW = (1n << 80n) - 1n;
 
 const TEREDO_FIRST = 0x2001n << 112n;
 
@@ -207,18 +208,14 @@ const EMBEDDINGS: readonly Embedding[] = [
       ? `any IPv4 address, through public Teredo relays; server ${ipv4Text((a >> 64n) & V4_MASK)}, client ${ipv4Text(~a & V4_MASK)}`
       : 'any IPv4 address, through public Teredo relays',
   ),
-  {
-    // 2002:AABB:CCDD::/48 is the 6to4 space of AA.BB.CC.DD (RFC 3056); the low 80 bits are that site's subnets
-    name: '6to4',
-    first: SIXTO4_FIRST,
-    last: SIXTO4_FIRST + (1n << 112n) - 1n,
-    reach: (a, b) => [(a >> 80n) & V4_MASK, (b >> 80n) & V4_MASK],
-    cover: (a, b) => {
-      const lo = ((a >> 80n) & V4_MASK) + ((a & SIXTO4_LOW) === 0n ? 0n : 1n);
-      const hi = ((b >> 80n) & V4_MASK) - ((b & SIXTO4_LOW) === SIXTO4_LOW ? 0n : 1n);
-      return lo <= hi ? [lo, hi] : undefined;
-    },
-  },
+  // 2002:AABB:CCDD::/48 is the 6to4 space of AA.BB.CC.DD (RFC 3056). A native-IPv6 client reaches it through
+  // whichever public 6to4 relay announces 2002::/16, then over IPv4 across the internet: like Teredo, any IPv4
+  // address, none covered (see the file comment)
+  anyIpv4('6to4', SIXTO4_FIRST, 112n, (a, b) => {
+    const sites = ipv4Cidrs((a >> 80n) & V4_MASK, (b >> 80n) & V4_MASK);
+    const shown = sites.length > 3 ? `${sites.slice(0, 3).join(', ')}, ...` : sites.join(', ');
+    return `any IPv4 address, through public 6to4 relays; site ${shown}`;
+  }),
 ];
 
 function merge(intervals: Interval[]): Interval[] {

@@ -194,7 +194,8 @@ export function weakenedMatrixPrivacy(privacy: MatrixPrivacyInput): WeakenedSett
     out.push({
       setting: 'userDirectory',
       path: ['privacy', 'userDirectory', 'search'],
-      description: 'das Nutzerverzeichnis zeigt allen alle Personen des Servers (Standard: nur aus gemeinsamen Räumen)',
+      description:
+        'das Nutzerverzeichnis zeigt allen alle Personen des Servers (Standard: Personen aus gemeinsamen Räumen und Mitglieder öffentlicher Räume)',
       reason: p.userDirectory.reason,
     });
   if (p.profileLookups.scope === 'all')
@@ -274,7 +275,7 @@ export function describeMatrixPrivacy(privacy: MatrixPrivacyInput): Array<{ sett
       setting: L.userDirectory,
       value:
         p.userDirectory.search === 'shared-rooms'
-          ? 'nur Personen aus gemeinsamen Räumen'
+          ? 'Personen aus gemeinsamen Räumen und Mitglieder öffentlicher Räume'
           : `alle Personen des Servers${why(p.userDirectory.reason)}`,
     },
     {
@@ -303,7 +304,11 @@ export function describeMatrixPrivacy(privacy: MatrixPrivacyInput): Array<{ sett
     {
       setting: L.thirdParties,
       value:
-        'keine vom Server: keine Nutzungsstatistik an matrix.org, keine fremden Schlüssel-Server, keine oEmbed-Anbieter; Karten nur vom Kartendienst der Behörde',
+        'keine vom Server: keine Nutzungsstatistik an matrix.org, keine fremden Schlüssel-Server, keine oEmbed-Anbieter; ' +
+        (p.locationSharing.enabled
+          ? 'Karten nur vom Kartendienst der Behörde'
+          : 'keine Kartenabrufe (Standort teilen aus)') +
+        '; Anfragen der Clients an Dritte sind über das Chart nicht einstellbar: Integrationsmanager des Web-Clients, Jitsi für Videokonferenzen, voreingestellter Identitätsserver (siehe offene Punkte)',
     },
   ];
 }
@@ -311,11 +316,21 @@ export function describeMatrixPrivacy(privacy: MatrixPrivacyInput): Array<{ sett
 // ---------------------------------------------------------------------------------------------------------------
 // Schema (config/schema.ts spreads these into `privacy` of a Matrix homeserver)
 
-const reason = z
-  .string()
-  .trim()
-  .min(MIN_REASON, { message: `a reason needs at least ${MIN_REASON} characters` })
-  .meta({ description: 'why the setting is weaker than its default; listed in the compliance report' });
+/**
+ * A recorded reason (for a weakened setting, a disabled safeguard, a suppression): at least MIN_REASON characters
+ * once surrounding whitespace is trimmed and inner runs of whitespace count as one, so that 25 spaces and a full
+ * stop are no reason. Every `reason` of the config is one of these (config/schema.ts re-exports it).
+ */
+export const reasonText = (message = `a reason needs at least ${MIN_REASON} characters besides surrounding spaces`) =>
+  z
+    .string()
+    .trim()
+    // one check, one message: inner runs of spaces count as one
+    .refine((s) => s.replace(/\s+/g, ' ').length >= MIN_REASON, { message });
+
+const reason = reasonText().meta({
+  description: 'why the setting is weaker than its default; listed in the compliance report',
+});
 
 const retentionSetting = (kind: RetentionKind, what: string) => {
   const def = MATRIX_RETENTION_DEFAULTS[kind];

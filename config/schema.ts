@@ -10,7 +10,15 @@ import {
   LOCK_STATUSES,
   wireProfileConfigProblems,
 } from './wire-profile';
-import { MATRIX_PRIVACY_DEFAULTS, matrixPrivacyProfileFields, matrixPrivacyServerIssues } from './matrix-privacy';
+import {
+  MATRIX_PRIVACY_DEFAULTS,
+  MIN_REASON,
+  matrixPrivacyProfileFields,
+  matrixPrivacyServerIssues,
+  reasonText,
+} from './matrix-privacy';
+
+export { reasonText };
 
 export const ID_PATTERN = /^[a-z](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
 const K8S_NAME = /^[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -18,8 +26,19 @@ const QUALIFIED_NAME =
   /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 export const DNS_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z][-a-z0-9]{0,61}[a-z0-9]$/;
 
-/** Query parameters that carry credentials (`?token=...`, `?access_token=...`, `?X-Amz-Signature=...`). */
-const CREDENTIAL_PARAM = /(token|password|passwd|secret|api[-_]?key|apikey|signature|credential|auth)/i;
+/**
+ * Query parameters that carry credentials (`?token=...`, `?access_token=...`, `?X-Amz-Signature=...`): names that
+ * contain one of these words, and names that are a credential by themselves: `sig` (the signature of an Azure SAS,
+ * `?sv=...&sig=...`), `key` (Google API keys, `?key=AIza...`), `pass`/`pwd`/`pw`. Not refused: `code` (an OAuth
+ * authorization code is single-use and short-lived, and `code` names harmless things such as a language) and the
+ * other SAS fields (`sv`, `se`, `sp`: version, expiry, permissions; the SAS is refused for its `sig`).
+ */
+const CREDENTIAL_PARAM =
+  /(token|password|passwd|passphrase|secret|api[-_]?key|apikey|access[-_]?key|private[-_]?key|signature|credential|auth|jwt)/i;
+const CREDENTIAL_PARAM_NAME = /^(sig|key|pass|pwd|pw)$/i;
+const credentialParam = (name: string) => CREDENTIAL_PARAM.test(name) || CREDENTIAL_PARAM_NAME.test(name.trim());
+/** An AWS access key id (long-term `AKIA`, temporary `ASIA`). */
+const AWS_KEY_ID = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/;
 
 /**
  * URLs must not carry credentials: no user or password (`user:password@host`, in any spelling the URL parser
@@ -33,11 +52,13 @@ export function urlCredentials(u: string): string | undefined {
     return /@/.test(u.split(/[/?#]/, 3).join('/')) ? 'user information (user:password@)' : undefined;
   }
   if (parsed.username || parsed.password) return 'user information (user:password@)';
-  for (const name of parsed.searchParams.keys())
-    if (CREDENTIAL_PARAM.test(name)) return `the query parameter '${name}'`;
+  for (const name of parsed.searchParams.keys()) if (credentialParam(name)) return `the query parameter '${name}'`;
   // OAuth's implicit flow puts tokens into the fragment (#access_token=...)
   for (const name of new URLSearchParams(parsed.hash.replace(/^#/, '')).keys())
-    if (CREDENTIAL_PARAM.test(name)) return `the fragment parameter '${name}'`;
+    if (credentialParam(name)) return `the fragment parameter '${name}'`;
+  // a token anywhere else: a JWT or an AWS access key id in the path (`https://api.example/eyJ.../`)
+  if (JWT.test(u)) return 'a JSON Web Token';
+  if (AWS_KEY_ID.test(u)) return 'an AWS access key id';
   return undefined;
 }
 
@@ -47,17 +68,24 @@ export function urlCredentials(u: string): string | undefined {
  * they refuse, and those land in CI logs.
  */
 export function redactCredentials(text: string): string {
-  return text
-    .replace(/(\/\/)[^/@\s]*@/g, '$1***@')
-    .replace(/([?#&;])([^=&#\s]*)=([^&#\s]*)/g, (m, sep: string, name: string) =>
-      CREDENTIAL_PARAM.test(name) ? `${sep}${name}=***` : m,
-    )
-    .replace(/(^|\s)(-{0,2}[A-Za-z0-9-]+)=(\S+)/g, (m, pre: string, flag: string) =>
-      CREDENTIAL_FLAG.test(flag.startsWith('-') ? flag : `--${flag}`) ? `${pre}${flag}=***` : m,
-    )
-    .replace(/\b(bearer|basic)\s+\S+/gi, '$1 ***')
-    .replace(CREDENTIAL_HEADER_G, '$1: ***')
-    .replace(new RegExp(JWT.source, 'g'), '***');
+  return (
+    text
+      .replace(/(\/\/)[^/@\s]*@/g, '$1***@')
+      .replace(/([?#&;])([^=&#\s]*)=([^&#\s]*)/g, (m, sep: string, name: string) =>
+        credentialParam(name) ? `${sep}${name}=***` : m,
+      )
+      .replace(/(^|\s)(-{0,2}[A-Za-z0-9-]+)=(\S+)/g, (m, pre: string, flag: string) =>
+        credentialFlag(flag.startsWith('-') ? flag : `--${flag}`) ? `${pre}${flag}=***` : m,
+      )
+      // a credential flag and its value as two words (`--token -abc`, `--access-key AKIA...`)
+      .replace(/(^|\s)(-{1,2}[A-Za-z0-9-]+)(\s+)(?!--)(\S+)/g, (m, pre: string, flag: string, space: string) =>
+        credentialFlag(flag) && !CREDENTIAL_FLAG_NAMES_A_PLACE.test(flag) ? `${pre}${flag}${space}***` : m,
+      )
+      .replace(new RegExp(AWS_KEY_ID.source, 'g'), '***')
+      .replace(/\b(bearer|basic)\s+\S+/gi, '$1 ***')
+      .replace(CREDENTIAL_HEADER_G, '$1: ***')
+      .replace(new RegExp(JWT.source, 'g'), '***')
+  );
 }
 const noUserInfo = (u: string) => urlCredentials(u) === undefined;
 const noCredentials = (what: string) => ({
@@ -68,7 +96,16 @@ const url = (what: string, protocol?: RegExp) =>
 
 /** Flag names that take a credential as their value (`--token x`, `--password=x`, `--api-key x`, ...). */
 const CREDENTIAL_FLAG =
-  /^-{1,2}[a-z0-9-]*(token|password|passwd|secret|api-?key|apikey|client-key|auth-header|authorization|bearer|credential)[a-z0-9-]*$/i;
+  /^-{1,2}[a-z0-9-]*(token|password|passwd|passphrase|secret|api-?key|apikey|client-key|auth-header|authorization|bearer|credential)[a-z0-9-]*$/i;
+/**
+ * Flags whose last word names a credential (`--pass`, `--db-pwd`, `--private-key`, `--access-key`, `--sig`): only as
+ * the last word, so that `--pass-through` or `--bypass` stay flags and `--pass-file` names a file.
+ */
+const CREDENTIAL_FLAG_WORD =
+  /^-{1,2}(?:[a-z0-9]+-)*(?:pass|pwd|pw|sig|(?:access|private|account|signing|secret)-?key(?:-id)?)$/i;
+const credentialFlag = (flag: string) => CREDENTIAL_FLAG.test(flag) || CREDENTIAL_FLAG_WORD.test(flag);
+/** Credential flags that name where the credential is, not the credential (`--token-file`, `--password-env`). */
+const CREDENTIAL_FLAG_NAMES_A_PLACE = /-(file|path|env|command|cmd)$/i;
 /** Keys of free-form maps that name a credential. */
 const CREDENTIAL_KEY = /(token|password|passwd|secret|api[-_]?key|apikey|credential|private[-_]?key)/i;
 /** An HTTP header carrying a credential (`Private-Token: ...`, `Authorization: ...`, `X-Api-Key: ...`). */
@@ -88,6 +125,7 @@ export function execArgCredential(args: readonly string[]): { index: number; wha
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (JWT.test(arg)) return { index: i, what: 'a JSON Web Token' };
+    if (AWS_KEY_ID.test(arg)) return { index: i, what: 'an AWS access key id' };
     if (/\b(bearer|basic)\s+\S/i.test(arg)) return { index: i, what: 'an authorization header' };
     if (CREDENTIAL_HEADER.test(arg)) return { index: i, what: 'a credential header' };
     // a shell command line in one argument (`-c "kubelogin get-token --token=..."`): its words count as well
@@ -98,11 +136,14 @@ export function execArgCredential(args: readonly string[]): { index: number; wha
     }
     const [flag, ...rest] = arg.split('=');
     const dashed = flag.startsWith('-');
-    if (!CREDENTIAL_FLAG.test(dashed ? flag : `--${flag}`) || /-(file|path|env|command|cmd)$/i.test(flag)) continue;
+    if (!credentialFlag(dashed ? flag : `--${flag}`) || CREDENTIAL_FLAG_NAMES_A_PLACE.test(flag)) continue;
     if (rest.length > 0 && rest.join('=') !== '') return { index: i, what: `${flag}=<value>` };
     const next = args[i + 1];
-    if (dashed && rest.length === 0 && next !== undefined && !next.startsWith('-'))
-      return { index: i + 1, what: `${flag} <value>` };
+    // The next argument is the value, even when it starts with one dash (`--token -abc123`: Go's pflag takes the
+    // next argument whatever it starts with); only a long flag `--x` after it is read as the next flag. The issue
+    // points at the flag, not at the value: error output shows the argument it points at.
+    if (dashed && rest.length === 0 && next !== undefined && !next.startsWith('--'))
+      return { index: i, what: `${flag} <value>` };
   }
   return undefined;
 }
@@ -350,6 +391,8 @@ const featureToggle = (what: string) =>
     .optional()
     .meta({ description: what });
 
+const APP_LOCK_TIMEOUT_MESSAGE = `inactivityTimeoutSecs must be between ${APP_LOCK_TIMEOUT.min} and ${APP_LOCK_TIMEOUT.max} seconds`;
+
 /** Overrides of a pillar's Wire feature profile (config/wire-profile.ts holds the presets per Säule). */
 export const wireProfileSchema = z
   .strictObject({
@@ -365,7 +408,12 @@ export const wireProfileSchema = z
       .strictObject({
         status: z.enum(FEATURE_STATUSES).optional(),
         enforced: z.boolean().optional().meta({ description: 'users cannot switch the app lock off' }),
-        inactivityTimeoutSecs: z.int().min(APP_LOCK_TIMEOUT.min).max(APP_LOCK_TIMEOUT.max).optional(),
+        inactivityTimeoutSecs: z
+          .int({ message: APP_LOCK_TIMEOUT_MESSAGE })
+          .min(APP_LOCK_TIMEOUT.min, { message: APP_LOCK_TIMEOUT_MESSAGE })
+          .max(APP_LOCK_TIMEOUT.max, { message: APP_LOCK_TIMEOUT_MESSAGE })
+          .optional()
+          .meta({ description: 'seconds of inactivity before the app locks, 30 to 86400' }),
       })
       .optional()
       .meta({ description: 'app lock on the clients' }),
@@ -385,9 +433,7 @@ export const wireProfileSchema = z
       .optional(),
     sndFactorPasswordChallenge: featureToggle('a verification code by e-mail in addition to the password'),
     outlookCalIntegration: featureToggle('the Outlook calendar add-in (a third party)'),
-    reason: z
-      .string()
-      .min(20, { message: 'a profile reason needs at least 20 characters' })
+    reason: reasonText(`a profile reason needs at least ${MIN_REASON} characters besides surrounding spaces`)
       .optional()
       .meta({ description: 'why the profile is weaker than the preset of its Säule (required for Säule 1)' }),
   })
@@ -590,7 +636,12 @@ const matrixServerFields = {
           })
           .meta({ description: 'internal ClamAV signature mirror, e.g. https://clamav-mirror.example:443' }),
       }),
-      z.strictObject({ enabled: z.literal(false), reason: z.string().min(20) }),
+      z.strictObject({
+        enabled: z.literal(false),
+        reason: reasonText(
+          `switching virus scanning off needs a reason of at least ${MIN_REASON} characters besides surrounding spaces`,
+        ),
+      }),
     ])
     .meta({ description: 'virus scanning of attachments: state the choice explicitly' }),
   identity: z
@@ -701,10 +752,9 @@ const dataProtectionSchema = z.strictObject({
       }),
       z.strictObject({
         status: z.literal('not-required'),
-        reason: z
-          .string()
-          .min(20, { message: 'a DSFA that is not required needs a reason of at least 20 characters' })
-          .meta({ description: 'why no DSFA is required, e.g. the result of the threshold analysis' }),
+        reason: reasonText(
+          `a DSFA that is not required needs a reason of at least ${MIN_REASON} characters besides surrounding spaces`,
+        ).meta({ description: 'why no DSFA is required, e.g. the result of the threshold analysis' }),
       }),
     ])
     .optional()
@@ -839,7 +889,9 @@ export const federationSchema = z
               tenant: ref('tenant').optional(),
               resource: z.string().min(1).optional().meta({ description: "'<stack> <type.name>'" }),
               owner: z.string().min(1),
-              reason: z.string().min(20, { message: 'a suppression needs a reason of at least 20 characters' }),
+              reason: reasonText(
+                `a suppression needs a reason of at least ${MIN_REASON} characters besides surrounding spaces`,
+              ),
             }),
           )
           .default([]),
@@ -877,7 +929,7 @@ export const federationSchema = z
         chartRepository: z
           .string()
           .regex(/^(oci|https):\/\//)
-          .refine(noUserInfo, { message: 'chartRepository must not contain credentials (user:password@)' })
+          .refine(noUserInfo, noCredentials('chartRepository'))
           .default(DEFAULT_MATRIX_CHART_REPOSITORY)
           .meta({ description: 'repository of the BundesMessenger chart; an internal mirror when air-gapped' }),
       })

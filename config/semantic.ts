@@ -265,7 +265,7 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
           ['zones', b.zone, 'cidrs', b.cidr],
           `overlaps ${other}${reading ? `; '${b.net.text}' reaches ${reading}` : ''}`,
           b.net.text,
-          `networks that overlap no other zone network${spelled ? ' in any spelling (IPv4-mapped, IPv4-compatible, IPv4-translated, NAT64 and 6to4 ranges are the IPv4 addresses they embed; NAT64 local-use and Teredo ranges reach any IPv4 address)' : ''}`,
+          `networks that overlap no other zone network${spelled ? ' in any spelling (IPv4-mapped, IPv4-compatible, IPv4-translated and NAT64 ranges are the IPv4 addresses they embed; NAT64 local-use, Teredo and 6to4 ranges reach any IPv4 address)' : ''}`,
         );
       }
     }
@@ -732,6 +732,28 @@ function checkWire(cfg: FederationConfig, report: Report): void {
           }
         });
       }
+      // Redis and the queue endpoints name a host: an IP address (also as the host of a URL) must lie inside the
+      // zone like the datastore lists above; a DNS name resolves elsewhere and cannot be checked here.
+      const hosts: Array<[Array<string | number>, string, string | undefined]> = [
+        [['redis', 'host'], d.redis.host, ipHost(d.redis.host)],
+        ...(['sqsEndpoint', 'snsEndpoint'] as const).map(
+          (k) =>
+            [['queues', k], d.queues[k], urlIpHost(d.queues[k])] as [
+              Array<string | number>,
+              string,
+              string | undefined,
+            ],
+        ),
+      ];
+      for (const [key, value, ip] of hosts) {
+        if (ip !== undefined && cluster && !insideAny(networks, ip))
+          report(
+            at('datastores', ...key),
+            `datastore of pillar '${pillar.id}' lies outside zone '${cluster.zone}' (${ip}${readingSuffix(ip)}): data would leave the zone`,
+            value,
+            `an address inside ${zones.get(cluster.zone)?.cidrs.join(', ')}, or a DNS name`,
+          );
+      }
     }
   });
 
@@ -842,4 +864,22 @@ function checkWire(cfg: FederationConfig, report: Report): void {
       }
     }
   });
+}
+
+/** The IP address a host field names (`198.51.100.9`, `fd00::1`, `[fd00::1]`), or undefined for a DNS name. */
+function ipHost(host: string): string | undefined {
+  const h = host.trim().replace(/^\[(.*)\]$/, '$1');
+  return parseIp(h) ? h : undefined;
+}
+
+/**
+ * The IP address a URL's host is, in the spelling the URL parser reads it (`http://3325256713/` and
+ * `http://0xc6.51.100.9/` are 198.51.100.9), or undefined for a DNS name or text that is no URL.
+ */
+function urlIpHost(u: string): string | undefined {
+  try {
+    return ipHost(new URL(u).hostname);
+  } catch {
+    return undefined;
+  }
 }

@@ -11,7 +11,7 @@ import { DIGEST, TAG_AT_DIGEST, type ChartImages } from '../constructs/images';
 import { CHARTS } from '../constructs/charts';
 import { chartName, releaseValues } from './helm-values';
 import { toKubernetesObject, type SynthesizedStack } from './k8s-objects';
-import { germanText } from './report/german';
+import { germanDate, germanText, supervisor } from './report/german';
 
 export type Level = 'error' | 'warning' | 'info';
 
@@ -37,7 +37,11 @@ export const COMPLIANCE_RULES: readonly ComplianceRule[] = [
     level: 'error',
     title: 'Auftragsverarbeitungsvertrag (AVV) mit jedem Betreiber, der nicht die Behörde selbst ist',
   },
-  { id: 'DS-DIENSTVEREINBARUNG', level: 'warning', title: 'Dienstvereinbarung empfohlen (BfDI)' },
+  {
+    id: 'DS-DIENSTVEREINBARUNG',
+    level: 'warning',
+    title: 'Dienstvereinbarung empfohlen (Aufsichtsbehörde für den Datenschutz)',
+  },
   {
     id: 'DS-DPO',
     level: 'warning',
@@ -186,6 +190,45 @@ export const BSI_COVERAGE: ReadonlyArray<{ requirement: string; title: string; r
   { requirement: 'SYS.1.6.A23', title: 'Unveränderlichkeit der Container', how: 'nicht geprüft (Charts)' },
 ];
 
+/** What the coverage texts are derived from: the image settings of the config and the agency's namespaces. */
+export interface CoverageFacts {
+  readonly registry?: string;
+  readonly digests: number;
+  /** Pod Security of the namespaces of the agency's stacks; absent when the stacks are not known. */
+  readonly namespaces?: ReadonlyArray<{ readonly name: string; readonly level: string; readonly reason?: boolean }>;
+}
+
+/** The coverage table for one report: the texts about images and Pod Security follow the config and the stacks. */
+export function bsiCoverage(
+  facts: CoverageFacts,
+): Array<{ requirement: string; title: string; rule?: string; how: string }> {
+  const ns = facts.namespaces;
+  const others = ns?.filter((n) => n.level !== 'restricted') ?? [];
+  const podSecurity = !ns
+    ? 'Pod Security je Namespace geprüft: restricted oder begründete Ausnahme (siehe Befunde BSI-SYS.1.6.A17)'
+    : ns.length === 0
+      ? 'keine eigenen Namespaces der Behörde'
+      : others.length === 0
+        ? `Pod Security restricted in allen ${ns.length} Namespaces der Dienste der Behörde`
+        : `Pod Security restricted in ${ns.length - others.length} von ${ns.length} Namespaces; Ausnahmen: ${others
+            .map((n) => `${n.name} (${n.level}${n.reason ? ', begründet' : ', ohne Begründung'})`)
+            .join(', ')}`;
+  const digests =
+    facts.digests > 0 ? `${facts.digests} Digests konfiguriert` : 'keine Digests konfiguriert (images.digests)';
+  const images = facts.registry
+    ? `interne Registry ${facts.registry}; ${digests}`
+    : `keine interne Registry konfiguriert (images.registry): Standard-Images der Charts aus öffentlichen Registries; ${digests}`;
+  const how: Record<string, string> = {
+    'APP.4.4.A4': podSecurity,
+    'SYS.1.6.A6': images,
+    'SYS.1.6.A12': facts.registry
+      ? `Images über die interne Registry ${facts.registry}; Charts aus den konfigurierten Chart-Repositories`
+      : 'Charts aus den konfigurierten Chart-Repositories; Images nicht gespiegelt (keine interne Registry)',
+    'SYS.1.6.A17': podSecurity,
+  };
+  return BSI_COVERAGE.map((c) => (how[c.requirement] ? { ...c, how: how[c.requirement] } : { ...c }));
+}
+
 export interface ComplianceFinding {
   readonly rule: string;
   readonly level: Level;
@@ -207,6 +250,9 @@ function finding(
   return { rule, level: r.level, tenant, message, ...where };
 }
 
+/** The service name of the `.well-known/matrix` delegation a cluster of the federation serves for a SaaS agency. */
+export const WELL_KNOWN_SERVICE = 'BundesMessenger (.well-known-Delegation der Domain)';
+
 /** The operators (processors) whose services a tenant uses, with what for. */
 export function processorsOf(
   federation: Federation,
@@ -223,6 +269,12 @@ export function processorsOf(
     const op = federation.operators.find((o) => o.id === bum.provider);
     out.push({ operator: bum.provider, name: op?.name ?? bum.provider, service: 'BundesMessenger (SaaS)' });
   }
+  if (bum?.mode === 'saas' && bum.wellKnown) {
+    // the cluster that serves the agency's domain (.well-known/matrix) sees the addresses of its clients
+    const c = federation.clusters.find((x) => x.id === bum.wellKnown?.cluster);
+    if (c && c.operator.id !== tenant.id)
+      out.push({ operator: c.operator.id, name: c.operator.name, service: WELL_KNOWN_SERVICE });
+  }
   if (bum?.mode === 'self-hosted') {
     const c = federation.clusters.find((x) => x.id === bum.cluster);
     if (c && c.operator.id !== tenant.id)
@@ -237,8 +289,19 @@ export function processorsOf(
   return out.filter((p) => !seen.has(`${p.operator}|${p.service}`) && seen.add(`${p.operator}|${p.service}`));
 }
 
-/** Data-protection and VS-NfD rules per agency, on the validated model. */
-export function tenantFindings(federation: Federation): ComplianceFinding[] {
+/** Whether a planned DSFA is overdue on a day (`YYYY-MM-DD`): its due date lies before that day. */
+export function dsfaOverdue(
+  dsfa: NonNullable<TenantConfig['dataProtection']>['dsfa'],
+  asOf: string | undefined,
+): string | undefined {
+  return asOf && dsfa?.status === 'planned' && dsfa.due && dsfa.due < asOf ? dsfa.due : undefined;
+}
+
+/**
+ * Data-protection and VS-NfD rules per agency, on the validated model. `asOf` is the day of the check
+ * (`YYYY-MM-DD`, the report's date of issue): a planned DSFA due before it is overdue.
+ */
+export function tenantFindings(federation: Federation, asOf?: string): ComplianceFinding[] {
   const out: ComplianceFinding[] = [];
   for (const t of federation.tenants) {
     const dp = t.dataProtection;
@@ -278,7 +341,7 @@ export function tenantFindings(federation: Federation): ComplianceFinding[] {
         finding(
           'DS-DIENSTVEREINBARUNG',
           t.id,
-          `${t.name}: keine Dienstvereinbarung erklärt; der BfDI empfiehlt eine (dataProtection.serviceAgreement)`,
+          `${t.name}: keine Dienstvereinbarung erklärt; ${supervisor(t.kind).replace(/^D/, 'd')} empfiehlt eine (dataProtection.serviceAgreement)`,
         ),
       );
     }
@@ -297,6 +360,16 @@ export function tenantFindings(federation: Federation): ComplianceFinding[] {
           'DS-DSFA',
           t.id,
           `${t.name}: Stand der Datenschutz-Folgenabschätzung nicht erklärt; dataProtection.dsfa angeben: durchgeführt (done, mit reference und date), geplant (planned, mit due) oder nicht erforderlich (mit reason)`,
+        ),
+      );
+    }
+    const overdue = dsfaOverdue(dp?.dsfa, asOf);
+    if (overdue) {
+      out.push(
+        finding(
+          'DS-DSFA',
+          t.id,
+          `${t.name}: die Datenschutz-Folgenabschätzung ist überfällig seit ${germanDate(overdue)} (geplant, nicht abgeschlossen); durchführen und mit Aktenzeichen und Datum erklären (dataProtection.dsfa) oder den Termin (due) begründet neu setzen`,
         ),
       );
     }

@@ -9,27 +9,31 @@ import type { Federation } from '../config/model';
 import { projectRoot } from '../config/paths';
 import { LEGAL_BASES, TENANT_KINDS, ZONE_KINDS, type TenantConfig } from '../config/schema';
 import {
-  BSI_COVERAGE,
+  bsiCoverage,
   COMPLIANCE_RULES,
+  dsfaOverdue,
   processorsOf,
   resourceFindings,
   RULES_BY_ID,
   tenantFindings,
+  WELL_KNOWN_SERVICE,
   type ComplianceFinding,
 } from './compliance-rules';
 import type { SynthesizedStack } from './k8s-objects';
 import {
   germanDate,
   label,
-  LEGAL_BASIS_LABELS,
+  legalBasisLabel,
   LEVEL_LABELS,
+  supervisor,
   TENANT_KIND_LABELS,
   ZONE_KIND_LABELS,
 } from './report/german';
 import { CONDITIONAL, PRODUCTS, type Product } from './report/products';
-import { matrixRetention, serviceProfiles } from './report/profiles';
-import { reportIssue, type ReportIssue } from './report/provenance';
+import { CLIENT_THIRD_PARTIES_DE, matrixRetention, serviceProfiles } from './report/profiles';
+import { issueDate, reportIssue, type ReportIssue } from './report/provenance';
 import {
+  agencyStackNames,
   federationPartners,
   sharedInstances,
   stateLocation,
@@ -78,10 +82,18 @@ export function checkSuppressions(federation: Federation): void {
   if (issues.length > 0) throw new ConfigError(issues);
 }
 
-export function evaluateCompliance(federation: Federation, stacks: readonly SynthesizedStack[]): ComplianceFinding[] {
+/**
+ * All findings, suppressions applied. `asOf` is the day of the check (`YYYY-MM-DD`), by default the reports' date
+ * of issue (SOURCE_DATE_EPOCH, else today in Europe/Berlin): a planned DSFA due before it is overdue.
+ */
+export function evaluateCompliance(
+  federation: Federation,
+  stacks: readonly SynthesizedStack[],
+  asOf: string = issueDate(process.env, new Date()).date,
+): ComplianceFinding[] {
   checkSuppressions(federation);
   const all = [
-    ...tenantFindings(federation),
+    ...tenantFindings(federation, asOf),
     ...resourceFindings(stacks, federation.config.images?.registry, federation.config.images?.digests ?? {}),
   ];
   return all.map((f) => {
@@ -227,7 +239,14 @@ export const complianceReportSchema = z
     dsfa: z
       .discriminatedUnion('status', [
         z.object({ status: z.literal('done'), ...dated }),
-        z.object({ status: z.literal('planned'), due: z.iso.date().optional() }),
+        z.object({
+          status: z.literal('planned'),
+          due: z.iso.date().optional(),
+          overdueSince: z.iso
+            .date()
+            .optional()
+            .meta({ description: 'the due date, when it lies before the date of issue' }),
+        }),
         z.object({ status: z.literal('not-required'), reason: z.string() }),
       ])
       .nullable()
@@ -238,6 +257,9 @@ export const complianceReportSchema = z
       .meta({ description: 'Dienstvereinbarung' }),
     openItems: z.array(z.string()).meta({ description: 'what is still to do, in German' }),
     findings: z.array(findingSchema),
+    federationFindings: z
+      .array(findingSchema)
+      .meta({ description: 'findings about the whole federation, not about a service of the agency' }),
     suppressions: z.array(findingSchema),
   })
   .meta({ title: 'Compliance report of one agency (record of processing activities, Art. 30 DSGVO)' });
@@ -281,6 +303,18 @@ function servicesOf(federation: Federation, t: TenantConfig): ComplianceReport['
         operator: c.operator.kind === 'agency' ? t.name : c.operator.name,
       });
   }
+  if (bum?.mode === 'saas' && bum.wellKnown) {
+    const c = federation.clusters.find((x) => x.id === bum.wellKnown?.cluster);
+    if (c)
+      out.push({
+        service: WELL_KNOWN_SERVICE,
+        cluster: c.id,
+        zone: c.zone.id,
+        ...zoneKind(c.zone.kind),
+        classification: 'offen',
+        operator: c.operator.kind === 'agency' ? t.name : c.operator.name,
+      });
+  }
   if (bum?.mode === 'saas') {
     const zone = federation.zones.find((z) => z.kind === 'internet');
     out.push({
@@ -302,6 +336,8 @@ export interface ReportContext {
   readonly stacks?: readonly SynthesizedStack[];
 }
 
+const OIDC_CLAUSE = '; bei Anmeldung über die Behörde (OIDC) deren Kennung';
+
 const ENCRYPTION_DEFAULT: Readonly<Record<string, string>> = {
   all: 'Verschlüsselung für alle neuen Räume voreingestellt',
   invite: 'Verschlüsselung nur für private Räume und Direktnachrichten voreingestellt',
@@ -317,8 +353,23 @@ export function buildReport(
   const dp = t.dataProtection;
   const services = servicesOf(federation, t);
   const clusters = new Set(services.map((s) => s.cluster).filter(Boolean));
-  const stacksOfTenant = (stack?: string) => !!stack && [...clusters].some((c) => stack.startsWith(`${c}--`));
-  const mine = findings.filter((f) => f.tenant === t.id || (!f.tenant && (!f.stack || stacksOfTenant(f.stack))));
+  const ownStacks = agencyStackNames(federation, t);
+  // A finding about a resource concerns the agency when the resource is in one of its stacks; one about a cluster
+  // (stack, no resource) when a service of the agency runs there; one without either concerns the whole federation.
+  const concerns = (f: ComplianceFinding) =>
+    f.tenant === t.id ||
+    (!f.tenant &&
+      !!f.stack &&
+      (f.resource ? ownStacks.has(f.stack) : [...clusters].some((c) => f.stack!.startsWith(`${c}--`))));
+  const federationWide = findings.filter((f) => !f.tenant && !f.stack);
+  const agencyStacks = context.stacks?.filter((s) => ownStacks.has(s.name));
+  const mine = [
+    ...findings.filter(concerns),
+    // the missing registry, counted on the agency's own releases
+    ...(agencyStacks && federationWide.some((f) => f.rule === 'BSI-SYS.1.6.A6' && !f.suppressed)
+      ? registryFinding(federation, agencyStacks)
+      : []),
+  ];
   const bum = t.bundesMessenger;
   const matrixServers = [
     ...(bum?.mode === 'self-hosted' ? [['BundesMessenger', bum] as const] : []),
@@ -363,8 +414,12 @@ export function buildReport(
   ];
   const categories = new Map<string, { category: string; examples: string; services: string[] }>();
   for (const [service, product] of products) {
+    const server = matrixServers.find(([s]) => s === service)?.[1];
     const own = [
-      ...PRODUCTS[product].dataCategories,
+      // sign-in through the agency (OIDC) only where the server is configured for it
+      ...PRODUCTS[product].dataCategories.map((c) =>
+        product !== 'Wire Bund' && !server?.identity ? { ...c, examples: c.examples.replace(OIDC_CLAUSE, '') } : c,
+      ),
       ...(product === 'Wire Bund' && t.wire?.ldap ? [CONDITIONAL.ldap.category] : []),
     ];
     for (const c of own) {
@@ -375,12 +430,18 @@ export function buildReport(
     }
   }
   const backend = federation.stateBackend;
+  const issue =
+    context.issue ??
+    reportIssue(projectRoot(), federation.sourceFile, process.env, new Date(), federation.sourceSha256);
   const dsfa = dp?.dsfa ?? null;
+  const overdue = dsfaOverdue(dsfa ?? undefined, issue.date);
   const openItems = [
     ...mine.filter((f) => !f.suppressed && f.level !== 'info').map((f) => `${f.rule}: ${f.message}`),
     ...(dsfa?.status === 'planned'
       ? [
-          `Datenschutz-Folgenabschätzung geplant${dsfa.due ? ` bis ${germanDate(dsfa.due)}` : ''}: nach Abschluss mit Aktenzeichen und Datum erklären (dataProtection.dsfa)`,
+          overdue
+            ? `Datenschutz-Folgenabschätzung überfällig seit ${germanDate(overdue)}: durchführen und mit Aktenzeichen und Datum erklären (dataProtection.dsfa)`
+            : `Datenschutz-Folgenabschätzung geplant${dsfa.due ? ` bis ${germanDate(dsfa.due)}` : ''}: nach Abschluss mit Aktenzeichen und Datum erklären (dataProtection.dsfa)`,
         ]
       : []),
     ...(dp?.retention
@@ -400,12 +461,22 @@ export function buildReport(
     ...thirdCountryTransfers(t).map(
       (x) => `Übermittlung in ein Drittland prüfen (Art. 44 ff. DSGVO): ${x.service}, ${x.recipient}`,
     ),
+    ...(bum?.mode === 'self-hosted'
+      ? [
+          `BundesMessenger: ${CLIENT_THIRD_PARTIES_DE}. Voreinstellungen der Clients prüfen und auf eigene Dienste umstellen oder abschalten, sonst erfahren diese Dritten IP-Adressen und Nutzungsdaten`,
+        ]
+      : []),
   ];
+  const namespaces = agencyStacks?.flatMap((s) =>
+    (Object.values(s.json.resource?.kubernetes_namespace_v1 ?? {}) as Json[]).map((body) => ({
+      name: String(body.metadata?.name ?? ''),
+      level: String(body.metadata?.labels?.['pod-security.kubernetes.io/enforce'] ?? 'keine'),
+      reason: !!body.metadata?.annotations?.['messenger.bund/pod-security-reason'],
+    })),
+  );
   return {
     schemaVersion: 2,
-    issue:
-      context.issue ??
-      reportIssue(projectRoot(), federation.sourceFile, process.env, new Date(), federation.sourceSha256),
+    issue,
     federation: federation.name,
     agency: { id: t.id, name: t.name, kind: t.kind, kindLabel: label(TENANT_KIND_LABELS, t.kind), domain: t.domain },
     controller: {
@@ -414,7 +485,7 @@ export function buildReport(
     },
     services,
     purposes,
-    legalBasis: (dp?.legalBasis ?? []).map((basis) => ({ basis, label: label(LEGAL_BASIS_LABELS, basis) })),
+    legalBasis: (dp?.legalBasis ?? []).map((basis) => ({ basis, label: legalBasisLabel(basis, t.kind) })),
     dataSubjects,
     dataCategories: [...categories.values()],
     processors: processorsOf(federation, t).map((p) => {
@@ -483,8 +554,12 @@ export function buildReport(
       settings: p.settings.map((x) => ({ setting: x.setting, value: x.value })),
       weakened: p.weakened.map((w) => ({ ...w })),
     })),
-    coverage: [...BSI_COVERAGE],
-    dsfa: dsfa ? { ...dsfa } : null,
+    coverage: bsiCoverage({
+      registry: federation.config.images?.registry,
+      digests: Object.keys(federation.config.images?.digests ?? {}).length,
+      ...(namespaces ? { namespaces } : {}),
+    }),
+    dsfa: dsfa ? { ...dsfa, ...(overdue ? { overdueSince: overdue } : {}) } : null,
     serviceAgreement: dp?.serviceAgreement
       ? {
           reference: dp.serviceAgreement.reference,
@@ -495,8 +570,34 @@ export function buildReport(
       : null,
     openItems: [...new Set(openItems)],
     findings: mine.filter((f) => !f.suppressed),
-    suppressions: mine.filter((f) => f.suppressed),
+    federationFindings: federationWide.filter((f) => !f.suppressed),
+    suppressions: [...mine, ...federationWide].filter((f) => f.suppressed),
   };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+/** BSI-SYS.1.6.A6 without an internal registry, for one agency: how many of its own releases are concerned. */
+function registryFinding(federation: Federation, stacks: readonly SynthesizedStack[]): ComplianceFinding[] {
+  const count = (type: string) => stacks.reduce((n, s) => n + Object.keys(s.json.resource?.[type] ?? {}).length, 0);
+  const releases = count('helm_release');
+  const deployments = count('kubernetes_deployment_v1');
+  if (releases + deployments === 0 || federation.config.images?.registry) return [];
+  const rule = RULES_BY_ID.get('BSI-SYS.1.6.A6')!;
+  const what = [
+    releases > 0 && `${releases} Helm-Release${releases === 1 ? '' : 's'}`,
+    deployments > 0 && `${deployments} Deployment${deployments === 1 ? '' : 's'}`,
+  ]
+    .filter(Boolean)
+    .join(' und ');
+  return [
+    {
+      rule: rule.id,
+      level: rule.level,
+      message: `keine interne Image-Registry konfiguriert (images.registry): Dienste der Behörde (${what}) beziehen die Standard-Images aus öffentlichen Registries; diese spiegeln`,
+    },
+  ];
 }
 
 /**
@@ -530,7 +631,9 @@ function dsfaText(r: ComplianceReport): string {
     case 'done':
       return `Durchgeführt: ${cell(x.reference)} vom ${d(x.date)}.`;
     case 'planned':
-      return `Geplant${x.due ? `, Abschluss bis ${d(x.due)}` : ''}; noch nicht abgeschlossen.`;
+      return x.overdueSince
+        ? `**Überfällig seit ${d(x.overdueSince)}**: geplant, Abschluss war bis ${d(x.overdueSince)} vorgesehen; noch nicht abgeschlossen.`
+        : `Geplant${x.due ? `, Abschluss bis ${d(x.due)}` : ''}; noch nicht abgeschlossen.`;
     case 'not-required':
       return `Nicht erforderlich. Begründung: ${cell(x.reason)}`;
   }
@@ -777,7 +880,7 @@ export function reportMarkdown(r: ComplianceReport): string {
     '',
     r.serviceAgreement
       ? `${cell(r.serviceAgreement.reference)} vom ${d(r.serviceAgreement.date)}. Online-Status: ${r.serviceAgreement.allowsPresence ? 'erlaubt' : 'nicht erlaubt'}.${r.serviceAgreement.scope ? ` Regelungsumfang: ${cell(r.serviceAgreement.scope)}` : ''}`
-      : 'Keine Dienstvereinbarung erklärt. Der BfDI empfiehlt, den Einsatz von Messengerdiensten in einer Dienstvereinbarung zu regeln.',
+      : `Keine Dienstvereinbarung erklärt. ${supervisor(r.agency.kind)} empfiehlt, den Einsatz von Messengerdiensten in einer Dienstvereinbarung zu regeln.`,
     '',
     '## 11. Offene Punkte',
     '',
@@ -796,6 +899,24 @@ export function reportMarkdown(r: ComplianceReport): string {
             cell(f.message),
           ]),
         )),
+    '',
+    '### Befunde, die die gesamte Föderation betreffen',
+    '',
+    ...(r.federationFindings.length === 0
+      ? ['Keine.']
+      : [
+          'Diese Befunde betreffen die gesamte Föderation, nicht einzelne Dienste der Behörde; Befunde zu den Diensten der Behörde stehen oben.',
+          '',
+          ...table(
+            ['Regel', 'Anforderung', 'Stufe', 'Befund'],
+            r.federationFindings.map((f) => [
+              f.rule,
+              cell(RULES_BY_ID.get(f.rule)?.title ?? ''),
+              LEVEL_LABELS[f.level],
+              cell(f.message),
+            ]),
+          ),
+        ]),
     '',
     '## 13. Unterdrückte Befunde',
     '',

@@ -24,6 +24,7 @@ import { readSynthesized } from '../policy/synthesized';
 import { LockError, withFileLock, writeFileAtomic } from '../stacks/file-lock';
 import { StackNames } from '../stacks/naming';
 import { ComplianceError, GuardError, SynthError, synthFederation } from '../stacks/synth';
+import { RULES_IN_AGENCY_TODO } from '../stacks/tenant-stack';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -796,8 +797,9 @@ export async function addTenant(opts: Json, ask?: Ask): Promise<TenantResult> {
       const avv: string | undefined = stacks.find((s) => ours(s.name))?.json.output?.data_processing_agreement?.value;
       // only a step while the agreement is still missing
       const saas = avv && avv.endsWith('required before use') ? avv : undefined;
+      // findings whose step the agency_todo already lists are shown once, as that step
       const findings = result.compliance
-        .filter((f) => f.tenant === tenant.id && f.level !== 'info')
+        .filter((f) => f.tenant === tenant.id && f.level !== 'info' && !RULES_IN_AGENCY_TODO.has(f.rule))
         .map((f) => formatComplianceFinding(f));
       const steps = [...new Set<string>([...todo, ...(saas ? [saas] : []), ...findings])];
       if (!opts['dry-run']) {

@@ -16,6 +16,7 @@ import { zoneCluster } from './cluster-scope';
 import { StackNames } from './naming';
 import { applyStateBackend } from './state-backend';
 import { Namespaces } from '../config/naming';
+import { issueDate } from '../policy/report/provenance';
 
 /** What one agency owns on one cluster. */
 export interface TenantParts {
@@ -121,7 +122,11 @@ export class TenantStack extends TerraformStack {
       todo.push(
         ...missingAvv(tenant, pillar.operator, `operator of Wire Bund Säule ${pillar.pillar}`),
         `DNS: let ${tenant.domain} users reach https://webapp.${pillar.domain} and https://nginz-https.${pillar.domain} in zone ${cluster.zone.id}`,
-        ...(pillar.pillar === 1 ? ['Use only VS-NfD-approved devices for Säule 1 (up to VS-NfD)'] : []),
+        ...(pillar.pillar === 1 && !tenant.dataProtection?.vsNfdApprovedDevices
+          ? [
+              'Use only VS-NfD-approved devices for Säule 1 (up to VS-NfD) and declare it (dataProtection.vsNfdApprovedDevices)',
+            ]
+          : []),
       );
     }
     for (const [product, cfg] of [
@@ -156,7 +161,13 @@ export class TenantStack extends TerraformStack {
               `Allow egress from namespace ${product === 'bundesmessenger' ? 'bum' : 'bwm'}-${tenant.id} to the approved push gateway ${cfg.push.gateway} (443, through the zone's proxy); Apple/Google are reached only by that gateway`,
             ]
           : []),
-        ...(product === 'bwmessenger' ? missingAvv(tenant, cluster.operator, 'operator of the BwMessenger') : []),
+        ...missingAvv(
+          tenant,
+          cluster.operator,
+          product === 'bwmessenger'
+            ? 'operator of the BwMessenger'
+            : `operator of cluster ${cluster.id} (BundesMessenger)`,
+        ),
       );
       new TerraformOutput(this, `${product}_settings`, {
         value: {
@@ -182,6 +193,11 @@ export class TenantStack extends TerraformStack {
         images: federation.config.images,
       });
       todo.push(
+        ...missingAvv(
+          tenant,
+          cluster.operator,
+          `operator of cluster ${cluster.id}, which serves the .well-known delegation of ${parts.wellKnown.serverName} and sees the addresses of its clients`,
+        ),
         `DNS: ${parts.wellKnown.serverName} -> load balancer of ${cluster.ingressController.namespace} in zone ${cluster.zone.id} (serves /.well-known/matrix); federation partners must reach it there, or the provider serves the delegation`,
       );
     }
@@ -208,7 +224,23 @@ export class SaasTenantStack extends TerraformStack {
   }
 }
 
-/** The data protection steps still open: a DPO to name (Art. 37 GDPR), a DSFA to carry out (Art. 35 GDPR). */
+/**
+ * The compliance rules whose open steps the agency_todo lists (tenant:new shows these steps once, not also as
+ * findings).
+ */
+export const RULES_IN_AGENCY_TODO: ReadonlySet<string> = new Set([
+  'DS-AVV',
+  'DS-DPO',
+  'DS-DSFA',
+  'DS-DIENSTVEREINBARUNG',
+  'VSNFD-DEVICES',
+]);
+
+/**
+ * The data protection steps still open: a DPO to name (Art. 37 GDPR), a DSFA to carry out (Art. 35 GDPR; overdue
+ * when its due date lies before the day of the synth: SOURCE_DATE_EPOCH, else today), a deletion concept and a
+ * Dienstvereinbarung to record.
+ */
 function dataProtectionTodo(tenant: TenantConfig): string[] {
   const dp = tenant.dataProtection;
   const out: string[] = [];
@@ -218,8 +250,21 @@ function dataProtectionTodo(tenant: TenantConfig): string[] {
   if (!dp?.dsfa) {
     out.push('Record the data protection impact assessment (DSFA, Art. 35 GDPR) under dataProtection.dsfa');
   } else if (dp.dsfa.status === 'planned') {
+    const today = issueDate(process.env, new Date()).date;
     out.push(
-      `Carry out the planned data protection impact assessment (DSFA, Art. 35 GDPR)${dp.dsfa.due ? ` by ${dp.dsfa.due}` : ''} and record it`,
+      dp.dsfa.due && dp.dsfa.due < today
+        ? `Overdue since ${dp.dsfa.due}: carry out the planned data protection impact assessment (DSFA, Art. 35 GDPR) and record it`
+        : `Carry out the planned data protection impact assessment (DSFA, Art. 35 GDPR)${dp.dsfa.due ? ` by ${dp.dsfa.due}` : ''} and record it`,
+    );
+  }
+  if (!dp?.retention) {
+    out.push(
+      'Record the deletion concept (retention and deletion periods per data category) under dataProtection.retention',
+    );
+  }
+  if (!dp?.serviceAgreement) {
+    out.push(
+      'Conclude a Dienstvereinbarung on the use of the messengers and record it under dataProtection.serviceAgreement',
     );
   }
   return out;

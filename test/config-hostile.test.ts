@@ -245,7 +245,8 @@ describe('credentials never pass', () => {
       'exec args: --token <JWT> as two arguments',
       '--oidc-client-id=terraform]',
       '--oidc-client-id=terraform, --token, eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl]',
-      'clusters[1].connection.args[4]',
+      // the flag, not its value: the issue echoes the argument it points at
+      'clusters[1].connection.args[3]',
     ],
     [
       'exec args: --auth-header=Bearer',
@@ -324,12 +325,146 @@ describe('credentials never pass', () => {
 
   it('flags that name a file or an environment variable are fine', () => {
     expect(execArgCredential(['get-token', '--token-file', '/run/token', '--password-env=PW'])).toBeUndefined();
-    expect(execArgCredential(['get-token', '--token', 'abc'])).toEqual({ index: 2, what: '--token <value>' });
+    // the issue points at the flag: error output echoes the argument it points at, and that is no credential
+    expect(execArgCredential(['get-token', '--token', 'abc'])).toEqual({ index: 1, what: '--token <value>' });
     expect(execArgCredential(['password=abc'])).toEqual({ index: 0, what: 'password=<value>' });
   });
 
   it('the default federation still loads', () => {
     expect(defaultFederation().tenants.length).toBeGreaterThan(0);
+  });
+});
+
+describe('credentials never pass: query parameters, flags and tokens the reviewer found', () => {
+  const AKIA = 'AKIAIOSFODNN7EXAMPLE';
+  const JWT_TEXT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl';
+  const STABLE = 'stable: https://s3-eu-west-1.amazonaws.com/public.wire.com/charts\n';
+  it.each([
+    ['an Azure SAS (sig)', 'https://mirror.example/charts?sv=2024&sig=abc', /'sig'/],
+    ['a Google API key (key)', 'https://mirror.example/charts?key=AIzaSyA-abcdefghijklmnop', /'key'/],
+    ['access_key', 'https://mirror.example/charts?access_key=abc', /'access_key'/],
+    ['client_secret', 'https://mirror.example/charts?client_secret=abc', /'client_secret'/],
+    ['a JWT in the path', `https://mirror.example/${JWT_TEXT}/charts`, /JSON Web Token/],
+    ['an AWS access key id in the path', `https://mirror.example/${AKIA}/charts`, /AWS access key id/],
+  ])('a Wire chart repository with %s', (_, repo, what) => {
+    expect(urlCredentials(repo)).toMatch(what);
+    const i = issueAt((y) => replaceOnce(y, STABLE, `stable: '${repo}'\n`), 'wire.chartRepositories.stable');
+    expect(i.message).toMatch(/must not contain credentials/);
+    expect(i.line).toBeGreaterThan(0);
+    expect(JSON.stringify(i.value)).not.toMatch(/abc|AIza|eyJ|AKIA/);
+  });
+
+  it('the BundesMessenger chart repository and a SaaS homeserver URL refuse a key parameter', () => {
+    const repo = issueAt(
+      (y) => `${y}matrix:\n  chartRepository: 'https://mirror.example/charts?key=AIzaSyA-abcdefghijklmnop'\n`,
+      'matrix.chartRepository',
+    );
+    expect(repo.message).toMatch(/chartRepository must not contain credentials/);
+    expect(repo.value).toBe('https://mirror.example/charts?key=***');
+    const hs = issueAt(
+      (y) =>
+        replaceOnce(y, 'homeserverUrl: https://bfbs', 'homeserverUrl: https://bfbs.example/?key=abc&x=https://bfbs'),
+      'tenants[2].bundesMessenger.homeserverUrl',
+    );
+    expect(hs.message).toMatch(/must not contain credentials/);
+  });
+
+  it('harmless query parameters stay allowed', () => {
+    for (const u of [
+      'https://mirror.example/charts?sv=2024',
+      'https://mirror.example/charts?version=1&lang=de&code=de',
+      'https://mirror.example/charts?monkey=1&keyword=x',
+    ])
+      expect(urlCredentials(u)).toBeUndefined();
+  });
+
+  it('a JWT in the path of the exec host URL', () => {
+    const i = issueAt(
+      (y) =>
+        replaceOnce(
+          y,
+          'host: https://api.gs-1.itzbund.example:6443',
+          `host: 'https://api.gs-1.itzbund.example:6443/${JWT_TEXT}'`,
+        ),
+      'clusters[1].connection.host',
+    );
+    expect(i.message).toMatch(/must not contain credentials/);
+    expect(i.value).toBe('https://api.gs-1.itzbund.example:6443/***');
+  });
+
+  it.each([
+    ['--pass=hunter2', ['--pass=hunter2'], 3, /hunter2/],
+    ['--private-key=...', ['--private-key=MIIEvQIBADANBg'], 3, /MIIEvQIBADANBg/],
+    ['--access-key AKIA...', ['--access-key', AKIA], 3, /AKIA/],
+    ['--token -abc123secret (a value that starts with a dash)', ['--token', '-abc123secret'], 3, /abc123secret/],
+    ['an AWS access key id anywhere', [`--cluster=${AKIA}`], 3, /AKIA/],
+    ['a shell command line with --pass x', ['-c', 'tool --pass hunter2'], 4, /hunter2/],
+  ])('exec args: %s', (_, extra, index, secret) => {
+    const to = `--oidc-client-id=terraform, ${extra.map((a) => `'${a}'`).join(', ')}]`;
+    const i = issueAt(
+      (y) => replaceOnce(y, '--oidc-client-id=terraform]', to),
+      `clusters[1].connection.args[${index}]`,
+    );
+    expect(i.message).toMatch(/must not carry credentials/);
+    expect(i.line).toBeGreaterThan(0);
+    expect(JSON.stringify(i.value)).not.toMatch(secret);
+  });
+
+  it('flags that only look like credential flags, and a long flag after a credential flag, stay allowed', () => {
+    expect(
+      execArgCredential(['get-token', '--pass-through', '--bypass-cache', '--pass-file', '/run/pw', '--keyring=x']),
+    ).toBeUndefined();
+    expect(execArgCredential(['get-token', '--password-stdin', '--verbose'])).toBeUndefined();
+  });
+
+  it('redaction masks the new credentials in error output', () => {
+    expect(redactCredentials('https://m.example/c?sv=2024&sig=abc&key=AIza1 --pass=hunter2')).toBe(
+      'https://m.example/c?sv=2024&sig=***&key=*** --pass=***',
+    );
+    expect(redactCredentials(`tool --token -abc123secret --access-key ${AKIA} --private-key=k`)).toBe(
+      'tool --token *** --access-key *** --private-key=***',
+    );
+    expect(redactCredentials(`x ${AKIA} https://h/${JWT_TEXT}/y`)).toBe('x *** https://h/***/y');
+    expect(redactCredentials('--token-file /run/token --oidc-client-id=terraform --verbose')).toBe(
+      '--token-file /run/token --oidc-client-id=terraform --verbose',
+    );
+  });
+});
+
+describe('a reason is text, not padding', () => {
+  const BLANK = `'${' '.repeat(25)}.'`;
+  it('virus scanning switched off with a blank reason', () => {
+    const edit = (y: string) =>
+      replaceOnce(
+        y,
+        'virusScanning:\n        enabled: true\n        acknowledgeKeyDisclosure: true\n        clamavMirror: https://clamav-mirror.bab.bund.example',
+        `virusScanning: { enabled: false, reason: ${BLANK} }`,
+      );
+    const i = issueAt(edit, 'tenants[3].bundesMessenger.virusScanning.reason');
+    expect(i.message).toMatch(/at least 20 characters besides surrounding spaces/);
+    expect(i.line).toBe(
+      edit(DEFAULT_YAML)
+        .split('\n')
+        .findIndex((l) => l.includes('virusScanning: { enabled: false')) + 1,
+    );
+  });
+
+  it('a DSFA not required with a blank reason', () => {
+    const edit = (y: string) => y.replace(/reason: Schwellwertanalyse.*/, `reason: ${BLANK}`);
+    const i = issueAt(edit, 'tenants[2].dataProtection.dsfa.reason');
+    expect(i.message).toMatch(/DSFA that is not required needs a reason/);
+    expect(i.line).toBeGreaterThan(0);
+  });
+
+  it('a suppression with a blank reason, or one of spaced-out letters', () => {
+    for (const reason of [BLANK, `'a${' '.repeat(30)}b'`]) {
+      const i = issueAt(
+        (y) => `${y}compliance:\n  suppressions:\n    - { rule: DS-DPO, tenant: lamv, owner: x, reason: ${reason} }\n`,
+        'compliance.suppressions[0].reason',
+      );
+      expect(i.message).toMatch(/suppression needs a reason/);
+      expect(i.line).toBeGreaterThan(0);
+    }
   });
 });
 

@@ -194,6 +194,11 @@ describe('a weakening without a reason is refused, with file and line', () => {
     ],
     ['the chart’s DSGVO exporter', '        dataExport: { enabled: true }', 'dataExport.reason'],
     [
+      'a blank reason (25 spaces and a full stop)',
+      `        userDirectory: { search: all-users, reason: '${' '.repeat(25)}.' }`,
+      'userDirectory.reason',
+    ],
+    [
       'a reason too short',
       '        userDirectory: { search: all-users, reason: weil es geht }',
       'userDirectory.reason',
@@ -482,7 +487,9 @@ describe('German description for the report', () => {
     const value = (s: string) => d.find((x) => x.setting === s)?.value;
     expect(value('Aufbewahrung der Nachrichten')).toBe('gelöscht nach 365 Tagen');
     expect(value('Zwischenspeicher für Dateien anderer Server')).toBe('gelöscht nach 30 Tagen ohne Abruf');
-    expect(value('Nutzerverzeichnis (Suche nach Personen)')).toBe('nur Personen aus gemeinsamen Räumen');
+    expect(value('Nutzerverzeichnis (Suche nach Personen)')).toBe(
+      'Personen aus gemeinsamen Räumen und Mitglieder öffentlicher Räume',
+    );
     expect(value('Standort teilen (Karten)')).toBe('aus');
     expect(value('Ende-zu-Ende-Verschlüsselung neuer Räume')).toBe('alle Räume');
     const weak = describeMatrixPrivacy({

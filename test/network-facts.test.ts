@@ -21,6 +21,7 @@ import { checkExposure, type Finding } from '../policy/exposure';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 import {
   configIssues,
+  DEFAULT_YAML,
   defaultFederation,
   defaultStacks,
   issueAt,
@@ -68,18 +69,29 @@ describe('normalization of IPv6 spellings of IPv4', () => {
     expect(insideAny([cidr('64:ff9b:1::/48')], '64:ff9b:1::1')).toBe(false);
   });
 
-  it('6to4 2002::/16 carries IPv4 in bits 16-47', () => {
+  it('6to4 2002::/16 reaches any IPv4 address (through public relays) and covers none, like Teredo', () => {
+    // Changed deliberately (reviewer): these used to read 6to4 as its site's IPv4 address, one to one
+    // (2002:a40:1::/48 was 10.64.0.1, inside the NdB). A native-IPv6 client reaches a 6to4 address through
+    // whichever public relay announces 2002::/16, then over IPv4 across the internet: the path leaves the zone
+    // whatever the embedded address says, so a 6to4 address is never inside a zone and reaches every network.
     expect(cidrsOverlap(cidr('2002::/16'), cidr('0.0.0.0/0'))).toBe(true);
-    // 2002:cb00:7100::/40 is the 6to4 space of 203.0.113.0/24
-    expect(cidrContains(cidr('203.0.113.0/24'), cidr('2002:cb00:7100::/40'))).toBe(true);
+    // 2002:cb00:7100::/40 is the 6to4 space of 203.0.113.0/24: it reaches more than that, and that does not cover it
+    expect(cidrContains(cidr('203.0.113.0/24'), cidr('2002:cb00:7100::/40'))).toBe(false);
     expect(cidrsOverlap(cidr('2002:cb00:7100::/40'), cidr('203.0.113.128/25'))).toBe(true);
-    expect(ipv4Reading(cidr('2002:cb00:7100::/40'))).toBe('6to4: 203.0.113.0/24');
-    // 2002:a40:1::/48 is 10.64.0.1, inside the NdB
-    expect(insideAny([cidr('10.64.0.0/12')], '2002:a40:1::/48')).toBe(true);
+    expect(cidrsOverlap(cidr('2002:cb00:7100::/40'), cidr('10.0.0.0/8'))).toBe(true);
+    expect(ipv4Reading(cidr('2002:cb00:7100::/40'))).toBe(
+      '6to4: any IPv4 address, through public 6to4 relays; site 203.0.113.0/24',
+    );
+    // 2002:a40:1::/48 is the site 10.64.0.1: not inside the NdB
+    expect(insideAny([cidr('10.64.0.0/12')], '2002:a40:1::/48')).toBe(false);
+    expect(insideAny([cidr('10.64.0.0/12')], '2002:0a40:0a0b::1')).toBe(false);
     expect(insideAny([cidr('10.64.0.0/12')], '2002:cb00:7105::1')).toBe(false);
-    // a subnet of one 6to4 site reaches its address but does not cover it: it contains no other subnet
+    // not even 6to4 space covers a 6to4 address; only all of IPv4 would
+    expect(insideAny([cidr('2002::/16')], '2002:a40:1::1')).toBe(false);
+    expect(insideAny([cidr('0.0.0.0/0')], '2002:a40:1::1')).toBe(true);
     expect(cidrContains(cidr('2002:a40:1:1::/64'), cidr('2002:a40:1:2::/64'))).toBe(false);
     expect(cidrsOverlap(cidr('2002:a40:1:1::/64'), cidr('10.64.0.1/32'))).toBe(true);
+    expect(coversPublicInternet([cidr('2002:a40:1::/48')])).toMatch(/public IPv4/);
   });
 
   it('IPv4-translated ::ffff:0:0:0/96 carries IPv4 in its low 32 bits, one to one', () => {
@@ -195,12 +207,26 @@ describe('config: the NdB zone claims no internet, in any spelling', () => {
     expect(issue.allowed).toMatch(/in any spelling/);
   });
 
-  it('refuses an NdB network in 6to4 spelling that overlaps the internet zone', () => {
-    // 2002:c633:6400::/40 is the 6to4 space of 198.51.100.0/24, the internet zone's network
+  it('refuses an NdB network in 6to4 spelling: it overlaps the internet zone and claims the internet', () => {
+    // 2002:c633:6400::/40 is the 6to4 space of 198.51.100.0/24, the internet zone's network; read like Teredo (see
+    // cidr.ts), it reaches any IPv4 address, so it overlaps every other zone and claims the internet
     const issues = configIssues(withNdb("'2002:c633:6400::/40'"));
     expect(issues.map((i) => `${formatPath(i.path)}: ${i.message}`)).toContain(
-      "zones[4].cidrs[0]: overlaps zones[0].cidrs[2] '2002:c633:6400::/40' (6to4: 198.51.100.0/24) of zone 'ndb'",
+      "zones[4].cidrs[0]: overlaps zones[0].cidrs[2] '2002:c633:6400::/40' (6to4: any IPv4 address, through public 6to4 relays; site 198.51.100.0/24) of zone 'ndb'",
     );
+    expect(issuesAt(issues, 'zones[0].cidrs[2]').some((i) => /claims the internet/.test(i.message))).toBe(true);
+  });
+
+  it('refuses a Säule-1 calling IP in 6to4 spelling, even one whose embedded address lies in the NdB', () => {
+    // 2002:0a40:0a0b::1 is the 6to4 site 10.64.10.11: native-IPv6 clients reach it through public relays
+    const issue = issueAt(
+      (y) => replaceOnce(y, 'advertisedIp: 10.64.10.12', "advertisedIp: '2002:0a40:0a0b::1'"),
+      'wire.pillars[0].calling.nodes[1].advertisedIp',
+    );
+    expect(issue.message).toBe(
+      "calling IP of pillar 'wire-s1' lies outside zone 'ndb' (6to4: any IPv4 address, through public 6to4 relays; site 10.64.10.11)",
+    );
+    expect(issue.line).toBeGreaterThan(0);
   });
 
   it('refuses CIDRs with whitespace (they would reach NetworkPolicies as written)', () => {
@@ -261,12 +287,57 @@ describe('config: the NdB zone claims no internet, in any spelling', () => {
     );
   });
 
+  it.each([
+    ['redis host', 'redis: { host: redis.wire-s1.itzbund.ndb.example }', 'redis: { host: 198.51.100.9 }', 'redis.host'],
+    [
+      'SQS endpoint',
+      'sqsEndpoint: http://sqs.wire-s1.itzbund.ndb.example:9324',
+      'sqsEndpoint: http://198.51.100.9:9324',
+      'queues.sqsEndpoint',
+    ],
+    [
+      'SNS endpoint in a decimal IPv4 spelling',
+      'snsEndpoint: http://sns.wire-s1.itzbund.ndb.example:9911',
+      'snsEndpoint: http://3325256713:9911',
+      'queues.snsEndpoint',
+    ],
+    [
+      'redis host in 6to4 spelling of an NdB address',
+      'redis: { host: redis.wire-s1.itzbund.ndb.example }',
+      "redis: { host: '2002:0a40:0a0b::1' }",
+      'redis.host',
+    ],
+  ])('refuses a Säule-1 %s outside the zone, with file and line', (_, from, to, key) => {
+    const edit = (y: string) => replaceOnce(y, from, to);
+    const issue = issueAt(edit, `wire.pillars[0].datastores.${key}`);
+    expect(issue.message).toMatch(
+      /^datastore of pillar 'wire-s1' lies outside zone 'ndb' .*: data would leave the zone$/,
+    );
+    expect(issue.line).toBe(
+      edit(DEFAULT_YAML)
+        .split('\n')
+        .findIndex((l) => l.includes(to)) + 1,
+    );
+  });
+
+  it('accepts Säule-1 datastore hosts that are IP addresses inside the zone, and DNS names', () => {
+    expect(() =>
+      defaultFederation((y) =>
+        replaceOnce(
+          replaceOnce(y, 'redis: { host: redis.wire-s1.itzbund.ndb.example }', 'redis: { host: 10.64.20.40 }'),
+          'sqsEndpoint: http://sqs.wire-s1.itzbund.ndb.example:9324',
+          "sqsEndpoint: 'http://[fd00:64::20]:9324'",
+        ),
+      ),
+    ).not.toThrow();
+  });
+
   it('refuses a zone network in Teredo spelling: it overlaps every IPv4 network', () => {
     const issue = issueAt((y) => replaceOnce(y, "'fd00:96::/32'", "'2001:0:a60::/48'"), 'zones[1].cidrs[1]');
     expect(issue.message).toBe(
       "overlaps zones[0].cidrs[0] '10.64.0.0/12' of zone 'ndb'; '2001:0:a60::/48' reaches Teredo: any IPv4 address, through public Teredo relays",
     );
-    expect(issue.allowed).toMatch(/IPv4-translated.*Teredo ranges reach any IPv4 address/);
+    expect(issue.allowed).toMatch(/IPv4-translated.*Teredo and 6to4 ranges reach any IPv4 address/);
   });
 });
 

@@ -107,8 +107,8 @@ describe('German throughout', () => {
       );
       out = replaceOnce(
         out,
-        "      agreements:\n        - { processor: t-systems, reference: AVV-TSI-BuM-2025-12, date: '2025-04-15' }\n",
-        '      agreements: []\n',
+        "        - { processor: t-systems, reference: AVV-TSI-BuM-2025-12, date: '2025-04-15' }\n",
+        '',
       );
       out = replaceOnce(
         out,
@@ -325,5 +325,82 @@ describe('provenance: date of issue, version, commit, config hash', () => {
     expect(head).toContain('| Projektversion | 0.1.0 |');
     expect(head).toContain('| Commit des Projekts | unbekannt |');
     expect(head).toContain('| SHA-256 der Konfigurationsdatei | unbekannt |');
+  });
+});
+
+describe('review of the reports as a DPO', () => {
+  const all = reports(defaultFederation(), defaultStacks());
+  const md = (id: string) => reportMarkdown(all.get(id)!);
+
+  it('bfbs: ITZBund serves the .well-known delegation and is a processor with its AVV', () => {
+    const r = all.get('bfbs')!;
+    expect(r.services.map((s) => s.service)).toContain('BundesMessenger (.well-known-Delegation der Domain)');
+    expect(r.processors).toContainEqual({
+      name: 'Informationstechnikzentrum Bund (ITZBund)',
+      service: 'BundesMessenger (.well-known-Delegation der Domain)',
+      agreement: { reference: 'AVV-ITZB-WK-2025-05', date: '2025-05-06' },
+    });
+    const without = defaultFederation((y) =>
+      replaceOnce(y, "        - { processor: itzbund, reference: AVV-ITZB-WK-2025-05, date: '2025-05-06' }\n", ''),
+    );
+    const f = evaluateCompliance(without, []).filter((x) => x.rule === 'DS-AVV');
+    expect(f.map((x) => [x.tenant, x.level])).toEqual([['bfbs', 'error']]);
+    const todo = synthesizeInMemory(without).find((s) => s.name === 'itzbund-gs-1--tenant-bfbs')!.json.output
+      .agency_todo.value as string[];
+    expect(todo.join('\n')).toMatch(/Auftragsverarbeitungsvertrag \(AVV\) with Informationstechnikzentrum Bund/);
+  });
+
+  it('a Land body cites its Land data protection act and commissioner, a federal one BDSG and BfDI', () => {
+    expect(md('lamv')).not.toMatch(/BDSG|BfDI/);
+    expect(md('lamv')).toMatch(/Landesdatenschutzgesetz des Landes/);
+    expect(md('lamv')).toMatch(/Die oder der Landesbeauftragte für den Datenschutz empfiehlt/);
+    expect(md('bab')).toMatch(/§ 3 BDSG/);
+    expect(md('zbkbw')).toMatch(/§ 26 BDSG/);
+  });
+
+  it('an overdue DSFA says so in the report and as a DS-DSFA warning', () => {
+    const fed = defaultFederation();
+    const late = { ...ISSUE, date: '2026-04-01' };
+    const findings = evaluateCompliance(fed, [], '2026-04-01');
+    expect(findings.find((f) => f.rule === 'DS-DSFA' && f.tenant === 'lamv')?.message).toMatch(
+      /überfällig seit 31\.03\.2026/,
+    );
+    const r = buildReport(fed, fed.tenants.find((t) => t.id === 'lamv')!, findings, { issue: late });
+    expect(reportMarkdown(r)).toMatch(/Überfällig seit 31\.03\.2026/);
+    expect(r.openItems.join('\n')).toMatch(/überfällig seit 31\.03\.2026/);
+    expect(evaluateCompliance(fed, [], '2026-03-31').some((f) => f.rule === 'DS-DSFA')).toBe(false);
+  });
+
+  it('the user directory includes public rooms; third parties of the clients are an open item; no map tiles when off', () => {
+    expect(md('bab')).not.toMatch(/nur Personen aus gemeinsamen Räumen/);
+    expect(md('bab')).toMatch(/Mitglieder öffentlicher Räume/);
+    expect(md('bab')).toMatch(/keine Kartenabrufe \(Standort teilen aus\)/);
+    expect(md('bab')).not.toMatch(/Karten nur vom Kartendienst/);
+    expect(all.get('bab')!.openItems.join('\n')).toMatch(/Integrationsmanager.*Jitsi.*Identitätsserver/);
+    expect(all.get('bfbs')!.openItems.join('\n')).not.toMatch(/Integrationsmanager/);
+  });
+
+  it('federation-wide findings stand apart; the registry finding counts the agency releases', () => {
+    const bfbs = all.get('bfbs')!;
+    expect(bfbs.findings.map((f) => f.message).join('\n')).not.toMatch(/\d+ Helm-Releases/);
+    expect(bfbs.findings.map((f) => f.message).join('\n')).toMatch(/Dienste der Behörde \(1 Deployment\)/);
+    expect(md('bfbs')).toMatch(/### Befunde, die die gesamte Föderation betreffen/);
+    const cov = (id: string, req: string) => all.get(id)!.coverage.find((c) => c.requirement === req)!.how;
+    expect(cov('bfbs', 'SYS.1.6.A6')).toMatch(/keine interne Registry konfiguriert/);
+    expect(cov('bmbsp', 'APP.4.4.A4')).toMatch(/Ausnahmen: .*baseline/);
+  });
+
+  it('sign-in through the agency (OIDC) only where configured; app lock is a default team admins can change', () => {
+    expect(md('zbkbw')).not.toMatch(/OIDC/);
+    expect(md('bfbs')).not.toMatch(/OIDC/);
+    expect(md('bab')).toMatch(/Anmeldung über die Behörde \(OIDC\)/);
+    expect(md('bmbsp')).toMatch(/als Voreinstellung erzwungen; Team-Admins können das ändern/);
+  });
+
+  it('names the config file relative to the project, absolute outside', () => {
+    expect(reportIssue(ROOT, path.join(ROOT, 'config', 'federation.yaml'), {}).configFile).toBe(
+      'config/federation.yaml',
+    );
+    expect(reportIssue(ROOT, '/elsewhere/x/federation.yaml', {}).configFile).toBe('/elsewhere/x/federation.yaml');
   });
 });

@@ -258,6 +258,23 @@ describe('config errors with file and line', () => {
     expect(i.line).toBe(lineOf(edit(DEFAULT_YAML), 'classifiedDomains: { status: enabled }'));
   });
 
+  it('a weakened Säule-1 profile with a blank reason (25 spaces and a full stop)', () => {
+    const edit = withProfile(S1_END, `      appLock: { enforced: false }\n      reason: '${' '.repeat(25)}.'\n`);
+    const i = issueAt(edit, 'wire.pillars[0].profile.reason');
+    expect(i.message).toBe('a profile reason needs at least 20 characters besides surrounding spaces');
+    expect(i.line).toBe(lineOf(edit(DEFAULT_YAML), 'reason: '));
+  });
+
+  it('an app-lock timeout out of range is described in seconds, not characters', () => {
+    for (const secs of [0, 86401]) {
+      const edit = withProfile(S1_END, `      appLock: { inactivityTimeoutSecs: ${secs} }\n`);
+      const i = issueAt(edit, 'wire.pillars[0].profile.appLock.inactivityTimeoutSecs');
+      expect(i.message).toBe('inactivityTimeoutSecs must be between 30 and 86400 seconds');
+      expect(i.allowed ?? '').not.toMatch(/character/);
+      expect(i.line).toBe(lineOf(edit(DEFAULT_YAML), 'inactivityTimeoutSecs'));
+    }
+  });
+
   it('unknown settings, short reasons and timeouts galley refuses', () => {
     const issues = configIssues(
       withProfile(

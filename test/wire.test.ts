@@ -391,7 +391,8 @@ describe('agencies on Wire Bund', () => {
     const s1 = stack(defaultStacks(), 'itzbund-ndb-1--tenant-bmbsp').json.output.agency_todo.value as string[];
     // bmbsp records its AVV with ITZBund: only what is really missing is listed
     expect(s1.join('\n')).not.toMatch(/Auftragsverarbeitungsvertrag/);
-    expect(s1.join('\n')).toMatch(/VS-NfD-approved devices/);
+    // bmbsp declares VS-NfD-approved devices (dataProtection.vsNfdApprovedDevices): not listed as a step
+    expect(s1.join('\n')).not.toMatch(/VS-NfD-approved devices/);
     // without the agreement the step is listed (compliance would stop the synth with DS-AVV; the stack says it too)
     const without = synthesizeInMemory(
       defaultFederation((y) =>
@@ -409,8 +410,28 @@ describe('agencies on Wire Bund', () => {
     expect(s3.join('\n')).not.toMatch(/VS-NfD/);
     expect(s3.join('\n')).toMatch(/DNS/);
     // lamv's DSFA is planned, bmbsp's done: only the open one is a step
-    expect(s3.join('\n')).toMatch(/Carry out the planned data protection impact assessment/);
+    // (due 2026-03-31: overdue once the day of the synth is later)
+    expect(s3.join('\n')).toMatch(/carry out the planned data protection impact assessment/i);
     expect(s1.join('\n')).not.toMatch(/impact assessment|data protection officer/);
+    // lamv records no deletion concept and no Dienstvereinbarung: both are steps; bmbsp records both
+    expect(s3.join('\n')).toMatch(/deletion concept/);
+    expect(s3.join('\n')).toMatch(/Dienstvereinbarung/);
+    expect(s1.join('\n')).not.toMatch(/deletion concept|Dienstvereinbarung/);
+    const overdue = (epoch: string) => {
+      const saved = process.env.SOURCE_DATE_EPOCH;
+      process.env.SOURCE_DATE_EPOCH = epoch;
+      try {
+        return (
+          stack(synthesizeInMemory(defaultFederation()), 'itzbund-gs-1--tenant-lamv').json.output.agency_todo
+            .value as string[]
+        ).join('\n');
+      } finally {
+        if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
+        else process.env.SOURCE_DATE_EPOCH = saved;
+      }
+    };
+    expect(overdue('1751371200')).toMatch(/Carry out the planned .* by 2026-03-31/); // 2025-07-01
+    expect(overdue('1790000000')).toMatch(/Overdue since 2026-03-31/); // 2026-09
   });
 
   it('a missing DPO and DSFA are steps of the agency', () => {

@@ -19,11 +19,32 @@ export const ZONE_KIND_LABELS: Readonly<Record<string, string>> = {
   internet: 'Internet',
 };
 
+/** Labels of the legal bases for federal bodies (BDSG) and Bundeswehr. */
 export const LEGAL_BASIS_LABELS: Readonly<Record<string, string>> = {
   'public-task': 'Wahrnehmung einer öffentlichen Aufgabe (Art. 6 Abs. 1 lit. e DSGVO, § 3 BDSG)',
   'employment-relationship': 'Beschäftigungsverhältnis (Art. 88 DSGVO, § 26 BDSG)',
   consent: 'Einwilligung (für Beschäftigte unzulässig)',
 };
+
+/** Labels of the legal bases for bodies of a Land (Landesbehörde, Kommune): the Land's data protection act applies. */
+export const LAND_LEGAL_BASIS_LABELS: Readonly<Record<string, string>> = {
+  'public-task':
+    'Wahrnehmung einer öffentlichen Aufgabe (Art. 6 Abs. 1 lit. e DSGVO in Verbindung mit dem Landesdatenschutzgesetz des Landes)',
+  'employment-relationship':
+    'Beschäftigungsverhältnis (Art. 88 DSGVO in Verbindung mit dem Landesdatenschutzgesetz des Landes)',
+  consent: 'Einwilligung (für Beschäftigte unzulässig)',
+};
+
+/** Whether a tenant kind is a body of a Land (Land data protection act, Land commissioner) rather than federal. */
+export const isLandBody = (kind: string): boolean => kind === 'land-authority' || kind === 'municipality';
+
+/** The label of a legal basis for a tenant of that kind. */
+export const legalBasisLabel = (basis: string, kind: string): string =>
+  label(isLandBody(kind) ? LAND_LEGAL_BASIS_LABELS : LEGAL_BASIS_LABELS, basis);
+
+/** The supervisory authority for data protection of a tenant kind, as subject of a sentence (capitalised). */
+export const supervisor = (kind: string): string =>
+  isLandBody(kind) ? 'Die oder der Landesbeauftragte für den Datenschutz' : 'Der BfDI';
 
 export const LEVEL_LABELS = { error: 'Fehler', warning: 'Warnung', info: 'Hinweis' } as const;
 

@@ -15,7 +15,43 @@ import {
 } from '../../config/matrix-privacy';
 import type { Federation } from '../../config/model';
 import type { MatrixServerConfig, TenantConfig } from '../../config/schema';
-import { describeWireProfile, effectiveWireProfile } from '../../config/wire-profile';
+import { describeWireProfile, effectiveWireProfile, WIRE_PROFILE_LABELS } from '../../config/wire-profile';
+
+/**
+ * Corrections of texts the config modules still word too strongly, applied until they carry the corrected wording
+ * (each is then a no-op): Synapse's user directory with search_all_users false also finds the members of public
+ * rooms, not only people one shares a room with.
+ */
+export const USER_DIRECTORY_DEFAULT_DE = 'Personen aus gemeinsamen Räumen und Mitglieder öffentlicher Räume';
+
+const MATRIX_TEXT_FIXES: ReadonlyArray<readonly [string, string]> = [
+  ['nur Personen aus gemeinsamen Räumen', USER_DIRECTORY_DEFAULT_DE],
+  ['(Standard: nur aus gemeinsamen Räumen)', `(Standard: ${USER_DIRECTORY_DEFAULT_DE})`],
+];
+
+export const fixMatrixText = (text: string): string =>
+  MATRIX_TEXT_FIXES.reduce((t, [from, to]) => (t.includes(to) ? t : t.split(from).join(to)), text);
+
+/**
+ * Galley's appLock feature carries no lockStatus in the chart's values (wire-server 5.32): an enforced app lock is
+ * the default of new teams, and team admins can switch it off.
+ */
+const APP_LOCK_DEFAULT_NOTE =
+  'als Voreinstellung erzwungen; Team-Admins können das ändern (keine Sperre über lockStatus im Chart)';
+
+/** The client requests to third parties that the chart cannot switch off (open item of the report). */
+export const CLIENT_THIRD_PARTIES_DE =
+  'Anfragen der Clients an Dritte sind über das Chart nicht einstellbar: Integrationsmanager des Web-Clients, Jitsi für Videokonferenzen, voreingestellter Identitätsserver';
+
+/** The third parties a self-hosted Matrix server contacts, from its privacy profile. */
+function thirdPartiesText(server: MatrixServerConfig): string {
+  const ls = effectiveMatrixPrivacy(server.privacy).locationSharing;
+  return [
+    'keine vom Server: keine Nutzungsstatistik an matrix.org, keine fremden Schlüssel-Server, keine oEmbed-Anbieter',
+    ls.enabled ? `Karten nur vom Kartendienst der Behörde` : 'keine Kartenabrufe (Standort teilen aus)',
+    `${CLIENT_THIRD_PARTIES_DE} (siehe offene Punkte)`,
+  ].join('; ');
+}
 
 export interface ServiceProfile {
   readonly service: string;
@@ -43,16 +79,26 @@ export function serviceProfiles(federation: Federation, tenant: TenantConfig): S
     const eff = effectiveWireProfile(federation, pillar);
     out.push({
       service: `Wire Bund Säule ${pillar.pillar} (${pillar.id})`,
-      settings: describeWireProfile(eff.profile),
+      settings: describeWireProfile(eff.profile).map((x) =>
+        x.setting === WIRE_PROFILE_LABELS.appLock &&
+        eff.profile.appLock.status === 'enabled' &&
+        eff.profile.appLock.enforced
+          ? { ...x, value: x.value.replace(/^aktiviert, erzwungen/, `aktiviert, ${APP_LOCK_DEFAULT_NOTE}`) }
+          : x,
+      ),
       weakened: eff.weakened.map((text) => ({ text, ...(eff.reason !== undefined ? { reason: eff.reason } : {}) })),
     });
   }
   for (const [service, server] of matrixServersOf(tenant)) {
     out.push({
       service,
-      settings: describeMatrixPrivacy(server.privacy),
+      settings: describeMatrixPrivacy(server.privacy).map((x) =>
+        x.setting === MATRIX_PRIVACY_LABELS.thirdParties
+          ? { ...x, value: thirdPartiesText(server) }
+          : { ...x, value: fixMatrixText(x.value) },
+      ),
       weakened: weakenedMatrixPrivacy(server.privacy).map((w) => ({
-        text: w.description,
+        text: fixMatrixText(w.description),
         ...(w.reason !== undefined ? { reason: w.reason } : {}),
       })),
     });

@@ -21,7 +21,7 @@ export interface ReportIssue {
   readonly projectVersion: string;
   /** Full commit id, or `unbekannt`. */
   readonly commit: string;
-  /** The config file: relative to the project when inside it, else its file name. */
+  /** The config file: relative to the project when inside it, else its absolute path. */
   readonly configFile: string;
   /** SHA-256 (hex) of the config file, or `unbekannt` when it cannot be read. */
   readonly configSha256: string;
@@ -113,10 +113,10 @@ export function fileSha256(file: string): string {
   }
 }
 
-/** The config file as the report names it: relative to the project when inside it, else its file name. */
+/** The config file as the report names it: relative to the project when inside it, else its absolute path. */
 export function configFileName(root: string, file: string): string {
   const rel = path.relative(root, file);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : path.basename(file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : path.resolve(file);
 }
 
 /** The provenance of the reports of one synth. */

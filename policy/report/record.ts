@@ -189,14 +189,20 @@ export interface StateSecret {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
-/** The stacks whose state holds data of the agency's services: its own stacks and those of its Wire pillars. */
-export function stacksOfTenant(federation: Federation, t: TenantConfig, stacks: readonly SynthesizedStack[]): string[] {
+/** The names of the stacks that serve an agency: its own stacks (any cluster, SaaS) and those of its Wire pillars. */
+export function agencyStackNames(federation: Federation, t: TenantConfig): Set<string> {
   const names = new Set<string>([StackNames.saasTenant(t.id)]);
   for (const c of federation.clusters) names.add(StackNames.tenant(c.id, t.id));
   for (const pid of t.wire?.pillars ?? []) {
     const p = federation.pillars.find((x) => x.id === pid);
     if (p) names.add(StackNames.wirePillar(p.cluster.id, p.id));
   }
+  return names;
+}
+
+/** The stacks whose state holds data of the agency's services: its own stacks and those of its Wire pillars. */
+export function stacksOfTenant(federation: Federation, t: TenantConfig, stacks: readonly SynthesizedStack[]): string[] {
+  const names = agencyStackNames(federation, t);
   return stacks.map((s) => s.name).filter((n) => names.has(n));
 }
 

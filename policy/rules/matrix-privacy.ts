@@ -17,6 +17,7 @@ import {
 } from '../../config/matrix-privacy';
 import { formatPath } from '../../config/errors';
 import type { ComplianceFinding } from '../compliance-rules';
+import { fixMatrixText } from '../report/profiles';
 
 export const MATRIX_PRIVACY_RULE = 'DS-MATRIX-PRIVACY';
 
@@ -46,12 +47,12 @@ export function matrixPrivacyFindings(federation: Federation, tenant: TenantConf
     const listed: string[] = [];
     for (const w of weakened) {
       if (reasonGiven(w.reason)) {
-        listed.push(`${MATRIX_PRIVACY_LABELS[w.setting]}: ${w.description}. Begründung: ${w.reason}`);
+        listed.push(`${MATRIX_PRIVACY_LABELS[w.setting]}: ${fixMatrixText(w.description)}. Begründung: ${w.reason}`);
       } else {
         out.push(
           at({
             level: 'error',
-            message: `${tenant.name}: ${label}: ${MATRIX_PRIVACY_LABELS[w.setting]}: ${w.description}, ohne Begründung; ${where(w.path)} zurücksetzen oder eine Begründung (reason, mindestens ${MIN_REASON} Zeichen) angeben`,
+            message: `${tenant.name}: ${label}: ${MATRIX_PRIVACY_LABELS[w.setting]}: ${fixMatrixText(w.description)}, ohne Begründung; ${where(w.path)} zurücksetzen oder eine Begründung (reason, mindestens ${MIN_REASON} Zeichen) angeben`,
           }),
         );
       }
