@@ -59,6 +59,9 @@ export function generateFederation(agencies: number): Json {
         ...(kind === 4 ? { wellKnown: { cluster: 'itzbund-gs-1' } } : {}),
       };
       dataProtection.agreements.push({ processor: 't-systems', reference: `AVV-TSI-${id}`, date: '2025-01-01' });
+      // the .well-known delegation runs on ITZBund's cluster: ITZBund processes for the agency too
+      if (kind === 4)
+        dataProtection.agreements.push({ processor: 'itzbund', reference: `AVV-ITZBund-WK-${id}`, date: '2025-01-01' });
     } else {
       const cluster = `${id}-bum`;
       const o2 = Math.floor(i / 250);

@@ -26,3 +26,14 @@ describe('plan scope: adding one agency changes at most the stacks that agency u
     for (const name of changed) expect(name.includes(`tenant-${id}`) || name.startsWith(`${id}-`)).toBe(true);
   });
 });
+
+describe('the generated federations of the benchmark', () => {
+  it('pass the compliance pack: every kind of agency records the agreements it needs', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { blockingFindings } = require('../policy/compliance') as typeof import('../policy/compliance');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { tenantFindings } = require('../policy/compliance-rules') as typeof import('../policy/compliance-rules');
+    const fed = parseFederation(stringify(generateFederation(10)), '/tmp/generated-federation.yaml');
+    expect(blockingFindings(tenantFindings(fed)).map((f) => `${f.rule} ${f.tenant}`)).toEqual([]);
+  });
+});
