@@ -639,6 +639,14 @@ function dsfaText(r: ComplianceReport): string {
   }
 }
 
+/** Findings as a table: rule, its requirement, level, message. */
+function findingsTable(findings: ComplianceReport['findings']): string[] {
+  return table(
+    ['Regel', 'Anforderung', 'Stufe', 'Befund'],
+    findings.map((f) => [f.rule, cell(RULES_BY_ID.get(f.rule)?.title ?? ''), LEVEL_LABELS[f.level], cell(f.message)]),
+  );
+}
+
 export function reportMarkdown(r: ComplianceReport): string {
   const dpo = r.controller.dataProtectionOfficer;
   const lines: string[] = [
@@ -888,17 +896,7 @@ export function reportMarkdown(r: ComplianceReport): string {
     '',
     '## 12. Befunde der Prüfregeln',
     '',
-    ...(r.findings.length === 0
-      ? ['Keine offenen Befunde.']
-      : table(
-          ['Regel', 'Anforderung', 'Stufe', 'Befund'],
-          r.findings.map((f) => [
-            f.rule,
-            cell(RULES_BY_ID.get(f.rule)?.title ?? ''),
-            LEVEL_LABELS[f.level],
-            cell(f.message),
-          ]),
-        )),
+    ...(r.findings.length === 0 ? ['Keine offenen Befunde.'] : findingsTable(r.findings)),
     '',
     '### Befunde, die die gesamte Föderation betreffen',
     '',
@@ -907,15 +905,7 @@ export function reportMarkdown(r: ComplianceReport): string {
       : [
           'Diese Befunde betreffen die gesamte Föderation, nicht einzelne Dienste der Behörde; Befunde zu den Diensten der Behörde stehen oben.',
           '',
-          ...table(
-            ['Regel', 'Anforderung', 'Stufe', 'Befund'],
-            r.federationFindings.map((f) => [
-              f.rule,
-              cell(RULES_BY_ID.get(f.rule)?.title ?? ''),
-              LEVEL_LABELS[f.level],
-              cell(f.message),
-            ]),
-          ),
+          ...findingsTable(r.federationFindings),
         ]),
     '',
     '## 13. Unterdrückte Befunde',
