@@ -4,13 +4,10 @@
  * config/federation.yaml.
  *
  * When the inputs are unchanged since the last synth into the same directory and its files are as written, the
- * output is kept (`stacks/output-record.ts`); this check runs before cdktf, zod or the providers are loaded.
+ * output is kept (`app/output-record.ts`); this check runs before cdktf, zod or the providers are loaded.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { DEFAULT_CONFIG_FILE, projectRoot } from './config/paths';
-import { synthInputsKey, unchangedOutput, writeSynthRecord } from './stacks/output-record';
-import { TERRAFORM_CLI_CONFIG_FILE } from './stacks/terraform-cli-config';
+import { synthInputsKey, unchangedOutput, writeSynthRecord } from './app/output-record';
 
 process.env.CHECKPOINT_DISABLE ??= '1';
 
@@ -40,42 +37,24 @@ async function main(): Promise<number> {
     return 0;
   }
   const { ConfigError } = await import('./config/errors');
-  const { loadFederation } = await import('./config/load');
-  const { architectureFiles, readPreviousDiagram } = await import('./policy/architecture');
-  const { formatComplianceFinding } = await import('./policy/compliance');
-  const { OutputDirError } = await import('./stacks/output-dir');
-  const { progressReporter } = await import('./stacks/progress');
-  const { ComplianceError, GuardError, SynthError, synthFederation } = await import('./stacks/synth');
-  const printed = { stdout: '', stderr: '' };
-  const out = (t: string) => ((printed.stdout += t), process.stdout.write(t));
-  const err = (t: string) => ((printed.stderr += t), process.stderr.write(t));
+  const { OutputDirError } = await import('./app/output-dir');
+  const { progressReporter } = await import('./app/progress');
+  const { ComplianceError, GuardError, SynthError, synthesize } = await import('./app/pipeline');
+  const { synthSummary } = await import('./app/summary');
   try {
-    const federation = loadFederation(file);
-    const diagram = await architectureFiles(federation, readPreviousDiagram(path.join(outdir, 'reports')));
-    // Everything, the diagram and the record included, is written into the scratch output and swapped in at once.
-    synthFederation(federation, outdir, {
+    let printed: { stdout: string; stderr: string } | undefined;
+    await synthesize(file, outdir, {
       onProgress: progressReporter(process.stderr, process.env),
+      // the record (with what this run prints) lands in the same step as the rest of the output
       finish: (scratch, result) => {
-        for (const [name, text] of Object.entries(diagram)) {
-          fs.writeFileSync(path.join(scratch, 'reports', name), text);
-        }
-        out(`Synthesized ${result.stacks.length} stacks of '${federation.name}' into ${outdir}:\n`);
-        for (const s of result.stacks) out(`  ${s}\n`);
-        for (const a of result.annotations.filter((x) => x.level === 'warning')) {
-          err(`WARNING ${a.stack}: ${a.message}\n`);
-        }
-        for (const f of result.compliance.filter((x) => x.level === 'warning' && !x.suppressed)) {
-          err(`WARNING ${formatComplianceFinding(f, federation)}\n`);
-        }
-        out(`Reports: ${outdir}/reports/ (compliance per agency, architecture.svg)\n`);
-        if (federation.config.terraform.providerMirror) {
-          out(
-            `Providers from the mirror only: export TF_CLI_CONFIG_FILE="${path.resolve(outdir, TERRAFORM_CLI_CONFIG_FILE)}"\n`,
-          );
-        }
+        printed = synthSummary(result.federation, result, outdir);
         if (key) writeSynthRecord(scratch, key, printed);
       },
     });
+    if (printed) {
+      process.stdout.write(printed.stdout);
+      process.stderr.write(printed.stderr);
+    }
     return 0;
   } catch (e) {
     if (

@@ -73,7 +73,7 @@ function measure(name: string, agencies: number, configFile: string, work: strin
   const synth = median(() =>
     run([LAUNCH, 'main'], { FEDERATION_CONFIG: configFile, CDKTF_OUTDIR: out, SYNTH_REUSE: 'off' }),
   );
-  const verify = median(() => run([LAUNCH, 'policy/verify', out]));
+  const verify = median(() => run([LAUNCH, 'app/verify', out]));
   const stacks = readSynthesized(out);
   const largest = stacks.map((s) => ({ name: s.name, n: resourceCount(s.json) })).sort((a, b) => b.n - a.n)[0];
   return {
@@ -99,7 +99,7 @@ function renderTiming(out: string): { coldMs: number; warmMs: number } | undefin
     const start = process.hrtime.bigint();
     const r = spawnSync(
       process.execPath,
-      [LAUNCH, 'policy/verify', '--render', '--mirror', mirror, '--missing-ok', gaps, out],
+      [LAUNCH, 'app/verify', '--render', '--mirror', mirror, '--missing-ok', gaps, out],
       { env: { ...process.env, RENDER_CACHE: cache }, encoding: 'utf8' },
     );
     if (r.status !== 0) throw new Error(`verify --render failed (${r.status}):\n${r.stdout}\n${r.stderr}`);

@@ -21,7 +21,7 @@ const ROOT = path.resolve(__dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 const STAMP = path.join(DIST, '.launch-stamp.json');
 /** The sources an app command may load (tests are compiled by jest and `npm test`, not here). */
-const SOURCE_DIRS = ['config', 'constructs', 'stacks', 'policy', 'scripts'];
+const SOURCE_DIRS = ['app', 'config', 'constructs', 'stacks', 'policy', 'scripts'];
 const SOURCE_FILES = ['main.ts'];
 
 function sources() {
@@ -90,7 +90,7 @@ function freshen() {
 }
 
 const USAGE =
-  'usage: node scripts/launch.js <module> [args...]   (module relative to the repository, e.g. main, policy/verify)';
+  'usage: node scripts/launch.js <module> [args...]   (module relative to the repository, e.g. main, app/verify)';
 
 function main() {
   const [target, ...args] = process.argv.slice(2);

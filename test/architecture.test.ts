@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { architectureGraph, renderSvg, toDot, toMermaid, writeArchitecture } from '../policy/architecture';
-import { progressReporter } from '../stacks/progress';
-import { synthFederation } from '../stacks/synth';
+import { progressReporter } from '../app/progress';
+import { synthFederation } from '../app/pipeline';
 import { defaultFederation, tmpDir, withPillar2 } from './helpers';
 
 /** All text content of an SVG document. */

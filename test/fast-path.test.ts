@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RECORD_FILE, synthInputsKey, unchangedOutput, writeSynthRecord } from '../stacks/output-record';
+import { RECORD_FILE, synthInputsKey, unchangedOutput, writeSynthRecord } from '../app/output-record';
 import { ROOT, tmpDir } from './helpers';
 
 const node = (args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) =>

@@ -3,13 +3,13 @@ import fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as ts from 'typescript';
-import { LockError, withFileLock, writeFileAtomic } from '../stacks/file-lock';
+import { LockError, withFileLock, writeFileAtomic } from '../app/file-lock';
 import { ROOT, tmpDir } from './helpers';
 
 /** file-lock.ts compiled on its own, for child processes (no build of the project needed). */
 function compiledModule(): string {
   const dir = tmpDir('file-lock-js-');
-  const source = fs.readFileSync(path.join(ROOT, 'stacks', 'file-lock.ts'), 'utf8');
+  const source = fs.readFileSync(path.join(ROOT, 'app', 'file-lock.ts'), 'utf8');
   const out = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
   });

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_CONFIG_FILE, parseFederation } from '../config/load';
 import type { Federation } from '../config/model';
-import { synthFederation } from '../stacks/synth';
+import { synthFederation } from '../app/pipeline';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 import { readSynthesized } from '../policy/synthesized';
 
@@ -63,7 +63,7 @@ function sourcesKey(): string {
         h.update(`${path.relative(ROOT, p)}\0`).update(fs.readFileSync(p));
     }
   };
-  for (const d of ['config', 'constructs', 'stacks', 'policy']) walk(path.join(ROOT, d));
+  for (const d of ['app', 'config', 'constructs', 'stacks', 'policy']) walk(path.join(ROOT, d));
   h.update(fs.readFileSync(path.join(ROOT, 'package-lock.json')));
   return h.digest('hex').slice(0, 16);
 }

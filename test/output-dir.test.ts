@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseFederation } from '../config/load';
-import { checkOutputDir, OUTPUT_MARKER, OutputDirError } from '../stacks/output-dir';
-import { synthFederation } from '../stacks/synth';
+import { checkOutputDir, OUTPUT_MARKER, OutputDirError } from '../app/output-dir';
+import { synthFederation } from '../app/pipeline';
 import { DEFAULT_YAML, ROOT, tmpDir } from './helpers';
 
 /** A config file in its own directory, as an architect keeps it. */

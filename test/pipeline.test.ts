@@ -10,7 +10,7 @@ import {
   PIPELINE_FILE,
   PipelineError,
 } from '../scripts/pipeline';
-import { synthFederation } from '../stacks/synth';
+import { synthFederation } from '../app/pipeline';
 import { defaultFederation, replaceOnce, ROOT, tmpDir } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

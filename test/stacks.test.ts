@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { defaultFederation, defaultStacks, resources, stack, synthesize, tmpDir } from './helpers';
 import { StackNames } from '../stacks/naming';
 import { pgSchemaName } from '../stacks/state-backend';
-import { synthFederation } from '../stacks/synth';
+import { synthFederation } from '../app/pipeline';
 
 describe('default federation stacks', () => {
   const stacks = defaultStacks();

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatPath } from '../config/errors';
-import { synthFederation } from '../stacks/synth';
+import { synthFederation } from '../app/pipeline';
 import { TERRAFORM_CLI_CONFIG_FILE } from '../stacks/terraform-cli-config';
 import { configIssues, defaultFederation, issueAt, replaceOnce, ROOT, synthesizeInMemory, tmpDir } from './helpers';
 

@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { synthFederation } from '../stacks/synth';
+import { synthFederation } from '../app/pipeline';
 import { defaultFederation, ROOT, tmpDir } from './helpers';
 
-/** The real command line (`npm run verify` is `node scripts/launch.js policy/verify`, which compiles what changed). */
+/** The real command line (`npm run verify` is `node scripts/launch.js app/verify`, which compiles what changed). */
 function verify(dir: string) {
-  return spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'launch.js'), 'policy/verify', dir], {
+  return spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'launch.js'), 'app/verify', dir], {
     encoding: 'utf8',
   });
 }
