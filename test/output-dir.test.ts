@@ -67,7 +67,22 @@ describe('the output directory', () => {
     expect(() => checkOutputDir('/', { protect: [] })).toThrow(/filesystem root/);
     expect(() => checkOutputDir(path.join(ROOT, '../'.repeat(30)), { protect: [] })).toThrow(/filesystem root/);
     expect(() => checkOutputDir(os.homedir(), { protect: [] })).toThrow(/home directory/);
-    if (os.homedir() !== '/') expect(() => checkOutputDir(path.dirname(os.homedir()), { protect: [] })).toThrow();
+    // a directory that contains home is refused for that reason (an empty parent of home would pass otherwise)
+    const parent = tmpDir('home-parent-');
+    fs.mkdirSync(path.join(parent, 'u', 'home'), { recursive: true });
+    // HOME is read by the process itself: a child with another HOME (the compiled module; npm test builds it)
+    const check = (dir: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          '-e',
+          `try { require(${JSON.stringify(path.join(ROOT, 'dist', 'app', 'output-dir.js'))}).checkOutputDir(${JSON.stringify(dir)}, { protect: [] }); } catch (e) { process.stdout.write(e.message); }`,
+        ],
+        { env: { ...process.env, HOME: path.join(parent, 'u', 'home') }, encoding: 'utf8' },
+      ).stdout;
+    expect(check(path.join(parent, 'u'))).toMatch(/it is the home directory or contains it/);
+    expect(check(path.join(parent, 'u', 'home', 'x', '..'))).toMatch(/it is the home directory/);
+    expect(check(path.join(parent, 'u', 'home', 'out'))).toBe('');
   });
 
   it('refuses a plain file and a non-empty directory that is no output of this app', () => {
