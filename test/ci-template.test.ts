@@ -14,20 +14,17 @@ describe('CI', () => {
       .filter(
         (l) => l && !l.startsWith('#') && !l.startsWith('set ') && !l.startsWith('cd ') && !l.startsWith('export '),
       );
-    expect(commands).toEqual([
-      'npm ci',
-      'npm test',
-      'npm run synth',
-      'npm run verify -- cdktf.out',
-      'if [ -d ../shared/charts ]; then CHART_MIRROR=../shared/charts npm run verify -- --render --missing-ok "$OFFLINE_MIRROR_GAPS" cdktf.out; fi',
-    ]);
+    // every command CI runs is one the README gives its readers (the mirror's path and gaps written generically)
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-    expect(readme).toContain('npm ci && npm run synth');
-    expect(readme).toMatch(/^npm test /m);
-    expect(readme).toContain('npm run verify -- cdktf.out');
-    expect(readme).toContain(
-      'CHART_MIRROR=<dir> npm run verify -- --render --missing-ok <chart@version,...> cdktf.out',
-    );
+    const generic = (c: string) =>
+      c
+        .replace(/^if \[ -d [^\]]+ \]; then (.*); fi$/, '$1')
+        .replace('CHART_MIRROR=../shared/charts', 'CHART_MIRROR=<dir>')
+        .replace('"$OFFLINE_MIRROR_GAPS"', '<chart@version,...>');
+    expect(commands.length).toBeGreaterThanOrEqual(4);
+    expect(commands.map(generic).filter((c) => !readme.includes(c))).toEqual([]);
+    // and the ones a clean clone needs, in this order: install, test, synthesize, verify
+    expect(commands.slice(0, 4)).toEqual(['npm ci', 'npm test', 'npm run synth', 'npm run verify -- cdktf.out']);
   });
 
   describe('the GitLab CI pipeline', () => {
