@@ -9,9 +9,11 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } fro
 import type { $ZodIssue } from 'zod/v4/core';
 import { parseCidr, type Cidr } from './cidr';
 import { ConfigError, type ConfigIssue, type ConfigPath } from './errors';
+import { DEFAULT_PILLAR_OPERATOR, PILLAR_CLASSIFICATION, zoneMaxClassification } from './domain';
 import { byId, type Cluster, type Federation, type Operator, type WirePillar, type Zone } from './model';
-import { federationSchema, redactCredentials, type FederationConfig } from './schema';
-import { checkSemantics, PILLAR_CLASSIFICATION } from './semantic';
+import { resolveTenants } from './resolve';
+import { federationSchema, redactCredentials, type Classification, type FederationConfig } from './schema';
+import { checkSemantics } from './semantic';
 
 import { DEFAULT_CONFIG_FILE } from './paths';
 import { checkOwnedNames } from './naming';
@@ -162,7 +164,7 @@ function buildModel(cfg: FederationConfig, file: string): Federation {
   }
   const zones: Zone[] = cfg.zones.map((z) => ({
     ...z,
-    maxClassification: z.maxClassification ?? (z.kind === 'ndb' ? 'VS-NfD' : 'offen'),
+    maxClassification: zoneMaxClassification(z),
     networks: z.cidrs.map((c) => parseCidr(c) as Cidr),
   }));
   const clusters: Cluster[] = cfg.clusters.map((c) => ({
@@ -178,15 +180,29 @@ function buildModel(cfg: FederationConfig, file: string): Federation {
     zone: byId(zones, c.zone),
     operator: byId(operators, c.operator),
   }));
-  const instances = new Map<string, { domain: string; zone: string }>();
+  const instances = new Map<
+    string,
+    { domain: string; zone: Zone; classification: Classification; operator?: string }
+  >();
   for (const p of cfg.wire.pillars) {
-    instances.set(p.id, { domain: p.federationDomain ?? p.domain, zone: byId(clusters, p.cluster).zone.id });
+    instances.set(p.id, {
+      domain: p.federationDomain ?? p.domain,
+      zone: byId(clusters, p.cluster).zone,
+      classification: PILLAR_CLASSIFICATION[p.pillar],
+      operator: byId(operators, p.operator ?? DEFAULT_PILLAR_OPERATOR).name,
+    });
   }
-  for (const e of cfg.wire.externalBackends) instances.set(e.id, { domain: e.domain, zone: e.zone });
+  for (const e of cfg.wire.externalBackends)
+    instances.set(e.id, {
+      domain: e.domain,
+      zone: byId(zones, e.zone),
+      classification: e.classification,
+      operator: e.operator,
+    });
   const pillars: WirePillar[] = cfg.wire.pillars.map((p) => ({
     ...p,
     cluster: byId(clusters, p.cluster),
-    operator: byId(operators, p.operator ?? 'itzbund'),
+    operator: byId(operators, p.operator ?? DEFAULT_PILLAR_OPERATOR),
     classification: PILLAR_CLASSIFICATION[p.pillar],
     federationDomain: p.federationDomain ?? p.domain,
     partners: cfg.wire.federationLinks
@@ -194,7 +210,15 @@ function buildModel(cfg: FederationConfig, file: string): Federation {
       .map((l) => {
         const other = l.between[0] === p.id ? l.between[1] : l.between[0];
         const inst = instances.get(other)!;
-        return { id: other, domain: inst.domain, zone: inst.zone, searchPolicy: l.searchPolicy };
+        return {
+          id: other,
+          domain: inst.domain,
+          zone: inst.zone.id,
+          zoneKind: inst.zone.kind,
+          classification: inst.classification,
+          ...(inst.operator !== undefined ? { operator: inst.operator } : {}),
+          searchPolicy: l.searchPolicy,
+        };
       }),
   }));
   return {
@@ -206,7 +230,7 @@ function buildModel(cfg: FederationConfig, file: string): Federation {
     clusters,
     pillars,
     chartRepositories: cfg.wire.chartRepositories,
-    tenants: cfg.tenants,
+    tenants: resolveTenants(cfg.tenants, { zones, clusters, operators, pillars }),
     config: cfg,
   };
 }

@@ -16,16 +16,30 @@ import {
   PUBLIC_SPACE_LIMIT,
   readingSuffix,
 } from './cidr';
+import {
+  acmeAllowedIn,
+  DEFAULT_PILLAR_OPERATOR,
+  demoDatastoresAllowedIn,
+  matrixServerZone,
+  mayOperateBwMessenger,
+  openFederationAllowedIn,
+  PILLAR_CLASSIFICATION,
+  PILLAR_ZONE_KIND,
+  pillarPlacementProblems,
+  PRODUCT_LABELS,
+  productApprovedIn,
+  zoneKindMayCarry,
+  zoneMaxClassification,
+  zonesMayFederate,
+  type MatrixProduct,
+} from './domain';
 import type { ConfigPath } from './errors';
-import { CLASSIFICATIONS, DNS_NAME, type Classification, type FederationConfig, type ZoneKind } from './schema';
+import { DNS_NAME, type Classification, type FederationConfig } from './schema';
 
 export type Report = (path: ConfigPath, message: string, value: unknown, allowed?: string) => void;
 
-/** The classification each Wire Bund pillar carries. */
-export const PILLAR_CLASSIFICATION: Record<1 | 2 | 3, Classification> = { 1: 'VS-NfD', 2: 'offen', 3: 'offen' };
-
-/** Which zone kind each Wire Bund pillar (Säule) must run in. */
-export const PILLAR_ZONE_KIND: Record<1 | 2 | 3, ZoneKind> = { 1: 'ndb', 2: 'internet', 3: 'grundschutz' };
+/** Re-exported from config/domain, where the pillar rules are stated. */
+export { PILLAR_CLASSIFICATION, PILLAR_ZONE_KIND } from './domain';
 
 function list(values: Iterable<string>): string {
   const items = [...values];
@@ -241,7 +255,7 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
         parsed.push({ zone: zi, cidr: ci, net });
       }
     });
-    if (zone.maxClassification === 'VS-NfD' && zone.kind !== 'ndb') {
+    if (zone.maxClassification !== undefined && !zoneKindMayCarry(zone.kind, zone.maxClassification)) {
       report(
         ['zones', zi, 'maxClassification'],
         `zone '${zone.id}' of kind '${zone.kind}' cannot carry VS-NfD`,
@@ -345,7 +359,7 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
     } else {
       const zone = zones.get(cluster.zone);
       const want = PILLAR_ZONE_KIND[pillar.pillar];
-      if (zone && zone.kind !== want) {
+      if (zone && pillarPlacementProblems(pillar.pillar, zone).some((p) => p.rule === 'zone-kind')) {
         report(
           ['wire', 'pillars', pi, 'cluster'],
           `Säule ${pillar.pillar} ('${pillar.id}') cannot run on cluster '${cluster.id}' in zone '${zone.id}' of kind '${zone.kind}'`,
@@ -362,12 +376,12 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
         list(operators.keys()),
       );
     }
-    if (pillar.operator === undefined && !operators.has('itzbund')) {
+    if (pillar.operator === undefined && !operators.has(DEFAULT_PILLAR_OPERATOR)) {
       report(
         ['wire', 'pillars', pi, 'operator'],
-        `pillar '${pillar.id}' has no operator and the default operator 'itzbund' is not declared`,
+        `pillar '${pillar.id}' has no operator and the default operator '${DEFAULT_PILLAR_OPERATOR}' is not declared`,
         undefined,
-        `declare operators[].id 'itzbund' or name one of ${list(operators.keys())}`,
+        `declare operators[].id '${DEFAULT_PILLAR_OPERATOR}' or name one of ${list(operators.keys())}`,
       );
     }
   });
@@ -431,12 +445,19 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
         );
       } else {
         const op = operators.get(cluster.operator);
-        if (op?.kind !== 'bundeswehr-it-service-provider') {
+        if (!op || !mayOperateBwMessenger(op)) {
           report(
             ['tenants', ti, 'bwMessenger', 'cluster'],
             `BwMessenger runs on clusters operated by BWI; cluster '${cluster.id}' is operated by '${cluster.operator}'`,
             tenant.bwMessenger.cluster,
-            `a cluster whose operator has kind 'bundeswehr-it-service-provider': ${list(cfg.clusters.filter((c) => operators.get(c.operator)?.kind === 'bundeswehr-it-service-provider').map((c) => c.id))}`,
+            `a cluster whose operator has kind 'bundeswehr-it-service-provider': ${list(
+              cfg.clusters
+                .filter((c) => {
+                  const o = operators.get(c.operator);
+                  return o !== undefined && mayOperateBwMessenger(o);
+                })
+                .map((c) => c.id),
+            )}`,
           );
         }
         if (zones.get(cluster.zone)?.kind === 'internet') {
@@ -473,8 +494,12 @@ function checkMatrix(cfg: FederationConfig, report: Report): void {
     kind: 'bum' | 'bwm';
     serverName: string;
     zone?: string;
+    /** SaaS: the cluster that serves the agency's `.well-known/matrix` delegation. */
+    wellKnownCluster?: string;
     path: Array<string | number>;
   };
+  const clusterZone = (id: string) => zones.get(clusters.get(id)?.zone ?? '');
+  const operatorKinds = new Map(cfg.operators.map((o) => [o.id, o.kind]));
   const servers: Server[] = [];
   cfg.tenants.forEach((t, ti) => {
     const bum = t.bundesMessenger;
@@ -483,7 +508,7 @@ function checkMatrix(cfg: FederationConfig, report: Report): void {
         tenant: t.id,
         kind: 'bum',
         serverName: bum.serverName,
-        zone: clusters.get(bum.cluster)?.zone,
+        zone: matrixServerZone(bum, cfg.zones, clusterZone)?.id,
         path: ['tenants', ti, 'bundesMessenger'],
       });
     } else if (bum?.mode === 'saas') {
@@ -491,7 +516,8 @@ function checkMatrix(cfg: FederationConfig, report: Report): void {
         tenant: t.id,
         kind: 'bum',
         serverName: bum.serverName,
-        zone: cfg.zones.find((z) => z.kind === 'internet')?.id,
+        zone: matrixServerZone(bum, cfg.zones, clusterZone)?.id,
+        wellKnownCluster: bum.wellKnown?.cluster,
         path: ['tenants', ti, 'bundesMessenger'],
       });
       if (bum.wellKnown && !clusters.has(bum.wellKnown.cluster)) {
@@ -508,7 +534,7 @@ function checkMatrix(cfg: FederationConfig, report: Report): void {
         tenant: t.id,
         kind: 'bwm',
         serverName: t.bwMessenger.serverName,
-        zone: clusters.get(t.bwMessenger.cluster)?.zone,
+        zone: matrixServerZone({ mode: 'self-hosted', cluster: t.bwMessenger.cluster }, cfg.zones, clusterZone)?.id,
         path: ['tenants', ti, 'bwMessenger'],
       });
     }
@@ -525,8 +551,10 @@ function checkMatrix(cfg: FederationConfig, report: Report): void {
       );
     else byName.set(srv.serverName, srv);
   }
-  const classification = (zoneId?: string) =>
-    zones.get(zoneId ?? '')?.maxClassification ?? (zones.get(zoneId ?? '')?.kind === 'ndb' ? 'VS-NfD' : 'offen');
+  const classification = (zoneId?: string): Classification => {
+    const zone = zones.get(zoneId ?? '');
+    return zone ? zoneMaxClassification(zone) : 'offen';
+  };
   cfg.tenants.forEach((t, ti) => {
     const entries: Array<
       [Array<string | number>, 'bum' | 'bwm', { federation: { mode: string; servers?: string[] }; cluster: string }]
@@ -535,9 +563,28 @@ function checkMatrix(cfg: FederationConfig, report: Report): void {
       entries.push([['tenants', ti, 'bundesMessenger'], 'bum', t.bundesMessenger]);
     if (t.bwMessenger) entries.push([['tenants', ti, 'bwMessenger'], 'bwm', t.bwMessenger]);
     for (const [at, kind, server] of entries) {
-      const zone = zones.get(clusters.get(server.cluster)?.zone ?? '');
-      const product = kind === 'bum' ? 'BundesMessenger' : 'BwMessenger';
-      if (server.federation.mode === 'open' && zone && zone.kind !== 'internet') {
+      const zone = matrixServerZone({ mode: 'self-hosted', cluster: server.cluster }, cfg.zones, clusterZone);
+      const matrixProduct: MatrixProduct = kind === 'bum' ? 'bundesmessenger' : 'bwmessenger';
+      const product = PRODUCT_LABELS[matrixProduct];
+      // Only Wire Bund is approved for VS-NfD: no Matrix server in the NdB (compliance rule VSNFD-PRODUCTS after synth).
+      if (zone && !productApprovedIn(matrixProduct, zone)) {
+        report(
+          [...at, 'cluster'],
+          `${product} of '${t.id}' is not approved for VS-NfD and cannot run in the NdB; cluster '${server.cluster}' is in zone '${zone.id}' (${zone.kind})`,
+          server.cluster,
+          `a cluster outside the NdB (there only Wire Bund Säule 1 is approved) that ${kind === 'bum' ? `'${t.id}' operates` : 'BWI operates'}: ${list(
+            cfg.clusters
+              .filter((c) => {
+                const z = zones.get(c.zone);
+                const operator = { kind: operatorKinds.get(c.operator) ?? 'agency' };
+                const mayRun = kind === 'bum' ? c.operator === t.id : mayOperateBwMessenger(operator);
+                return z !== undefined && productApprovedIn(matrixProduct, z) && mayRun;
+              })
+              .map((c) => c.id),
+          )}`,
+        );
+      }
+      if (server.federation.mode === 'open' && zone && !openFederationAllowedIn(zone)) {
         report(
           [...at, 'federation', 'mode'],
           `open federation of '${t.id}' is refused outside the internet zone; its cluster is in '${zone.id}' (${zone.kind})`,
@@ -581,11 +628,7 @@ function checkMatrix(cfg: FederationConfig, report: Report): void {
           );
         }
         // A SaaS partner's `.well-known/matrix` delegation is where servers look it up: this server must reach it.
-        const partner = cfg.tenants.find((x) => x.id === other.tenant)?.bundesMessenger;
-        const wkZone =
-          partner?.mode === 'saas' && partner.wellKnown
-            ? zones.get(clusters.get(partner.wellKnown.cluster)?.zone ?? '')
-            : undefined;
+        const wkZone = other.wellKnownCluster === undefined ? undefined : clusterZone(other.wellKnownCluster);
         if (zone && wkZone && !zonesMayFederate(zone, wkZone)) {
           report(
             path,
@@ -599,14 +642,6 @@ function checkMatrix(cfg: FederationConfig, report: Report): void {
   });
 }
 
-/** Servers in two zones may federate (and reach each other): zones of one kind, or both declaring the other. */
-function zonesMayFederate(
-  a: { readonly id: string; readonly kind: string; readonly allowFederationWith: readonly string[] },
-  b: { readonly id: string; readonly kind: string; readonly allowFederationWith: readonly string[] },
-): boolean {
-  return a.kind === b.kind || (a.allowFederationWith.includes(b.id) && b.allowFederationWith.includes(a.id));
-}
-
 /** Wire Bund pillars: pillar 2 acknowledgement, stage rules, PKI, calling IPs, and the federation rules. */
 function checkWire(cfg: FederationConfig, report: Report): void {
   const zones = new Map(cfg.zones.map((z) => [z.id, z]));
@@ -615,7 +650,8 @@ function checkWire(cfg: FederationConfig, report: Report): void {
     (zoneId ? (zones.get(zoneId)?.cidrs ?? []) : []).map((c) => parseCidr(c)).filter((c): c is Cidr => !!c);
 
   cfg.clusters.forEach((cluster, ci) => {
-    if (cluster.pki?.type === 'acme' && zones.get(cluster.zone)?.kind !== 'internet') {
+    const zone = zones.get(cluster.zone);
+    if (cluster.pki?.type === 'acme' && !(zone && acmeAllowedIn(zone))) {
       report(
         ['clusters', ci, 'pki', 'type'],
         `public ACME certificates are only for the internet zone; cluster '${cluster.id}' is in '${cluster.zone}'`,
@@ -643,7 +679,7 @@ function checkWire(cfg: FederationConfig, report: Report): void {
         'remove the key',
       );
     }
-    if (pillar.stage === 'production' && pillar.datastores.mode === 'demo') {
+    if (pillar.datastores.mode === 'demo' && !demoDatastoresAllowedIn(pillar.stage)) {
       report(
         at('datastores', 'mode'),
         `pillar '${pillar.id}' is in stage 'production' and cannot use the ephemeral demo datastores`,
@@ -654,9 +690,9 @@ function checkWire(cfg: FederationConfig, report: Report): void {
     const cluster = clusters.get(pillar.cluster);
     const zone = cluster && zones.get(cluster.zone);
     if (zone) {
-      const needed = PILLAR_CLASSIFICATION[pillar.pillar];
-      const max = zone.maxClassification ?? (zone.kind === 'ndb' ? 'VS-NfD' : 'offen');
-      if (CLASSIFICATIONS.indexOf(needed) > CLASSIFICATIONS.indexOf(max)) {
+      for (const problem of pillarPlacementProblems(pillar.pillar, zone)) {
+        if (problem.rule !== 'classification') continue;
+        const { needed, max } = problem;
         report(
           at('cluster'),
           `Säule ${pillar.pillar} ('${pillar.id}') carries ${needed}, but zone '${zone.id}' of cluster '${pillar.cluster}' ` +
@@ -786,7 +822,7 @@ function checkWire(cfg: FederationConfig, report: Report): void {
         e.zone,
         list(zones.keys()),
       );
-    if (zone && e.classification === 'VS-NfD' && zone.kind !== 'ndb') {
+    if (zone && !zoneKindMayCarry(zone.kind, e.classification)) {
       report(
         ['wire', 'externalBackends', ei, 'classification'],
         `external backend '${e.id}' in zone '${e.zone}' (${zone.kind}) cannot carry VS-NfD`,

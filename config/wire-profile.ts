@@ -302,16 +302,13 @@ export function weakenings(base: WireProfile, profile: WireProfile): Weakening[]
 
 /**
  * The classified domains of a pillar: for Säule 1 its own federation domain and those of its federation partners
- * that are in an NdB zone and carry VS-NfD (own pillars or external backends); none for the other pillars.
+ * that are in an NdB zone and carry VS-NfD (own pillars or external backends); none for the other pillars. The
+ * partners carry their zone kind and classification (resolved by the loader); the federation is no longer read.
  */
-export function classifiedDomainsOf(federation: Federation, pillar: WirePillar): string[] {
+export function classifiedDomainsOf(_federation: Federation, pillar: WirePillar): string[] {
   if (pillar.pillar !== 1) return [];
-  const classification = (id: string) =>
-    federation.pillars.find((p) => p.id === id)?.classification ??
-    federation.config.wire.externalBackends.find((e) => e.id === id)?.classification;
   const partners = pillar.partners
-    .filter((p) => federation.zones.find((z) => z.id === p.zone)?.kind === 'ndb')
-    .filter((p) => classification(p.id) === 'VS-NfD')
+    .filter((p) => p.zoneKind === 'ndb' && p.classification === 'VS-NfD')
     .map((p) => p.domain);
   return [...new Set([pillar.federationDomain, ...partners])];
 }

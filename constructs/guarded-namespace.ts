@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { PILLAR_ZONE_KIND, zoneMayCarry } from '../config/domain';
 import { LimitRangeV1, NamespaceV1, NetworkPolicyV1, ResourceQuotaV1 } from './providers';
 import { LABEL_PREFIX, Labels, MANAGED_BY, NAMESPACE_NAME_LABEL } from './labels';
 import type { Classification } from './network-zone';
@@ -114,12 +115,12 @@ export class GuardedNamespace extends Construct {
       throw new Error(`GuardedNamespace: '${props.name}' is not a Kubernetes namespace name (a-z, 0-9, '-', max 63)`);
     }
     const classification = props.classification ?? zone.maxClassification;
-    if (classification === 'VS-NfD' && zone.maxClassification !== 'VS-NfD') {
+    if (!zoneMayCarry(zone, classification)) {
       throw new Error(
         `GuardedNamespace '${props.name}': classification VS-NfD is not allowed in zone '${zone.zoneId}' (kind '${zone.kind}', up to '${zone.maxClassification}')`,
       );
     }
-    if (props.pillar === 1 && zone.kind !== 'ndb') {
+    if (props.pillar === 1 && zone.kind !== PILLAR_ZONE_KIND[1]) {
       throw new Error(
         `GuardedNamespace '${props.name}': Säule 1 only runs in the NdB zone, not in '${zone.zoneId}' (${zone.kind})`,
       );

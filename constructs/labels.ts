@@ -1,4 +1,7 @@
-/** Label keys the project puts on everything it creates; checks and reports rely on them. */
+/**
+ * Label keys the project puts on everything it creates; checks and reports rely on them. Their value domains, and the
+ * annotation keys the checks read, are part of the facts contract (constructs/facts.ts).
+ */
 export const LABEL_PREFIX = 'messenger.bund';
 
 export const Labels = {

@@ -1,9 +1,11 @@
 import { TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { parseCidr, insideAny, type Cidr } from '../config/cidr';
+import { FactLocals, type Classification, type RecordedNetworkZone, type ZoneKind } from './facts';
 
-export type NetworkZoneKind = 'ndb' | 'grundschutz' | 'internet';
-export type Classification = 'offen' | 'VS-NfD';
+/** The kinds of network zone (constructs/facts.ts `ZONE_KINDS`). */
+export type NetworkZoneKind = ZoneKind;
+export type { Classification };
 
 export interface NetworkZoneProps {
   /** Zone id, e.g. `ndb`. */
@@ -56,14 +58,15 @@ export class NetworkZone extends Construct {
     this.ingressClass = props.ingressClass;
     this.loadBalancerClass = props.loadBalancerClass;
     this.maxClassification = max;
-    new TerraformLocal(this, 'network_zone', {
+    const fact: RecordedNetworkZone = {
       id: this.zoneId,
       kind: this.kind,
-      cidrs: this.cidrs,
+      cidrs: [...this.cidrs],
       ingressClass: this.ingressClass,
       loadBalancerClass: this.loadBalancerClass,
       maxClassification: this.maxClassification,
-    }).overrideLogicalId('network_zone');
+    };
+    new TerraformLocal(this, FactLocals.networkZone, fact).overrideLogicalId(FactLocals.networkZone);
   }
 
   /** True when the address or network lies wholly inside this zone. */

@@ -1,6 +1,7 @@
 import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { HelmProvider, KubernetesProvider } from './providers';
+import { FactLocals, type NodePoolPurpose, type RecordedZoneCluster } from './facts';
 import type { NetworkZone } from './network-zone';
 
 /** How Terraform reaches the API server. Never credentials: files, contexts and exec plugins only. */
@@ -16,7 +17,7 @@ export type ClusterConnection =
       readonly args: readonly string[];
     };
 
-export type NodePoolPurpose = 'general' | 'calling' | 'ingress';
+export type { NodePoolPurpose };
 
 export interface NodePool {
   readonly name: string;
@@ -98,14 +99,15 @@ export class ZoneCluster extends Construct {
       kubernetes: { ...access, exec },
     });
 
-    new TerraformLocal(this, 'zone_cluster', {
+    const fact: RecordedZoneCluster = {
       id: this.clusterId,
       zone: this.zone.zoneId,
       operator: this.operator.id,
       ingressControllerNamespace: this.ingressControllerNamespace,
-      nodePools: this.nodePools.map((p) => ({ name: p.name, purpose: p.purpose, nodeSelector: p.nodeSelector })),
+      nodePools: this.nodePools.map((p) => ({ name: p.name, purpose: p.purpose, nodeSelector: { ...p.nodeSelector } })),
       kubernetesVersion: props.kubernetesVersion ?? '1.31',
-    }).overrideLogicalId('zone_cluster');
+    };
+    new TerraformLocal(this, FactLocals.zoneCluster, fact).overrideLogicalId(FactLocals.zoneCluster);
   }
 
   /** The first node pool with this purpose, or undefined. */

@@ -5,7 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { internetZoneOf } from '../config/domain';
 import type { Federation } from '../config/model';
+import { resolvedTenant } from '../config/resolve';
 
 export interface ArchNode {
   readonly id: string;
@@ -91,7 +93,7 @@ export function architectureGraph(f: Federation): ArchitectureGraph {
       kind: 'federation',
     });
   }
-  const internet = f.zones.find((z) => z.kind === 'internet');
+  const internet = internetZoneOf(f.zones);
   const matrixNode = new Map<string, string>();
   for (const t of f.tenants) {
     const agency = nid('agency', t.id);
@@ -99,6 +101,7 @@ export function architectureGraph(f: Federation): ArchitectureGraph {
     for (const pid of t.wire?.pillars ?? [])
       edges.push({ from: agency, to: nid('wire', pid), label: 'nutzt', kind: 'uses' });
     const bum = t.bundesMessenger;
+    const service = resolvedTenant(f, t).bundesMessengerService;
     if (bum?.mode === 'self-hosted') {
       const id = nid('bum', t.id);
       clusterGroups.get(bum.cluster)?.nodes.push({ id, label: `BundesMessenger ${bum.serverName}`, shape: 'cylinder' });
@@ -108,7 +111,7 @@ export function architectureGraph(f: Federation): ArchitectureGraph {
       const id = nid('saas', t.id);
       const node: ArchNode = {
         id,
-        label: `BundesMessenger SaaS ${bum.serverName} (${f.operators.find((o) => o.id === bum.provider)?.name ?? bum.provider})`,
+        label: `BundesMessenger SaaS ${bum.serverName} (${(service?.mode === 'saas' ? service.provider?.name : undefined) ?? bum.provider})`,
         shape: 'cylinder',
       };
       if (internet) zoneGroups.get(internet.id)?.nodes.push(node);

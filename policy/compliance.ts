@@ -13,22 +13,13 @@ import {
   COMPLIANCE_RULES,
   dsfaOverdue,
   processorsOf,
-  resourceFindings,
   RULES_BY_ID,
-  tenantFindings,
   WELL_KNOWN_SERVICE,
   type ComplianceFinding,
 } from './compliance-rules';
+import { blocking, evaluate } from './engine';
 import type { SynthesizedStack } from './k8s-objects';
-import {
-  germanDate,
-  label,
-  legalBasisLabel,
-  LEVEL_LABELS,
-  supervisor,
-  TENANT_KIND_LABELS,
-  ZONE_KIND_LABELS,
-} from './report/german';
+import { germanDate, label, legalBasisLabel, supervisor, TENANT_KIND_LABELS, ZONE_KIND_LABELS } from './report/german';
 import { CONDITIONAL, PRODUCTS, type Product } from './report/products';
 import { CLIENT_THIRD_PARTIES_DE, matrixRetention, serviceProfiles } from './report/profiles';
 import { issueDate, reportIssue, type ReportIssue } from './report/provenance';
@@ -40,6 +31,13 @@ import {
   stateSecrets,
   thirdCountryTransfers,
 } from './report/record';
+import { COMPLIANCE_PACK } from './rules/compliance';
+import { bsiImages } from './rules/compliance/bsi-sys-1-6-a6';
+import { complianceContext } from './rules/compliance/context';
+import { NAMESPACE_LABELS, resourceCount, stackNamespaces } from './rules/compliance/stack-objects';
+import { cell, findingsTableLines, formatComplianceFinding, markdownTable } from './rules/compliance/writers';
+
+export { cell, formatComplianceFinding };
 
 /** Validates the suppressions of the config: known rule, suppressible, names a tenant or a resource. */
 export function checkSuppressions(federation: Federation): void {
@@ -83,8 +81,10 @@ export function checkSuppressions(federation: Federation): void {
 }
 
 /**
- * All findings, suppressions applied. `asOf` is the day of the check (`YYYY-MM-DD`), by default the reports' date
- * of issue (SOURCE_DATE_EPOCH, else today in Europe/Berlin): a planned DSFA due before it is overdue.
+ * All findings of the compliance pack, de-duplicated, suppressions of the config applied (a suppression applies to
+ * a finding of its rule, of its tenant if it names one, at its resource `<stack> <type.name>` if it names one).
+ * `asOf` is the day of the check (`YYYY-MM-DD`), by default the reports' date of issue (SOURCE_DATE_EPOCH, else
+ * today in Europe/Berlin): a planned DSFA due before it is overdue.
  */
 export function evaluateCompliance(
   federation: Federation,
@@ -92,41 +92,23 @@ export function evaluateCompliance(
   asOf: string = issueDate(process.env, new Date()).date,
 ): ComplianceFinding[] {
   checkSuppressions(federation);
-  const all = [
-    ...tenantFindings(federation, asOf),
-    ...resourceFindings(stacks, federation.config.images?.registry, federation.config.images?.digests ?? {}),
-  ];
-  return all.map((f) => {
-    const s = federation.config.compliance.suppressions.find(
-      (x) =>
-        x.rule === f.rule &&
-        (!x.tenant || x.tenant === f.tenant) &&
-        (!x.resource || x.resource === `${f.stack} ${f.resource}`),
-    );
-    return s ? { ...f, suppressed: { owner: s.owner, reason: s.reason } } : f;
+  const suppressions = federation.config.compliance.suppressions;
+  return evaluate(COMPLIANCE_PACK, complianceContext(federation, stacks, asOf), {
+    suppression: (f) => {
+      const s = suppressions.find(
+        (x) =>
+          x.rule === f.rule &&
+          (!x.tenant || x.tenant === f.tenant) &&
+          (!x.resource || x.resource === `${f.stack} ${f.resource}`),
+      );
+      return s && { owner: s.owner, reason: s.reason };
+    },
   });
 }
 
 /** Unsuppressed errors: these fail synthesis. */
 export function blockingFindings(findings: readonly ComplianceFinding[]): ComplianceFinding[] {
-  return findings.filter((f) => f.level === 'error' && !f.suppressed);
-}
-
-export function formatComplianceFinding(f: ComplianceFinding, federation?: Federation): string {
-  const where = [f.tenant && `tenant ${f.tenant}`, f.stack && f.resource ? `${f.stack} ${f.resource}` : f.stack]
-    .filter(Boolean)
-    .join(', ');
-  return `${findingLocation(f, federation)}[${f.rule}] ${f.level}${where ? ` (${where})` : ''}: ${f.message}`;
-}
-
-/** `file:line: ` of the config entry a finding is about (the agency's entry), when the model can locate it. */
-function findingLocation(f: ComplianceFinding, federation?: Federation): string {
-  if (!federation?.locate || !f.tenant) return '';
-  const index = federation.config.tenants.findIndex((t) => t.id === f.tenant);
-  const line = index >= 0 ? federation.locate(['tenants', index]).line : undefined;
-  if (!line) return '';
-  const file = path.relative(process.cwd(), federation.sourceFile) || federation.sourceFile;
-  return `${file.startsWith('..') ? federation.sourceFile : file}:${line}: `;
+  return blocking(findings);
 }
 
 const findingSchema = z.object({
@@ -366,7 +348,7 @@ export function buildReport(
   const mine = [
     ...findings.filter(concerns),
     // the missing registry, counted on the agency's own releases
-    ...(agencyStacks && federationWide.some((f) => f.rule === 'BSI-SYS.1.6.A6' && !f.suppressed)
+    ...(agencyStacks && federationWide.some((f) => f.rule === bsiImages.id && !f.suppressed)
       ? registryFinding(federation, agencyStacks)
       : []),
   ];
@@ -467,13 +449,13 @@ export function buildReport(
         ]
       : []),
   ];
-  const namespaces = agencyStacks?.flatMap((s) =>
-    (Object.values(s.json.resource?.kubernetes_namespace_v1 ?? {}) as Json[]).map((body) => ({
-      name: String(body.metadata?.name ?? ''),
-      level: String(body.metadata?.labels?.['pod-security.kubernetes.io/enforce'] ?? 'keine'),
-      reason: !!body.metadata?.annotations?.['messenger.bund/pod-security-reason'],
-    })),
-  );
+  const namespaces = agencyStacks
+    ? stackNamespaces(agencyStacks).map((ns) => ({
+        name: ns.name ?? '',
+        level: ns.labels[NAMESPACE_LABELS.podSecurity] ?? 'keine',
+        reason: !!ns.podSecurityReason,
+      }))
+    : undefined;
   return {
     schemaVersion: 2,
     issue,
@@ -575,16 +557,11 @@ export function buildReport(
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
 /** BSI-SYS.1.6.A6 without an internal registry, for one agency: how many of its own releases are concerned. */
 function registryFinding(federation: Federation, stacks: readonly SynthesizedStack[]): ComplianceFinding[] {
-  const count = (type: string) => stacks.reduce((n, s) => n + Object.keys(s.json.resource?.[type] ?? {}).length, 0);
-  const releases = count('helm_release');
-  const deployments = count('kubernetes_deployment_v1');
+  const releases = resourceCount(stacks, 'helm_release');
+  const deployments = resourceCount(stacks, 'kubernetes_deployment_v1');
   if (releases + deployments === 0 || federation.config.images?.registry) return [];
-  const rule = RULES_BY_ID.get('BSI-SYS.1.6.A6')!;
   const what = [
     releases > 0 && `${releases} Helm-Release${releases === 1 ? '' : 's'}`,
     deployments > 0 && `${deployments} Deployment${deployments === 1 ? '' : 's'}`,
@@ -593,21 +570,12 @@ function registryFinding(federation: Federation, stacks: readonly SynthesizedSta
     .join(' und ');
   return [
     {
-      rule: rule.id,
-      level: rule.level,
+      rule: bsiImages.id,
+      level: bsiImages.level,
       message: `keine interne Image-Registry konfiguriert (images.registry): Dienste der Behörde (${what}) beziehen die Standard-Images aus öffentlichen Registries; diese spiegeln`,
     },
   ];
 }
-
-/**
- * Config text inside Markdown: one line (line breaks collapsed), Markdown and HTML syntax escaped, so a name or a
- * reason cannot forge a heading, a table row, a link or markup in a report an agency signs.
- */
-export const cell = (s: string | number) =>
-  String(s)
-    .replace(/\s+/g, ' ')
-    .replace(/[\\`*_[\]<>|~]/g, (c) => `\\${c}`);
 
 const DIRECTION_LABELS: Readonly<Record<string, string>> = {
   beidseitig: 'beidseitig',
@@ -617,11 +585,7 @@ const DIRECTION_LABELS: Readonly<Record<string, string>> = {
 };
 
 const list = (items: readonly string[], empty: string) => (items.length ? items.map((i) => `- ${i}`) : [`- ${empty}`]);
-const table = (head: readonly string[], rows: readonly (readonly string[])[]) => [
-  `| ${head.join(' | ')} |`,
-  `| ${head.map(() => '---').join(' | ')} |`,
-  ...rows.map((r) => `| ${r.join(' | ')} |`),
-];
+const table = markdownTable;
 const d = (iso: string) => cell(germanDate(iso));
 
 function dsfaText(r: ComplianceReport): string {
@@ -639,13 +603,8 @@ function dsfaText(r: ComplianceReport): string {
   }
 }
 
-/** Findings as a table: rule, its requirement, level, message. */
-function findingsTable(findings: ComplianceReport['findings']): string[] {
-  return table(
-    ['Regel', 'Anforderung', 'Stufe', 'Befund'],
-    findings.map((f) => [f.rule, cell(RULES_BY_ID.get(f.rule)?.title ?? ''), LEVEL_LABELS[f.level], cell(f.message)]),
-  );
-}
+/** Findings as a table: rule, its requirement, level, message (the Markdown writer). */
+const findingsTable = findingsTableLines;
 
 export function reportMarkdown(r: ComplianceReport): string {
   const dpo = r.controller.dataProtectionOfficer;

@@ -86,7 +86,7 @@ export function evaluate<Context>(
   const out: EngineFinding[] = [];
   for (const rule of pack) {
     for (const result of rule.check(context)) {
-      const { variant: _variant, ...place } = result;
+      const { variant, ...place } = result; // the variant only chooses the level
       const finding: EngineFinding = { rule: rule.id, level: levelOf(rule, result), ...place };
       const key = findingKey(finding);
       if (seen.has(key)) continue;

@@ -3,14 +3,27 @@
  * and `zone_cluster` locals the constructs write, provider blocks, namespace labels); at synth the validated
  * federation is passed in as well, and any disagreement between the two is itself a finding.
  */
+import type { z } from 'zod';
 import { cidrsOverlap, coversPublicInternet, describeCidr, parseCidr, type Cidr } from '../config/cidr';
-import type { Federation } from '../config/model';
+import type { Cluster, Federation } from '../config/model';
+import {
+  FactLocals,
+  NetworkZoneFactSchema,
+  NOT_A_CIDR,
+  ZONE_KINDS,
+  ZoneClusterFactSchema,
+  type NetworkZoneFact,
+  type NodePoolFact,
+  type ZoneClusterFact,
+  type ZoneKind,
+} from '../constructs/facts';
 import { terraformLiteral } from '../constructs/terraform-literals';
 import { toKubernetesObject, type SynthesizedStack } from './k8s-objects';
+import { field, isRecord, items, lengthOf, local, providerConfigs, resources, resourceTypes } from './synthesized-view';
 
 export interface ZoneFacts {
   readonly id: string;
-  readonly kind: string;
+  readonly kind: ZoneKind;
   readonly cidrs: readonly string[];
   readonly networks: readonly Cidr[];
   readonly ingressClass: string;
@@ -21,7 +34,7 @@ export interface ClusterFacts {
   readonly id: string;
   readonly zone: ZoneFacts;
   readonly ingressControllerNamespace: string;
-  readonly nodePools: ReadonlyArray<{ name: string; purpose: string; nodeSelector: Record<string, string> }>;
+  readonly nodePools: readonly NodePoolFact[];
 }
 
 /** A contradiction in the facts themselves (tampered locals, a second provider to an NdB cluster, ...). */
@@ -40,9 +53,13 @@ export interface Facts {
   readonly problems: readonly FactProblem[];
 }
 
+/** A zone as the validated federation declares it. */
+export type ExpectedZone = Omit<ZoneFacts, 'networks' | 'kind'> & { readonly kind: string };
+
 /** Zones and clusters as the validated federation declares them. */
 export interface ExpectedFacts {
-  readonly zones: ReadonlyArray<Omit<ZoneFacts, 'networks'>>;
+  /** The zones; `kind` as the config names it (the config's schema allows only the zone kinds). */
+  readonly zones: ReadonlyArray<ExpectedZone>;
   readonly clusters: ReadonlyArray<{
     id: string;
     zone: string;
@@ -79,43 +96,68 @@ export function providerAlias(provider: unknown): string | undefined {
   return m?.[1];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-function zoneFacts(z: Json): ZoneFacts {
+function zoneFacts(z: Omit<ZoneFacts, 'networks'>): ZoneFacts {
   return {
     id: z.id,
     kind: z.kind,
-    cidrs: z.cidrs ?? [],
-    networks: (z.cidrs ?? []).map((x: string) => parseCidr(x)).filter((x: Cidr | undefined): x is Cidr => !!x),
+    cidrs: z.cidrs,
+    networks: z.cidrs.map((x) => parseCidr(x)).filter((x): x is Cidr => !!x),
     ingressClass: z.ingressClass,
     loadBalancerClass: z.loadBalancerClass,
   };
 }
 
-const isString = (x: unknown): x is string => typeof x === 'string' && x.length > 0;
+/** The fields of a fact schema that must be present, in the schema's order. */
+const requiredFields = (schema: z.ZodObject): string[] =>
+  Object.entries(schema.shape)
+    .filter(([, field]) => !field.safeParse(undefined).success)
+    .map(([name]) => name);
 
-/** What is wrong with a stack's `network_zone` and `zone_cluster` locals, if anything. */
-function factsShapeProblem(z: Json, c: Json): string | undefined {
-  if (!z || typeof z !== 'object' || !c || typeof c !== 'object') {
-    return 'the stack deploys to Kubernetes but has no zone facts (locals.network_zone, locals.zone_cluster): it cannot be judged';
+/**
+ * The malformed fields of one fact (`<local>.<field>`, in the schema's order), parsed with the schema the
+ * constructs record it by (constructs/facts.ts); a CIDR that is a string but none is named as such.
+ */
+function malformedFields(name: string, schema: z.ZodObject, issues: readonly z.core.$ZodIssue[]): string[] {
+  const bad = new Map<string, boolean>(); // field -> only "not a CIDR" issues
+  for (const issue of issues) {
+    const fields = issue.path.length === 0 ? requiredFields(schema) : [String(issue.path[0])];
+    for (const f of fields) {
+      const onlyCidr = issue.path.length > 1 && issue.code === 'custom' && issue.message === NOT_A_CIDR;
+      bad.set(f, (bad.get(f) ?? true) && onlyCidr);
+    }
   }
-  const bad: string[] = [];
-  for (const k of ['id', 'kind', 'ingressClass', 'loadBalancerClass'])
-    if (!isString(z[k])) bad.push(`network_zone.${k}`);
-  if (!Array.isArray(z.cidrs) || z.cidrs.length === 0 || !z.cidrs.every(isString)) bad.push('network_zone.cidrs');
-  else if (z.cidrs.some((x: string) => !parseCidr(x))) bad.push('network_zone.cidrs (not a CIDR)');
-  for (const k of ['id', 'zone', 'ingressControllerNamespace']) if (!isString(c[k])) bad.push(`zone_cluster.${k}`);
-  if (c.nodePools !== undefined && !Array.isArray(c.nodePools)) bad.push('zone_cluster.nodePools');
-  return bad.length > 0 ? `the stack's zone facts are malformed (${bad.join(', ')}): it cannot be judged` : undefined;
+  return Object.keys(schema.shape)
+    .filter((f) => bad.has(f))
+    .map((f) => `${name}.${f}${bad.get(f) ? ` (${NOT_A_CIDR})` : ''}`);
+}
+
+/** A stack's `network_zone` and `zone_cluster` locals, parsed; or what is wrong with them. */
+function parseZoneFacts(
+  z: unknown,
+  c: unknown,
+): { zone: NetworkZoneFact; cluster: ZoneClusterFact } | { problem: string } {
+  if (!z || typeof z !== 'object' || !c || typeof c !== 'object') {
+    return {
+      problem:
+        'the stack deploys to Kubernetes but has no zone facts (locals.network_zone, locals.zone_cluster): it cannot be judged',
+    };
+  }
+  const zone = NetworkZoneFactSchema.safeParse(z);
+  const cluster = ZoneClusterFactSchema.safeParse(c);
+  if (zone.success && cluster.success) return { zone: zone.data, cluster: cluster.data };
+  const bad = [
+    ...malformedFields(FactLocals.networkZone, NetworkZoneFactSchema, zone.error?.issues ?? []),
+    ...malformedFields(FactLocals.zoneCluster, ZoneClusterFactSchema, cluster.error?.issues ?? []),
+  ];
+  return { problem: `the stack's zone facts are malformed (${bad.join(', ')}): it cannot be judged` };
 }
 
 /** Whether a stack creates anything through a Kubernetes or Helm provider. */
 function deploysToKubernetes(s: SynthesizedStack): boolean {
-  return Object.keys(s.json.resource ?? {}).some((t) => t.startsWith('kubernetes_') || t === 'helm_release');
+  return resourceTypes(s).some((t) => t.startsWith('kubernetes_') || t === 'helm_release');
 }
 
-const sameZone = (a: Omit<ZoneFacts, 'networks'>, b: Omit<ZoneFacts, 'networks'>) =>
+const sameZone = (a: ExpectedZone, b: ExpectedZone) =>
   a.id === b.id &&
   a.kind === b.kind &&
   a.ingressClass === b.ingressClass &&
@@ -138,7 +180,7 @@ export const CONNECTION_FIELDS = [
 type Connection = Partial<Record<(typeof CONNECTION_FIELDS)[number], string>>;
 
 /** The provider fields the config's cluster connection produces (constructs/zone-cluster.ts). */
-function expectedConnection(c: Json): Connection | undefined {
+function expectedConnection(c: Cluster['connection'] | undefined): Connection | undefined {
   if (c?.type === 'kubeconfig')
     return {
       config_path: terraformLiteral(c.path),
@@ -159,14 +201,15 @@ function expectedConnection(c: Json): Connection | undefined {
  * Where a kubernetes or helm provider block connects to: kubeconfig file(s) and context, cluster, API server host
  * and CA. A field set in another shape than a string (a list, a block) is kept as written, so it differs.
  */
-export function connectionOf(type: string, p: Json): Connection {
-  let k = type === 'helm' ? p?.kubernetes : p;
+export function connectionOf(type: string, p: unknown): Connection {
+  let k: unknown = type === 'helm' ? (isRecord(p) ? p.kubernetes : undefined) : p;
   if (Array.isArray(k) && k.length === 1) k = k[0];
   const out: Record<string, string> = {};
   if (k === undefined || k === null) return out;
-  if (typeof k !== 'object' || Array.isArray(k)) return { host: JSON.stringify(k) };
+  if (!isRecord(k)) return { host: JSON.stringify(k) };
   for (const f of CONNECTION_FIELDS) {
-    if (k[f] !== undefined && k[f] !== null) out[f] = typeof k[f] === 'string' ? k[f] : JSON.stringify(k[f]);
+    const v = k[f];
+    if (v !== undefined && v !== null) out[f] = typeof v === 'string' ? v : JSON.stringify(v);
   }
   return out;
 }
@@ -198,16 +241,17 @@ export function collectFacts(stacks: readonly SynthesizedStack[], expected?: Exp
   const expectZone = new Map((expected?.zones ?? []).map((z) => [z.id, z]));
   const expectCluster = new Map((expected?.clusters ?? []).map((c) => [c.id, c]));
   for (const s of stacks) {
-    const z = s.json.locals?.network_zone;
-    const c = s.json.locals?.zone_cluster;
-    if (!z && !c && !deploysToKubernetes(s)) continue; // e.g. a SaaS agency: outputs only
-    const malformed = factsShapeProblem(z, c);
-    if (malformed) {
+    const z = local(s, FactLocals.networkZone);
+    const raw = local(s, FactLocals.zoneCluster);
+    if (!z && !raw && !deploysToKubernetes(s)) continue; // e.g. a SaaS agency: outputs only
+    const parsed = parseZoneFacts(z, raw);
+    if ('problem' in parsed) {
       // Fail closed: without sound facts nothing in this stack can be judged, so that is itself a finding.
-      problems.push({ stack: s.name, address: 'locals', message: malformed });
+      problems.push({ stack: s.name, address: 'locals', message: parsed.problem });
       continue;
     }
-    let zone = zoneFacts(z);
+    const c = parsed.cluster;
+    let zone = zoneFacts(parsed.zone);
     const want = expectZone.get(zone.id);
     if (
       expected &&
@@ -218,7 +262,8 @@ export function collectFacts(stacks: readonly SynthesizedStack[], expected?: Exp
         address: 'locals.network_zone',
         message: `the stack's zone facts ('${zone.id}', cluster '${c.id}') differ from the federation config`,
       });
-      if (want) zone = zoneFacts(want);
+      // the config's zone (its kind is one of the zone kinds: the config's schema allows no other)
+      if (want) zone = zoneFacts({ ...want, kind: ZONE_KINDS.find((k) => k === want.kind) ?? zone.kind });
     }
     const seen = zones.get(zone.id);
     if (seen && !sameZone(seen, zone)) {
@@ -263,14 +308,12 @@ export function collectFacts(stacks: readonly SynthesizedStack[], expected?: Exp
   problems.push(...providerProblems(stacks, clusters, expected));
   const namespaces = new Map<string, Record<string, string>>();
   for (const s of stacks) {
-    for (const [type, byName] of Object.entries(s.json.resource ?? {}) as Array<[string, Record<string, Json>]>) {
+    for (const { type, body } of resources(s)) {
       if (type !== 'kubernetes_namespace_v1' && type !== 'kubernetes_manifest') continue;
-      for (const body of Object.values(byName)) {
-        const obj = toKubernetesObject(type, body);
-        const alias = providerAlias(body.provider);
-        if (obj?.kind === 'Namespace' && alias && obj.metadata?.name)
-          namespaces.set(`${alias}/${obj.metadata.name}`, obj.metadata.labels ?? {});
-      }
+      const obj = toKubernetesObject(type, body);
+      const alias = providerAlias(body.provider);
+      if (obj?.kind === 'Namespace' && alias && obj.metadata?.name)
+        namespaces.set(`${alias}/${obj.metadata.name}`, obj.metadata.labels ?? {});
     }
   }
   const ndb =
@@ -290,13 +333,15 @@ function providerProblems(
   expected?: ExpectedFacts,
 ): FactProblem[] {
   const problems: FactProblem[] = [];
-  const ndb = (id?: string) => !!id && clusters.get(id)?.zone.kind === 'ndb';
-  const uses: Array<{ stack: string; own?: string; type: string; alias?: string; conn: Connection }> = [];
+  const ndb = (id?: unknown) => typeof id === 'string' && !!id && clusters.get(id)?.zone.kind === 'ndb';
+  // `own`: the stack's cluster id as recorded (read as it is: the zone facts' shape is judged by collectFacts)
+  const uses: Array<{ stack: string; own?: unknown; type: string; alias?: string; conn: Connection }> = [];
   for (const s of stacks) {
-    const own = s.json.locals?.zone_cluster?.id;
+    const zc = local(s, FactLocals.zoneCluster);
+    const own = isRecord(zc) ? zc.id : undefined;
     for (const type of ['kubernetes', 'helm']) {
-      const configs = s.json.provider?.[type];
-      for (const p of (Array.isArray(configs) ? configs : []) as Json[]) {
+      const configs = providerConfigs(s, type);
+      for (const p of Array.isArray(configs) ? configs : []) {
         const alias = typeof p?.alias === 'string' ? p.alias : undefined;
         uses.push({ stack: s.name, own, type, alias, conn: connectionOf(type, p) });
       }
@@ -328,7 +373,7 @@ function providerProblems(
         problems.push({
           stack: u.stack,
           address: at(u),
-          message: `a second ${u.type} provider '${u.alias ?? '(default)'}' ${target ? `connects to cluster '${target}'` : 'connects to an undeclared cluster'} from a stack of cluster '${u.own ?? '(none)'}'`,
+          message: `a second ${u.type} provider '${u.alias ?? '(default)'}' ${target ? `connects to cluster '${target}'` : 'connects to an undeclared cluster'} from a stack of cluster '${String(u.own ?? '(none)')}'`,
         });
       continue;
     }
@@ -388,25 +433,25 @@ function providerProblems(
 export function defaultDenyNamespaces(stacks: readonly SynthesizedStack[]): Set<string> {
   const denied = new Set<string>();
   for (const s of stacks) {
-    for (const [type, byName] of Object.entries(s.json.resource ?? {}) as Array<[string, Record<string, Json>]>) {
+    for (const { type, body } of resources(s)) {
       if (type !== 'kubernetes_network_policy_v1' && type !== 'kubernetes_manifest') continue;
-      for (const body of Object.values(byName)) {
-        const obj = toKubernetesObject(type, body) as Json;
-        if (obj?.kind !== 'NetworkPolicy') continue;
-        const spec = obj.spec ?? {};
-        const types = new Set(spec.policyTypes ?? []);
-        const selectsAll =
-          !spec.podSelector ||
-          (Object.keys(spec.podSelector.matchLabels ?? {}).length === 0 && !spec.podSelector.matchExpressions);
-        if (
-          selectsAll &&
-          types.has('Ingress') &&
-          types.has('Egress') &&
-          !spec.ingress?.length &&
-          !spec.egress?.length
-        ) {
-          denied.add(`${providerAlias(body.provider)}/${obj.metadata?.namespace}`);
-        }
+      const obj = toKubernetesObject(type, body);
+      if (obj?.kind !== 'NetworkPolicy') continue;
+      const spec = obj.spec ?? {};
+      const types = new Set(items(field(spec, 'policyTypes')));
+      const selector = field(spec, 'podSelector');
+      const selectsAll =
+        !selector ||
+        (Object.keys((field(selector, 'matchLabels') ?? {}) as object).length === 0 &&
+          !field(selector, 'matchExpressions'));
+      if (
+        selectsAll &&
+        types.has('Ingress') &&
+        types.has('Egress') &&
+        !lengthOf(field(spec, 'ingress')) &&
+        !lengthOf(field(spec, 'egress'))
+      ) {
+        denied.add(`${providerAlias(body.provider)}/${obj.metadata?.namespace}`);
       }
     }
   }

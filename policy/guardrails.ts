@@ -1,5 +1,6 @@
 /**
- * Guardrails of Säule 1 checked as present and intact, and the addresses the calling charts announce.
+ * Guardrails of Säule 1 checked as present and intact, and the addresses the calling charts announce: what the
+ * guard's units P1-QUOTA, P1-ADMISSION and P1-CALLING-IP (policy/rules/guard/) judge with.
  *
  * - Every Säule-1 namespace keeps its ResourceQuota with `services.loadbalancers` and `services.nodeports` at 0
  *   (the zone edge, the cluster's ingress-controller namespace, at most its one load balancer and two node ports).
@@ -7,27 +8,26 @@
  *   policy Fail, the Service/Pod/Ingress/Gateway API match, every CEL validation the construct writes for the zone)
  *   and a binding that enforces it (Deny) in every Säule-1 namespace and in unlabelled namespaces alike.
  * - sftd and coturn announce no address outside the NdB through their chart values (not only through the node
- *   annotation `wire.com/external-ip`, which `policy/exposure.ts` checks).
+ *   annotation `wire.com/external-ip`, which P1-CALLING-IP checks as well).
  *
- * The default deny of every Säule-1 namespace is checked by `policy/exposure.ts` (`defaultDenyNamespaces`). The
- * functions here are called by the ExposureGuard, so synth, verify and tenant:new run them.
+ * The default deny of every Säule-1 namespace is checked by P1-NETPOL (`defaultDenyNamespaces`).
  */
 import { insideAny, parseIp } from '../config/cidr';
 import { ndbAdmissionValidations, SYSTEM_NAMESPACES } from '../constructs/admission-guardrail';
 import { Labels, NAMESPACE_NAME_LABEL } from '../constructs/labels';
 import type { NetworkZone } from '../constructs/network-zone';
-import type { ExposureRule } from './exposure';
-import { providerAlias, type ClusterFacts, type Facts, type ZoneFacts } from './facts';
-import { toKubernetesObject, type KubernetesObject, type SynthesizedStack } from './k8s-objects';
+import type { ClusterFacts, Facts, ZoneFacts } from './facts';
+import type { KubernetesObject, SynthesizedStack } from './k8s-objects';
+import { entriesOf, field, items, labelsOf, lengthOf, metadataField } from './rules/guard/json';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-export interface GuardrailFinding {
+/** A namespace, ResourceQuota or admission manifest the guardrail checks read, as the Kubernetes object it creates. */
+export interface GuardrailResource {
   readonly stack: SynthesizedStack;
+  /** Terraform address of the resource. */
   readonly address: string;
-  readonly rule: ExposureRule;
-  readonly message: string;
+  readonly object: KubernetesObject;
+  /** Provider alias, i.e. the cluster id. */
+  readonly alias?: string;
 }
 
 /** A namespace the project creates that belongs to Säule 1. */
@@ -42,40 +42,24 @@ export interface Pillar1Namespace {
   readonly cluster?: ClusterFacts;
 }
 
-function* resourcesOf(stacks: readonly SynthesizedStack[], types: readonly string[]) {
-  for (const stack of stacks) {
-    for (const [type, byName] of Object.entries(stack.json?.resource ?? {}) as Array<[string, Record<string, Json>]>) {
-      if (!types.includes(type)) continue;
-      for (const [name, body] of Object.entries(byName ?? {})) {
-        const obj: Json = toKubernetesObject(type, body);
-        if (obj) yield { stack, address: `${type}.${name}`, body, obj, alias: providerAlias(body?.provider) };
-      }
-    }
-  }
-}
-
-const pillar1Labels = (l: Readonly<Record<string, string>>) => l[Labels.pillar] === '1' || l[Labels.zoneKind] === 'ndb';
+const pillar1Labels = (l: Readonly<Record<string, unknown>>) =>
+  l[Labels.pillar] === '1' || l[Labels.zoneKind] === 'ndb';
 
 /**
- * Säule-1 namespaces, judged as the ExposureGuard judges any resource: declared through an NdB cluster's provider,
+ * Säule-1 namespaces, judged as the guard judges any resource: declared through an NdB cluster's provider,
  * labelled pillar 1 / zone-kind ndb, or in a stack of an NdB cluster.
  */
-export function pillar1Namespaces(stacks: readonly SynthesizedStack[], facts: Facts): Pillar1Namespace[] {
+export function pillar1Namespaces(resources: readonly GuardrailResource[], facts: Facts): Pillar1Namespace[] {
   const out: Pillar1Namespace[] = [];
-  for (const r of resourcesOf(stacks, ['kubernetes_namespace_v1', 'kubernetes_manifest'])) {
-    if (r.obj.kind !== 'Namespace' || !r.obj.metadata?.name) continue;
+  for (const r of resources) {
+    const name = metadataField(r.object, 'name');
+    if (r.object.kind !== 'Namespace' || !name) continue;
     const cluster = r.alias ? facts.clusters.get(r.alias) : undefined;
-    const own = facts.clusters.get(r.stack.json?.locals?.zone_cluster?.id ?? '');
-    const labels = r.obj.metadata.labels ?? {};
+    const id = field(field(field(r.stack.json, 'locals'), 'zone_cluster'), 'id') ?? '';
+    const own = typeof id === 'string' ? facts.clusters.get(id) : undefined;
+    const labels = labelsOf(metadataField(r.object, 'labels') ?? {});
     if (cluster?.zone.kind === 'ndb' || pillar1Labels(labels) || own?.zone.kind === 'ndb') {
-      out.push({
-        stack: r.stack,
-        address: r.address,
-        alias: r.alias ?? '',
-        name: r.obj.metadata.name,
-        labels,
-        cluster,
-      });
+      out.push({ stack: r.stack, address: r.address, alias: r.alias ?? '', name: String(name), labels, cluster });
     }
   }
   return out;
@@ -90,7 +74,8 @@ export function pillar1Namespaces(stacks: readonly SynthesizedStack[], facts: Fa
  * Every other Säule-1 namespace: none.
  */
 export const EDGE_SERVICE_LIMITS = { 'services.loadbalancers': 1, 'services.nodeports': 2 } as const;
-const SERVICE_LIMITS = ['services.loadbalancers', 'services.nodeports'] as const;
+/** The quota limits that keep Services of type LoadBalancer and NodePort out of a namespace. */
+export const SERVICE_LIMITS = ['services.loadbalancers', 'services.nodeports'] as const;
 
 const SUFFIX: Readonly<Record<string, number>> = {
   '': 1,
@@ -116,50 +101,6 @@ export function quantity(v: unknown): number | undefined {
   if (!m) return undefined;
   const n = Number(m[1]);
   return m[2] === 'm' ? n / 1000 : n * SUFFIX[m[2] ?? ''];
-}
-
-function quotaFindings(namespaces: readonly Pillar1Namespace[], stacks: readonly SynthesizedStack[]) {
-  const out: GuardrailFinding[] = [];
-  const quotas = new Map<string, Array<{ stack: SynthesizedStack; address: string; obj: Json }>>();
-  for (const r of resourcesOf(stacks, ['kubernetes_resource_quota_v1', 'kubernetes_manifest'])) {
-    if (r.obj.kind !== 'ResourceQuota') continue;
-    const key = `${r.alias}/${r.obj.metadata?.namespace}`;
-    quotas.set(key, [...(quotas.get(key) ?? []), r]);
-  }
-  for (const ns of namespaces) {
-    const edge = ns.cluster?.ingressControllerNamespace === ns.name && ns.labels[Labels.zoneEdge] === 'true';
-    const allowed = (k: (typeof SERVICE_LIMITS)[number]) => (edge ? EDGE_SERVICE_LIMITS[k] : 0);
-    const limits = `${SERVICE_LIMITS.map((k) => `${k} ${allowed(k)}`).join(', ')}${edge ? ' (zone edge)' : ''}`;
-    const found = quotas.get(`${ns.alias}/${ns.name}`) ?? [];
-    if (found.length === 0) {
-      out.push({
-        stack: ns.stack,
-        address: ns.address,
-        rule: 'P1-QUOTA',
-        message: `namespace '${ns.name}' has no ResourceQuota limiting ${limits}`,
-      });
-      continue;
-    }
-    // Kubernetes enforces every quota of the namespace: the lowest unscoped hard limit counts. A scoped quota
-    // (scopes, scopeSelector) does not count Services.
-    const unscoped = found.filter((q) => !q.obj.spec?.scopes?.length && !q.obj.spec?.scopeSelector);
-    const problems: string[] = [];
-    for (const k of SERVICE_LIMITS) {
-      const values = unscoped.map((q) => quantity(q.obj.spec?.hard?.[k])).filter((x): x is number => x !== undefined);
-      const lowest = values.length ? Math.min(...values) : undefined;
-      if (lowest === undefined) problems.push(`no unscoped ResourceQuota sets ${k} (must be ${allowed(k)})`);
-      else if (lowest > allowed(k)) problems.push(`${k} is ${lowest}, more than ${allowed(k)}`);
-    }
-    if (problems.length === 0) continue;
-    const at = found.find((q) => q.obj.metadata?.name === 'guardrails') ?? found[0];
-    out.push({
-      stack: at.stack,
-      address: at.address,
-      rule: 'P1-QUOTA',
-      message: `namespace '${ns.name}': ${problems.join('; ')}; Services of type LoadBalancer/NodePort would be admitted`,
-    });
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -188,21 +129,22 @@ const has = (list: unknown, item: string) => Array.isArray(list) && (list.includ
 
 /** The required matches that no rule covers, as `group/version resource OPERATION`. */
 function uncovered(rules: unknown): string[] {
-  const list: Json[] = Array.isArray(rules) ? rules : [];
+  const list: readonly unknown[] = Array.isArray(rules) ? rules : [];
   const missing: string[] = [];
   for (const m of REQUIRED_MATCH) {
     for (const resource of m.resources) {
       for (const op of OPERATIONS) {
-        const ok = list.some(
-          (r) =>
-            has(r?.apiGroups, m.group) &&
-            (m.version === '*'
-              ? Array.isArray(r?.apiVersions) && r.apiVersions.includes('*')
-              : has(r?.apiVersions, m.version)) &&
-            has(r?.resources, resource) &&
-            has(r?.operations, op) &&
-            (r?.scope === undefined || r.scope === '*' || r.scope === 'Namespaced'),
-        );
+        const ok = list.some((r) => {
+          const versions = field(r, 'apiVersions');
+          const scope = field(r, 'scope');
+          return (
+            has(field(r, 'apiGroups'), m.group) &&
+            (m.version === '*' ? Array.isArray(versions) && versions.includes('*') : has(versions, m.version)) &&
+            has(field(r, 'resources'), resource) &&
+            has(field(r, 'operations'), op) &&
+            (scope === undefined || scope === '*' || scope === 'Namespaced')
+          );
+        });
         if (!ok) missing.push(`${m.group || 'core'}/${m.version} ${resource} ${op}`);
       }
     }
@@ -210,24 +152,29 @@ function uncovered(rules: unknown): string[] {
   return missing;
 }
 
-const emptySelector = (s: Json) =>
-  s === undefined || s === null || (Object.keys(s.matchLabels ?? {}).length === 0 && !s.matchExpressions?.length);
+const emptySelector = (s: unknown) =>
+  s === undefined ||
+  s === null ||
+  (Object.keys(field(s, 'matchLabels') ?? {}).length === 0 && !lengthOf(field(s, 'matchExpressions')));
 
 /** Kubernetes label selector semantics (matchLabels and matchExpressions, all ANDed). */
-export function selects(selector: Json, labels: Readonly<Record<string, string>>): boolean {
+export function selects(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
   if (selector === undefined || selector === null) return true;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const present = Object.prototype.hasOwnProperty.call(labels, e?.key);
-    const values: unknown[] = e?.values ?? [];
+  for (const [k, v] of entriesOf(field(selector, 'matchLabels'))) if (labels[k] !== v) return false;
+  for (const e of items(field(selector, 'matchExpressions'))) {
+    const key = field(e, 'key');
+    const operator = field(e, 'operator');
+    const present = Object.prototype.hasOwnProperty.call(labels, String(key));
+    const label = present ? labels[String(key)] : undefined;
+    const values = items(field(e, 'values'));
     const ok =
-      e?.operator === 'In'
-        ? present && values.includes(labels[e.key])
-        : e?.operator === 'NotIn'
-          ? !present || !values.includes(labels[e.key])
-          : e?.operator === 'Exists'
+      operator === 'In'
+        ? present && values.includes(label)
+        : operator === 'NotIn'
+          ? !present || !values.includes(label)
+          : operator === 'Exists'
             ? present
-            : e?.operator === 'DoesNotExist'
+            : operator === 'DoesNotExist'
               ? !present
               : false;
     if (!ok) return false;
@@ -254,26 +201,34 @@ function expectedValidations(cluster: ClusterFacts) {
 }
 
 /** Why a ValidatingAdmissionPolicy does not (fully) keep Säule 1 closed; empty when intact. */
-export function policyProblems(obj: Json, cluster: ClusterFacts): string[] {
-  const spec = obj.spec ?? {};
+export function policyProblems(obj: unknown, cluster: ClusterFacts): string[] {
+  const spec = field(obj, 'spec') ?? {};
   const problems: string[] = [];
-  if (spec.failurePolicy !== undefined && spec.failurePolicy !== 'Fail')
-    problems.push(`failurePolicy is ${spec.failurePolicy}, not Fail (an error in a validation would admit)`);
-  if (spec.paramKind) problems.push('paramKind is set (a binding without parameters may skip the validations)');
-  if (spec.matchConditions?.length) problems.push('matchConditions narrow which requests the validations see');
-  const mc = spec.matchConstraints;
+  const failurePolicy = field(spec, 'failurePolicy');
+  if (failurePolicy !== undefined && failurePolicy !== 'Fail')
+    problems.push(`failurePolicy is ${failurePolicy}, not Fail (an error in a validation would admit)`);
+  if (field(spec, 'paramKind'))
+    problems.push('paramKind is set (a binding without parameters may skip the validations)');
+  if (lengthOf(field(spec, 'matchConditions')))
+    problems.push('matchConditions narrow which requests the validations see');
+  const mc = field(spec, 'matchConstraints');
   if (!mc) {
     problems.push('matchConstraints are missing, so it matches nothing');
   } else {
-    const missing = uncovered(mc.resourceRules);
+    const missing = uncovered(field(mc, 'resourceRules'));
     if (missing.length) problems.push(`matchConstraints do not cover ${missing.join(', ')}`);
-    if (mc.excludeResourceRules?.length) problems.push('matchConstraints.excludeResourceRules exempt resources');
-    if (!emptySelector(mc.namespaceSelector))
+    if (lengthOf(field(mc, 'excludeResourceRules')))
+      problems.push('matchConstraints.excludeResourceRules exempt resources');
+    if (!emptySelector(field(mc, 'namespaceSelector')))
       problems.push('matchConstraints.namespaceSelector narrows the namespaces');
-    if (!emptySelector(mc.objectSelector)) problems.push('matchConstraints.objectSelector narrows the objects');
+    if (!emptySelector(field(mc, 'objectSelector')))
+      problems.push('matchConstraints.objectSelector narrows the objects');
   }
+  const validations = field(spec, 'validations');
   const have = new Set(
-    (Array.isArray(spec.validations) ? spec.validations : []).map((v: Json) => normalize(String(v?.expression ?? ''))),
+    (Array.isArray(validations) ? validations : []).map((v: unknown) =>
+      normalize(String(field(v, 'expression') ?? '')),
+    ),
   );
   for (const v of expectedValidations(cluster)) {
     if (!have.has(normalize(v.expression))) problems.push(`validation missing or altered: "${v.message}"`);
@@ -292,119 +247,27 @@ function probeNamespaces(namespaces: readonly Pillar1Namespace[]) {
 }
 
 /** Why a binding does not enforce a policy in every Säule-1 namespace; empty when intact. */
-export function bindingProblems(obj: Json, namespaces: readonly Pillar1Namespace[]): string[] {
-  const spec = obj.spec ?? {};
+export function bindingProblems(obj: unknown, namespaces: readonly Pillar1Namespace[]): string[] {
+  const spec = field(obj, 'spec') ?? {};
   const problems: string[] = [];
-  const actions: unknown[] = Array.isArray(spec.validationActions) ? spec.validationActions : [];
+  const validationActions = field(spec, 'validationActions');
+  const actions: readonly unknown[] = Array.isArray(validationActions) ? validationActions : [];
   if (!actions.includes('Deny'))
     problems.push(`validationActions are [${actions.join(', ')}], without Deny (violations would be admitted)`);
-  if (spec.paramRef) problems.push('paramRef is set (missing parameters may skip the policy)');
-  const mr = spec.matchResources ?? {};
-  if (!emptySelector(mr.objectSelector)) problems.push('matchResources.objectSelector narrows the objects');
-  if (mr.excludeResourceRules?.length) problems.push('matchResources.excludeResourceRules exempt resources');
-  if (mr.resourceRules?.length) {
-    const missing = uncovered(mr.resourceRules);
+  if (field(spec, 'paramRef')) problems.push('paramRef is set (missing parameters may skip the policy)');
+  const mr = field(spec, 'matchResources') ?? {};
+  if (!emptySelector(field(mr, 'objectSelector'))) problems.push('matchResources.objectSelector narrows the objects');
+  if (lengthOf(field(mr, 'excludeResourceRules')))
+    problems.push('matchResources.excludeResourceRules exempt resources');
+  if (lengthOf(field(mr, 'resourceRules'))) {
+    const missing = uncovered(field(mr, 'resourceRules'));
     if (missing.length) problems.push(`matchResources.resourceRules do not cover ${missing.join(', ')}`);
   }
   const missed = probeNamespaces(namespaces)
-    .filter((n) => !selects(mr.namespaceSelector, n.labels))
+    .filter((n) => !selects(field(mr, 'namespaceSelector'), n.labels))
     .map((n) => n.name);
   if (missed.length) problems.push(`its namespaceSelector leaves out ${missed.join(', ')}`);
   return problems;
-}
-
-function admissionFindings(
-  namespaces: readonly Pillar1Namespace[],
-  stacks: readonly SynthesizedStack[],
-  facts: Facts,
-): GuardrailFinding[] {
-  const out: GuardrailFinding[] = [];
-  const manifests = [...resourcesOf(stacks, ['kubernetes_manifest'])];
-  for (const cluster of facts.clusters.values()) {
-    if (cluster.zone.kind !== 'ndb') continue;
-    const own = namespaces.filter((n) => n.alias === cluster.id);
-    if (own.length === 0) continue;
-    const flag = (stack: SynthesizedStack, address: string, message: string) =>
-      out.push({ stack, address, rule: 'P1-ADMISSION', message });
-    const policies = manifests.filter((m) => m.alias === cluster.id && m.obj.kind === 'ValidatingAdmissionPolicy');
-    const bindings = manifests.filter(
-      (m) => m.alias === cluster.id && m.obj.kind === 'ValidatingAdmissionPolicyBinding',
-    );
-    // the same name twice: one overwrites the other on the cluster
-    for (const group of [policies, bindings]) {
-      const seen = new Map<string, string>();
-      for (const m of group) {
-        const name = String(m.obj.metadata?.name);
-        const first = seen.get(name);
-        if (first)
-          flag(
-            m.stack,
-            m.address,
-            `${m.obj.kind} '${name}' is declared twice on cluster '${cluster.id}' (also ${first})`,
-          );
-        else seen.set(name, `${m.stack.name} ${m.address}`);
-      }
-    }
-    const policyIssues = new Map(policies.map((p) => [p, policyProblems(p.obj, cluster)]));
-    const bindingIssues = new Map(
-      bindings.map((b) => {
-        const problems = bindingProblems(b.obj, own);
-        const target = policies.find((p) => p.obj.metadata?.name === b.obj.spec?.policyName);
-        if (!target)
-          problems.unshift(
-            `it binds policy '${b.obj.spec?.policyName ?? '(none)'}', which is not declared on cluster '${cluster.id}'`,
-          );
-        return [b, { problems, target }] as const;
-      }),
-    );
-    const enforced = [...bindingIssues.values()].some(
-      (b) => b.problems.length === 0 && b.target && policyIssues.get(b.target)?.length === 0,
-    );
-    if (enforced) continue;
-    if (policies.length === 0) {
-      const home =
-        own.find((n) => n.cluster?.ingressControllerNamespace === n.name) ??
-        own.find((n) => /--platform$/.test(n.stack.name)) ??
-        own[0];
-      flag(
-        home.stack,
-        'locals.zone_cluster',
-        `NdB cluster '${cluster.id}' has no ValidatingAdmissionPolicy keeping Säule 1 closed (NodePort, foreign load balancers, external IPs, hostNetwork ... would be admitted)`,
-      );
-    }
-    for (const [p, problems] of policyIssues) {
-      const name = p.obj.metadata?.name;
-      for (const problem of problems) flag(p.stack, p.address, `ValidatingAdmissionPolicy '${name}': ${problem}`);
-      const bound = [...bindingIssues.values()].some((b) => b.target === p && b.problems.length === 0);
-      if (!bound)
-        flag(
-          p.stack,
-          p.address,
-          `ValidatingAdmissionPolicy '${name}' has no intact ValidatingAdmissionPolicyBinding (Deny, every Säule-1 namespace), so it is not enforced`,
-        );
-    }
-    for (const [b, { problems }] of bindingIssues) {
-      for (const problem of problems)
-        flag(b.stack, b.address, `ValidatingAdmissionPolicyBinding '${b.obj.metadata?.name}': ${problem}`);
-    }
-  }
-  return out;
-}
-
-/** Quota, admission policy and binding of every Säule-1 namespace (default deny: `policy/exposure.ts`). */
-export function guardrailFindings(stacks: readonly SynthesizedStack[], facts: Facts): GuardrailFinding[] {
-  const namespaces = pillar1Namespaces(stacks, facts);
-  return [...quotaFindings(namespaces, stacks), ...admissionFindings(namespaces, stacks, facts)];
-}
-
-/** A Namespace a chart renders gets none of the guardrails of a guarded namespace. */
-export function renderedGuardrailProblems(obj: KubernetesObject): Array<{ rule: ExposureRule; message: string }> {
-  if (obj.kind !== 'Namespace') return [];
-  const what = `the chart creates namespace '${obj.metadata.name ?? ''}', which gets no`;
-  return [
-    { rule: 'P1-QUOTA', message: `${what} ResourceQuota against load balancers and node ports` },
-    { rule: 'P1-NETPOL', message: `${what} default-deny NetworkPolicy` },
-  ];
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -483,19 +346,20 @@ export function addressesIn(text: string): string[] {
 }
 
 /** Values of a (possibly `a.b[].c`) path, with their concrete paths. */
-function valuesAt(values: Json, path: string): Array<[string, unknown]> {
-  let cur: Array<[string, Json]> = [['', values]];
+function valuesAt(values: unknown, path: string): Array<[string, unknown]> {
+  let cur: Array<[string, unknown]> = [['', values]];
   for (const part of path.split('.')) {
     const list = part.endsWith('[]');
     const key = list ? part.slice(0, -2) : part;
-    const next: Array<[string, Json]> = [];
+    const next: Array<[string, unknown]> = [];
     for (const [p, v] of cur) {
       if (v === null || typeof v !== 'object' || !(key in v)) continue;
       const here = p ? `${p}.${key}` : key;
+      const item = field(v, key);
       if (list) {
-        if (Array.isArray(v[key])) v[key].forEach((item: Json, i: number) => next.push([`${here}[${i}]`, item]));
+        if (Array.isArray(item)) item.forEach((x: unknown, i: number) => next.push([`${here}[${i}]`, x]));
       } else {
-        next.push([here, v[key]]);
+        next.push([here, item]);
       }
     }
     cur = next;
@@ -568,7 +432,7 @@ const listPath = (p: string) => p.replace(/\[\d+\]/g, '[]');
  */
 export function callingAddressProblems(
   chart: string,
-  values: Json,
+  values: unknown,
   sensitivePaths: readonly string[],
   zone: ZoneFacts,
 ): string[] {
@@ -591,7 +455,7 @@ export function callingAddressProblems(
     if (known.some((k) => k.path === listPath(p)))
       out.push(`${chart}: ${p} is set through set_sensitive, so the guard cannot check the address`);
   }
-  const walk = (v: Json, path: string): void => {
+  const walk = (v: unknown, path: string): void => {
     if (checked.has(path)) return;
     if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${path}[${i}]`));
     else if (v !== null && typeof v === 'object')

@@ -9,9 +9,6 @@
  */
 import { parse as parseYaml } from 'yaml';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** The literal text of an escaped Terraform string: `$${` reads back as `${`, `%%{` as `%{`. */
@@ -31,9 +28,9 @@ export function goTruthy(v: unknown): boolean {
 }
 
 /** Helm's coalescing of values files: maps merge recursively, everything else is replaced. */
-export function mergeValues(base: Json, over: Json): Json {
+export function mergeValues(base: unknown, over: unknown): unknown {
   if (!isMap(base) || !isMap(over)) return over === undefined ? base : over;
-  const out: Json = { ...base };
+  const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = k in out ? mergeValues(out[k], v) : v;
   return out;
 }
@@ -64,17 +61,21 @@ export function setPath(name: string): Array<string | number> {
   return parts;
 }
 
-function setAt(values: Json, name: string, value: unknown): void {
+/** A map or a list of the values, indexed by key or position (a scalar throws on assignment, as in strict mode). */
+type Container = Record<string | number, unknown>;
+
+function setAt(values: unknown, name: string, value: unknown): void {
   const keys = setPath(name);
   if (keys.length === 0) throw new Error(`'${name}': no key`);
-  let cur = values;
+  let cur = values as Container;
   keys.forEach((key, i) => {
     if (i === keys.length - 1) {
       cur[key] = value;
     } else {
-      if (cur[key] === undefined || cur[key] === null || typeof cur[key] !== 'object')
+      const next = cur[key];
+      if (next === undefined || next === null || typeof next !== 'object')
         cur[key] = typeof keys[i + 1] === 'number' ? [] : {};
-      cur = cur[key];
+      cur = cur[key] as Container;
     }
   });
 }
@@ -150,7 +151,8 @@ export function setAssignments(line: string, asString = false): Array<{ name: st
 }
 
 export interface ReleaseValues {
-  readonly values: Json;
+  /** The merged values: a map for every release Helm installs (a values document may be anything else). */
+  readonly values: unknown;
   /** Paths set through `set_sensitive` (their values are not in the JSON). */
   readonly sensitivePaths: readonly string[];
 }
@@ -162,8 +164,8 @@ export interface ReleaseValues {
  */
 const parsedReleases = new Map<string, ReleaseValues>();
 
-export function releaseValues(body: Json): ReleaseValues {
-  if (body === null || typeof body !== 'object') return readReleaseValues(body);
+export function releaseValues(body: unknown): ReleaseValues {
+  if (!isMap(body)) return readReleaseValues(body);
   // keyed by what the values are made of (callers may pass copies of one body)
   const key = JSON.stringify([body.values, body.set, body.set_list, body.set_sensitive]);
   let parsed = parsedReleases.get(key);
@@ -175,26 +177,47 @@ export function releaseValues(body: Json): ReleaseValues {
   return structuredClone(parsed);
 }
 
-function readReleaseValues(body: Json): ReleaseValues {
-  let values: Json = {};
-  for (const doc of body.values ?? []) {
+/** A field of the release body (a body that is no object has none to read: that throws, as reading it did). */
+function bodyField(body: unknown, key: string): unknown {
+  if (body === null || body === undefined) throw new TypeError(`Cannot read properties of ${body} (reading '${key}')`);
+  return isMap(body) ? body[key] : undefined;
+}
+
+/** A field of one `set` entry, as `entry?.field` read it. */
+const entryField = (entry: unknown, key: string): unknown => (isMap(entry) ? entry[key] : undefined);
+
+/** The items of a list field; a string yields its characters and anything else but a list throws, as a loop did. */
+function listItems(v: unknown): readonly unknown[] {
+  if (v === undefined || v === null) return [];
+  if (Array.isArray(v)) return v;
+  if (typeof v === 'string') return [...v];
+  throw new TypeError(`${JSON.stringify(v) ?? String(v)} is not iterable`);
+}
+
+function readReleaseValues(body: unknown): ReleaseValues {
+  let values: unknown = {};
+  for (const doc of listItems(bodyField(body, 'values'))) {
     values = mergeValues(values, parseYaml(terraformText(String(doc)), { version: '1.1' }) ?? {});
   }
   const text = (v: unknown) => terraformText(String(v ?? ''));
-  for (const s of body.set ?? []) {
-    const type = s?.type === undefined ? 'auto' : String(s.type);
-    if (type === 'literal') setAt(values, text(s.name), text(s.value));
+  for (const s of listItems(bodyField(body, 'set'))) {
+    const t = entryField(s, 'type');
+    const type = t === undefined ? 'auto' : String(t);
+    const name = text(entryField(s, 'name'));
+    const value = text(entryField(s, 'value'));
+    if (type === 'literal') setAt(values, name, value);
     else if (type === 'auto' || type === 'string')
-      for (const a of setAssignments(`${text(s.name)}=${text(s.value)}`, type === 'string'))
-        setAt(values, a.name, a.value);
-    else throw new Error(`set '${text(s.name)}': type '${type}' is not one the helm provider knows`);
+      for (const a of setAssignments(`${name}=${value}`, type === 'string')) setAt(values, a.name, a.value);
+    else throw new Error(`set '${name}': type '${type}' is not one the helm provider knows`);
   }
-  for (const s of body.set_list ?? []) {
-    const items = Array.isArray(s?.value) ? s.value.map(text) : [text(s?.value)];
-    for (const a of setAssignments(`${text(s?.name)}={${items.join(',')}}`)) setAt(values, a.name, a.value);
+  for (const s of listItems(bodyField(body, 'set_list'))) {
+    const v = entryField(s, 'value');
+    const list = Array.isArray(v) ? v.map(text) : [text(v)];
+    for (const a of setAssignments(`${text(entryField(s, 'name'))}={${list.join(',')}}`))
+      setAt(values, a.name, a.value);
   }
-  const sensitivePaths = (body.set_sensitive ?? []).map((s: Json) => {
-    const name = terraformText(String(s?.name ?? ''));
+  const sensitivePaths = listItems(bodyField(body, 'set_sensitive')).map((s) => {
+    const name = terraformText(String(entryField(s, 'name') ?? ''));
     // `a=b,c` would set more than the one hidden path
     if (readUntil(name, 0, ',={}').end !== name.length)
       throw new Error(`set_sensitive '${name}': a name with an unescaped , = { or } sets more than one path`);

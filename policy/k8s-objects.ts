@@ -5,7 +5,13 @@
  * templates are findings of their own (`P1-TERRAFORM`, policy/exposure.ts).
  */
 import { terraformText } from './helm-values';
+import { isRecord, resources, resourceTypes } from './synthesized-view';
 
+/**
+ * One synthesized stack: its name and its Terraform JSON. Read the JSON through the typed view
+ * (policy/synthesized-view.ts: `resources`, `local`, `providerConfigs`, ...). `json` stays untyped until the tests and
+ * scripts that still index it directly read it through the view; it then becomes `TerraformJson`.
+ */
 export interface SynthesizedStack {
   readonly name: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -135,18 +141,21 @@ const isMapKey = (type: string, key: string) =>
 
 const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function convert(value: any, type: string): any {
+function convert(value: unknown, type: string): unknown {
   if (typeof value === 'string') return terraformText(value);
   if (Array.isArray(value)) return value.map((v) => convert(v, type));
-  if (value === null || typeof value !== 'object') return value;
+  if (!isRecord(value)) return value;
+  return convertObject(value, type);
+}
+
+function convertObject(value: Readonly<Record<string, unknown>>, type: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [rawKey, raw] of Object.entries(value)) {
     if (rawKey === '//' || raw === undefined || raw === null) continue;
     let key = camel(terraformText(rawKey));
-    if (raw !== null && typeof raw === 'object') key = RENAMES[type]?.[key] ?? key;
+    if (typeof raw === 'object') key = RENAMES[type]?.[key] ?? key;
     else key = SCALAR_RENAMES[type]?.[key] ?? key;
-    let v = raw;
+    let v: unknown = raw;
     if (isMapKey(type, key)) {
       out[key] = literalJson(Array.isArray(v) ? v[0] : v);
       continue;
@@ -163,13 +172,19 @@ function convert(value: any, type: string): any {
   return out;
 }
 
-/** A JSON value with every string and key read as the literal text Terraform hands over. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function literalJson(value: any): any {
+function literalValue(value: unknown): unknown {
   if (typeof value === 'string') return terraformText(value);
-  if (Array.isArray(value)) return value.map(literalJson);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [terraformText(k), literalJson(v)]));
+  if (Array.isArray(value)) return value.map(literalValue);
+  if (!isRecord(value)) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [terraformText(k), literalValue(v)]));
+}
+
+/**
+ * A JSON value with every string and key read as the literal text Terraform hands over. The shape stays the same
+ * (a string stays a string, a list a list, a map a map), so the value keeps its type.
+ */
+export function literalJson<T>(value: T): T {
+  return literalValue(value) as T;
 }
 
 /**
@@ -204,43 +219,40 @@ export function liveTemplates(text: string): string[] {
 }
 
 /** Translates one Terraform resource body into the Kubernetes object it manages, or undefined if unknown. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function toKubernetesObject(type: string, body: any): KubernetesObject | undefined {
+export function toKubernetesObject(type: string, body: unknown): KubernetesObject | undefined {
+  if (!isRecord(body)) return undefined;
   if (type === 'kubernetes_manifest') {
     return literalJson(body.manifest) as KubernetesObject;
   }
   if (type === 'kubernetes_annotations' || type === 'kubernetes_labels') {
     // A patch of an existing object: the object as far as the patch defines it.
     const field = type === 'kubernetes_annotations' ? 'annotations' : 'labels';
+    const metadata = convert(body.metadata, type);
     return {
       apiVersion: body.api_version,
       kind: body.kind,
-      metadata: { ...convert(body.metadata, type), [field]: literalJson(body[field]) },
+      metadata: { ...(isRecord(metadata) ? metadata : {}), [field]: literalJson(body[field]) },
     } as KubernetesObject;
   }
   const kind = RESOURCE_KINDS[type];
   if (!kind) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   const { provider, depends_on, lifecycle, count, for_each, wait_for_rollout, wait_for_load_balancer, ...rest } = body;
-  return { ...kind, ...convert(rest, type) } as KubernetesObject;
+  return { ...kind, ...convertObject(rest, type) } as KubernetesObject;
 }
 
 /** Every Kubernetes object a stack emits through `kubernetes_*` resources, with its Terraform address. */
 export function kubernetesObjects(stack: SynthesizedStack): TranslatedObject[] {
   const out: TranslatedObject[] = [];
-  const resources = stack.json.resource ?? {};
-  for (const [type, byName] of Object.entries(resources)) {
+  for (const { type, address, body } of resources(stack)) {
     if (!type.startsWith('kubernetes_')) continue;
-    for (const [name, body] of Object.entries(byName as Record<string, unknown>)) {
-      const object = toKubernetesObject(type, body);
-      if (object) {
-        out.push({
-          stack: stack.name,
-          address: `${type}.${name}`,
-          provider: (body as { provider?: string }).provider,
-          object,
-        });
-      }
+    const object = toKubernetesObject(type, body);
+    if (object) {
+      out.push({
+        stack: stack.name,
+        address,
+        provider: typeof body.provider === 'string' ? body.provider : undefined,
+        object,
+      });
     }
   }
   return out;
@@ -248,7 +260,5 @@ export function kubernetesObjects(stack: SynthesizedStack): TranslatedObject[] {
 
 /** Resource types under `kubernetes_` that the translation does not know (a test keeps this empty). */
 export function unknownKubernetesTypes(stack: SynthesizedStack): string[] {
-  return Object.keys(stack.json.resource ?? {}).filter(
-    (t) => t.startsWith('kubernetes_') && !PATCH_TYPES.has(t) && !RESOURCE_KINDS[t],
-  );
+  return resourceTypes(stack).filter((t) => t.startsWith('kubernetes_') && !PATCH_TYPES.has(t) && !RESOURCE_KINDS[t]);
 }

@@ -6,6 +6,9 @@ import { insideAny } from '../config/cidr';
 import { collectFacts, providerAlias, type ZoneFacts } from './facts';
 import { chartName, releaseValues } from './helm-values';
 import type { SynthesizedStack } from './k8s-objects';
+import { AnnotationKeys, FactLocals } from '../constructs/facts';
+import { Labels } from '../constructs/labels';
+import { field, local, resources, valueAt } from './synthesized-view';
 
 export interface ReachabilityRow {
   /** The zone whose networks can reach the endpoint. */
@@ -17,9 +20,6 @@ export interface ReachabilityRow {
   readonly endpoint: string;
   readonly via: string;
 }
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 
 export function reachability(stacks: readonly SynthesizedStack[]): ReachabilityRow[] {
   const facts = collectFacts(stacks);
@@ -33,56 +33,55 @@ export function reachability(stacks: readonly SynthesizedStack[]): ReachabilityR
   });
   const rows: ReachabilityRow[] = [];
   for (const s of stacks) {
-    for (const body of Object.values(s.json.resource?.helm_release ?? {}) as Json[]) {
+    for (const { body } of resources(s, 'helm_release')) {
       const cluster = facts.clusters.get(providerAlias(body.provider) ?? '');
       if (!cluster) continue;
-      const ns = facts.namespaces.get(`${cluster.id}/${body.namespace}`) ?? {};
-      const pillar = ns['messenger.bund/pillar']
-        ? `Säule ${ns['messenger.bund/pillar']}`
-        : (ns['messenger.bund/service'] ?? '-');
-      let values: Json = {};
+      const ns = facts.namespaces.get(`${cluster.id}/${String(body.namespace)}`) ?? {};
+      const pillar = ns[Labels.pillar] ? `Säule ${ns[Labels.pillar]}` : (ns[Labels.service] ?? '-');
+      let values: unknown = {};
       try {
         values = releaseValues(body).values;
       } catch {
         continue;
       }
       if (chartName(body.chart) === 'nginx-ingress-services') {
-        for (const host of new Set(Object.values(values.config?.dns ?? {}) as string[])) {
+        const ingressClass = valueAt(values, 'config.ingressClass');
+        for (const host of new Set(Object.values((valueAt(values, 'config.dns') ?? {}) as object))) {
           rows.push({
-            ...from(zoneByIngressClass.get(values.config?.ingressClass)),
+            ...from(typeof ingressClass === 'string' ? zoneByIngressClass.get(ingressClass) : undefined),
             stack: s.name,
             cluster: cluster.id,
             pillar,
-            endpoint: `https://${host}:443`,
-            via: `ingress class ${values.config?.ingressClass ?? '(chart default)'}`,
+            endpoint: `https://${String(host)}:443`,
+            via: `ingress class ${String(ingressClass ?? '(chart default)')}`,
           });
         }
       }
       if (chartName(body.chart) === 'ingress-nginx-controller') {
-        const svc = values['ingress-nginx']?.controller?.service ?? {};
-        const zone = zoneByLbClass.get(svc.loadBalancerClass);
+        const lbClass = field(valueAt(values, 'ingress-nginx.controller.service') ?? {}, 'loadBalancerClass');
+        const zone = typeof lbClass === 'string' ? zoneByLbClass.get(lbClass) : undefined;
         rows.push({
           ...from(zone),
           stack: s.name,
           cluster: cluster.id,
           pillar: 'zone edge',
           endpoint: 'tcp/80, tcp/443 (ingress controller)',
-          via: `load balancer class ${svc.loadBalancerClass ?? '(none)'}`,
+          via: `load balancer class ${String(lbClass ?? '(none)')}`,
         });
       }
     }
-    for (const body of Object.values(s.json.resource?.kubernetes_annotations ?? {}) as Json[]) {
+    for (const { body } of resources(s, 'kubernetes_annotations')) {
       const cluster = facts.clusters.get(providerAlias(body.provider) ?? '');
-      const ip = body.annotations?.['wire.com/external-ip'];
+      const ip = field(body.annotations, AnnotationKeys.externalIp);
       if (!cluster || !ip) continue;
-      const inst = s.json.locals?.wire_instance;
+      const inst = local(s, FactLocals.wireInstance);
       rows.push({
         ...from(zoneOfIp(String(ip))),
         stack: s.name,
         cluster: cluster.id,
-        pillar: inst ? `Säule ${inst.pillar}` : '-',
-        endpoint: `udp ${ip} (TURN/SFT media)`,
-        via: `calling node ${body.metadata?.name}`,
+        pillar: inst ? `Säule ${String(field(inst, 'pillar'))}` : '-',
+        endpoint: `udp ${String(ip)} (TURN/SFT media)`,
+        via: `calling node ${String(field(body.metadata, 'name'))}`,
       });
     }
   }

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { SynthesizedStack } from './k8s-objects';
+import type { TerraformJson } from './synthesized-view';
 
 /** The synthesized output has a shape the checks cannot rely on. `file` is the path as given (outdir joined). */
 export class SynthesizedShapeError extends Error {
@@ -41,9 +42,6 @@ const CONFIG_FILE = /\.(tf|tofu)(\.json)?$/;
 /** The top-level blocks a stack may have; any other (module, import, moved, ...) is refused: the checks would not see it. */
 const BLOCKS = ['//', 'terraform', 'provider', 'resource', 'data', 'output', 'locals', 'variable'] as const;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
 export interface ReadOptions {
   /**
    * The output was written by this process's own cdktf synth a moment ago (JSON.stringify writes no duplicate
@@ -75,7 +73,7 @@ export function readSynthesizedOutput(outdir: string, options: ReadOptions = {})
   return { stacks, unlisted };
 }
 
-function checkManifestEntry(manifestFile: string, name: string, entry: Json): void {
+function checkManifestEntry(manifestFile: string, name: string, entry: unknown): void {
   const at = jsonPath(['stacks', name]);
   if (!isObject(entry)) throw new SynthesizedShapeError(manifestFile, at, expected('an object', entry));
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name) || name.includes('..'))
@@ -114,11 +112,12 @@ function readStack(root: string, outdir: string, name: string, options: ReadOpti
   return { name, json };
 }
 
-function checkStackShape(file: string, json: Json): void {
+/** Asserts the shape of a stack's Terraform JSON that the checks rely on ({@link TerraformJson}). */
+function checkStackShape(file: string, json: unknown): asserts json is TerraformJson {
   const fail = (at: Array<string | number>, problem: string): never => {
     throw new SynthesizedShapeError(file, at.length > 0 ? jsonPath(at) : undefined, problem);
   };
-  if (!isObject(json)) fail([], expected('an object (a Terraform JSON configuration)', json));
+  if (!isObject(json)) return fail([], expected('an object (a Terraform JSON configuration)', json));
   for (const key of Object.keys(json)) {
     if (!(BLOCKS as readonly string[]).includes(key))
       fail([key], `is a block verify does not check (it reads only ${BLOCKS.filter((b) => b !== '//').join(', ')})`);
@@ -129,28 +128,33 @@ function checkStackShape(file: string, json: Json): void {
   for (const key of ['resource', 'data'] as const) {
     if (!(key in json)) continue;
     const byType = json[key];
-    if (!isObject(byType)) fail([key], expected('an object of resource types', byType));
+    if (!isObject(byType)) return fail([key], expected('an object of resource types', byType));
     for (const [type, byName] of Object.entries(byType)) {
-      if (!isObject(byName)) fail([key, type], expected('an object of resource names', byName));
-      for (const [name, body] of Object.entries(byName as object)) {
-        if (!isObject(body)) fail([key, type, name], expected('an object (the resource body)', body));
+      if (!isObject(byName)) return fail([key, type], expected('an object of resource names', byName));
+      for (const [name, body] of Object.entries(byName)) {
+        if (!isObject(body)) return fail([key, type, name], expected('an object (the resource body)', body));
         if (key === 'resource' && type === 'helm_release') checkReleaseShape(fail, [key, type, name], body);
       }
     }
   }
   for (const key of ['output', 'variable'] as const) {
     if (!(key in json)) continue;
-    if (!isObject(json[key])) fail([key], expected('an object', json[key]));
-    for (const [name, body] of Object.entries(json[key])) {
+    const block = json[key];
+    if (!isObject(block)) return fail([key], expected('an object', block));
+    for (const [name, body] of Object.entries(block)) {
       if (!isObject(body)) fail([key, name], expected('an object', body));
     }
   }
   if ('provider' in json) {
-    if (!isObject(json.provider)) fail(['provider'], expected('an object of providers', json.provider));
-    for (const [type, configs] of Object.entries(json.provider)) {
+    const providers = json.provider;
+    if (!isObject(providers)) return fail(['provider'], expected('an object of providers', providers));
+    for (const [type, configs] of Object.entries(providers)) {
       if (!Array.isArray(configs))
-        fail(['provider', type], expected('an array of provider configurations (as cdktf writes them)', configs));
-      (configs as Json[]).forEach((c, i) => {
+        return fail(
+          ['provider', type],
+          expected('an array of provider configurations (as cdktf writes them)', configs),
+        );
+      configs.forEach((c: unknown, i) => {
         if (!isObject(c)) fail(['provider', type, i], expected('an object', c));
       });
     }
@@ -165,24 +169,25 @@ function checkStackShape(file: string, json: Json): void {
 function checkReleaseShape(
   fail: (at: Array<string | number>, problem: string) => never,
   at: Array<string | number>,
-  body: Json,
+  body: Readonly<Record<string, unknown>>,
 ): void {
   if ('values' in body) {
-    if (!Array.isArray(body.values))
-      fail([...at, 'values'], expected('an array of YAML documents (strings)', body.values));
-    (body.values as Json[]).forEach((doc, i) => {
+    const values = body.values;
+    if (!Array.isArray(values))
+      return fail([...at, 'values'], expected('an array of YAML documents (strings)', values));
+    values.forEach((doc: unknown, i) => {
       if (typeof doc !== 'string') fail([...at, 'values', i], expected('a string (a YAML document)', doc));
     });
   }
   for (const key of ['set', 'set_list', 'set_sensitive'] as const) {
     if (!(key in body)) continue;
     const list = body[key];
-    if (!Array.isArray(list)) fail([...at, key], expected('an array of objects with a string name', list));
-    (list as Json[]).forEach((entry, i) => {
-      if (!isObject(entry)) fail([...at, key, i], expected('an object with a string name', entry));
+    if (!Array.isArray(list)) return fail([...at, key], expected('an array of objects with a string name', list));
+    list.forEach((entry: unknown, i) => {
+      if (!isObject(entry)) return fail([...at, key, i], expected('an object with a string name', entry));
       if (typeof entry.name !== 'string') fail([...at, key, i, 'name'], expected('a string', entry.name));
       if (key === 'set_list') {
-        if (!Array.isArray(entry.value) || entry.value.some((v: Json) => typeof v !== 'string'))
+        if (!Array.isArray(entry.value) || entry.value.some((v: unknown) => typeof v !== 'string'))
           fail([...at, key, i, 'value'], expected('an array of strings', entry.value));
       } else if ('value' in entry && !['string', 'number', 'boolean'].includes(typeof entry.value))
         fail([...at, key, i, 'value'], expected('a string', entry.value));
@@ -249,7 +254,7 @@ function assertInside(root: string, file: string): void {
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Reads and parses one JSON file of the output: inside it, UTF-8, not empty, valid JSON without duplicate keys. */
-function readJsonFile(root: string, file: string, what: string, options: ReadOptions): Json {
+function readJsonFile(root: string, file: string, what: string, options: ReadOptions): unknown {
   let bytes: Buffer;
   try {
     const st = fs.statSync(file);
@@ -272,7 +277,7 @@ function readJsonFile(root: string, file: string, what: string, options: ReadOpt
     throw new SynthesizedShapeError(file, undefined, `${what}: not UTF-8`);
   }
   if (text.trim() === '') throw new SynthesizedShapeError(file, undefined, `${what}: empty file`);
-  let json: Json;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
@@ -328,7 +333,7 @@ export function duplicateKey(text: string): Array<string | number> | undefined {
   return undefined;
 }
 
-const isObject = (v: unknown): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function describe(v: unknown): string {
   if (v === null) return 'null';

@@ -1,6 +1,7 @@
 import { App, TerraformStack } from 'cdktf';
 import { TerraformLiterals } from '../constructs/terraform-literals';
-import { byId, type Federation, type WirePillar } from '../config/model';
+import type { Cluster, Federation, WirePillar } from '../config/model';
+import { resolvedTenant } from '../config/resolve';
 import { PlatformStack } from './platform-stack';
 import { WirePillarStack } from './wire-pillar-stack';
 import { SaasTenantStack, TenantStack, type TenantParts } from './tenant-stack';
@@ -21,29 +22,27 @@ export function buildFederationApp(federation: Federation, options: FederationAp
     s.addDependency(platforms.get(pillar.cluster.id)!);
     pillarStacks.set(pillar.id, s);
   }
-  for (const tenant of federation.tenants) {
-    const parts = new Map<string, { wirePillars: WirePillar[] } & Omit<TenantParts, 'wirePillars'>>();
-    const at = (clusterId: string) => {
-      if (!parts.has(clusterId)) parts.set(clusterId, { wirePillars: [] });
-      return parts.get(clusterId)!;
+  for (const tenant of federation.tenants.map((t) => resolvedTenant(federation, t))) {
+    const parts = new Map<string, { cluster: Cluster; wirePillars: WirePillar[] } & Omit<TenantParts, 'wirePillars'>>();
+    const at = (cluster: Cluster) => {
+      if (!parts.has(cluster.id)) parts.set(cluster.id, { cluster, wirePillars: [] });
+      return parts.get(cluster.id)!;
     };
-    for (const pillarId of tenant.wire?.pillars ?? []) {
-      const pillar = byId(federation.pillars, pillarId);
-      at(pillar.cluster.id).wirePillars.push(pillar);
-    }
-    const bum = tenant.bundesMessenger;
-    if (bum?.mode === 'self-hosted') Object.assign(at(bum.cluster), { bundesMessenger: bum });
-    if (bum?.mode === 'saas' && bum.wellKnown)
-      Object.assign(at(bum.wellKnown.cluster), {
-        wellKnown: { homeserverUrl: bum.homeserverUrl, serverName: bum.serverName },
+    for (const pillar of tenant.wirePillars) at(pillar.cluster).wirePillars.push(pillar);
+    const bum = tenant.bundesMessengerService;
+    if (bum?.mode === 'self-hosted') Object.assign(at(bum.cluster), { bundesMessenger: bum.config });
+    if (bum?.mode === 'saas' && bum.wellKnownCluster)
+      Object.assign(at(bum.wellKnownCluster), {
+        wellKnown: { homeserverUrl: bum.config.homeserverUrl, serverName: bum.config.serverName },
       });
-    if (tenant.bwMessenger) Object.assign(at(tenant.bwMessenger.cluster), { bwMessenger: tenant.bwMessenger });
-    for (const [clusterId, p] of parts) {
-      const s = new TenantStack(app, federation, tenant, byId(federation.clusters, clusterId), p);
+    const bwm = tenant.bwMessengerService;
+    if (bwm) Object.assign(at(bwm.cluster), { bwMessenger: bwm.config });
+    for (const [clusterId, { cluster, ...p }] of parts) {
+      const s = new TenantStack(app, federation, tenant, cluster, p);
       s.addDependency(platforms.get(clusterId)!);
       for (const pillar of p.wirePillars) s.addDependency(pillarStacks.get(pillar.id)!);
     }
-    if (bum?.mode === 'saas' && !bum.wellKnown) new SaasTenantStack(app, federation, tenant);
+    if (bum?.mode === 'saas' && !bum.config.wellKnown) new SaasTenantStack(app, federation, tenant);
   }
   // Every literal string reaches Terraform JSON escaped (constructs/terraform-literals.ts); aspects apply per stack.
   for (const stack of app.node.children) if (stack instanceof TerraformStack) TerraformLiterals.applyTo(stack);

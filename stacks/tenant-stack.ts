@@ -1,11 +1,13 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { Cluster, Federation, WirePillar } from '../config/model';
+import type { MatrixProduct } from '../config/domain';
+import type { Cluster, Federation, Tenant, WirePillar, Zone } from '../config/model';
+import { resolvedTenant } from '../config/resolve';
 import type { MatrixServerConfig, TenantConfig } from '../config/schema';
 import { GuardedNamespace } from '../constructs/guarded-namespace';
 import { HelmChart } from '../constructs/helm-chart';
 import { MatrixHomeserver } from '../constructs/matrix/matrix-homeserver';
-import type { MatrixProduct, MatrixServerSpec } from '../constructs/matrix/spec';
+import type { MatrixServerSpec } from '../constructs/matrix/spec';
 import { WellKnownDelegation } from '../constructs/matrix/well-known-delegation';
 import { Peer } from '../constructs/peer';
 import { LDAP_SCIM_BRIDGE } from '../constructs/charts/ldap-scim-bridge';
@@ -28,7 +30,6 @@ export interface TenantParts {
 }
 
 function matrixSpec(
-  federation: Federation,
   tenant: TenantConfig,
   product: MatrixProduct,
   cfg: MatrixServerConfig,
@@ -48,7 +49,7 @@ function matrixSpec(
     federation: cfg.federation,
     virusScanning: cfg.virusScanning,
     push: cfg.push,
-    turn: federation.zones.find((z) => z.id === cluster.zone.id)?.turn,
+    turn: cluster.zone.turn,
     identity: cfg.identity,
     tlsIssuer: cluster.pki ? { name: cluster.pki.issuerName, kind: cluster.pki.issuerKind } : undefined,
   };
@@ -57,18 +58,14 @@ function matrixSpec(
 /** Zones of the servers a Matrix server federates with, when they lie outside its own zone. */
 function remotePeers(federation: Federation, cfg: MatrixServerConfig, cluster: Cluster) {
   if (cfg.federation.mode !== 'allowList') return [];
+  // Every Matrix server of the federation by name (names are unique), with the zone it is in.
+  const zones = new Map<string, Zone | undefined>();
+  for (const t of federation.tenants.map((x) => resolvedTenant(federation, x))) {
+    for (const server of [t.bundesMessengerService, t.bwMessengerService])
+      if (server && !zones.has(server.config.serverName)) zones.set(server.config.serverName, server.zone);
+  }
   return cfg.federation.servers.flatMap((serverName) => {
-    const t = federation.tenants.find(
-      (x) => x.bundesMessenger?.serverName === serverName || x.bwMessenger?.serverName === serverName,
-    );
-    const b = t?.bundesMessenger;
-    const zoneId =
-      b?.mode === 'self-hosted'
-        ? federation.clusters.find((c) => c.id === b.cluster)?.zone.id
-        : b?.mode === 'saas'
-          ? federation.zones.find((z) => z.kind === 'internet')?.id
-          : federation.clusters.find((c) => c.id === t?.bwMessenger?.cluster)?.zone.id;
-    const zone = federation.zones.find((z) => z.id === zoneId);
+    const zone = zones.get(serverName);
     return zone && zone.id !== cluster.zone.id ? [{ zone: zone.id, cidrs: zone.cidrs, serverName }] : [];
   });
 }
@@ -80,7 +77,7 @@ function remotePeers(federation: Federation, cfg: MatrixServerConfig, cluster: C
 export class TenantStack extends TerraformStack {
   readonly cluster: ZoneCluster;
 
-  constructor(scope: Construct, federation: Federation, tenant: TenantConfig, cluster: Cluster, parts: TenantParts) {
+  constructor(scope: Construct, federation: Federation, tenant: Tenant, cluster: Cluster, parts: TenantParts) {
     const name = StackNames.tenant(cluster.id, tenant.id);
     super(scope, name);
     applyStateBackend(this, name, federation.stateBackend);
@@ -134,7 +131,7 @@ export class TenantStack extends TerraformStack {
       ['bwmessenger', parts.bwMessenger],
     ] as const) {
       if (!cfg) continue;
-      const spec = matrixSpec(federation, tenant, product, cfg, cluster);
+      const spec = matrixSpec(tenant, product, cfg, cluster);
       new MatrixHomeserver(this, product, {
         cluster: this.cluster,
         spec,
@@ -201,7 +198,7 @@ export class TenantStack extends TerraformStack {
         `DNS: ${parts.wellKnown.serverName} -> load balancer of ${cluster.ingressController.namespace} in zone ${cluster.zone.id} (serves /.well-known/matrix); federation partners must reach it there, or the provider serves the delegation`,
       );
     }
-    saasOutputs(this, federation, tenant);
+    saasOutputs(this, tenant);
     todo.push(...dataProtectionTodo(tenant));
     new TerraformOutput(this, 'agency_todo', { value: todo, description: `what ${tenant.name} still must do` });
   }
@@ -209,13 +206,13 @@ export class TenantStack extends TerraformStack {
 
 /** An agency on BundesMessenger SaaS without a cluster of ours: only what it must do, as outputs. */
 export class SaasTenantStack extends TerraformStack {
-  constructor(scope: Construct, federation: Federation, tenant: TenantConfig) {
+  constructor(scope: Construct, federation: Federation, tenant: Tenant) {
     const name = StackNames.saasTenant(tenant.id);
     super(scope, name);
     applyStateBackend(this, name, federation.stateBackend);
-    saasOutputs(this, federation, tenant);
-    const bum = tenant.bundesMessenger;
-    const provider = bum?.mode === 'saas' ? federation.operators.find((o) => o.id === bum.provider) : undefined;
+    saasOutputs(this, tenant);
+    const bum = tenant.bundesMessengerService;
+    const provider = bum?.mode === 'saas' ? bum.provider : undefined;
     const todo = [
       ...(provider ? missingAvv(tenant, provider, 'provider of BundesMessenger as SaaS') : []),
       ...dataProtectionTodo(tenant),
@@ -271,10 +268,10 @@ function dataProtectionTodo(tenant: TenantConfig): string[] {
 }
 
 /** Outputs of a SaaS agency: homeserver, DNS and egress entries, processor and the AVV it requires. */
-export function saasOutputs(scope: Construct, federation: Federation, tenant: TenantConfig): void {
-  const bum = tenant.bundesMessenger;
-  if (bum?.mode !== 'saas') return;
-  const provider = federation.operators.find((o) => o.id === bum.provider);
+export function saasOutputs(scope: Construct, tenant: Tenant): void {
+  const saas = tenant.bundesMessengerService;
+  if (saas?.mode !== 'saas') return;
+  const { config: bum, provider } = saas;
   const host = new URL(bum.homeserverUrl).host;
   new TerraformOutput(scope, 'homeserver_url', { value: bum.homeserverUrl });
   new TerraformOutput(scope, 'dns_entries', {

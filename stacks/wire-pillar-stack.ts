@@ -6,6 +6,7 @@ import type { WirePillarSpec } from '../constructs/wire/pillar-spec';
 import { COTURN_RELAY_PORTS } from '../constructs/charts/coturn';
 import { COTURN_FEDERATION_PORT } from '../constructs/wire/values';
 import { WireBundPillar } from '../constructs/wire/wire-bund-pillar';
+import { FactLocals, type WireInstanceFact, type WireProfileFact } from '../constructs/facts';
 
 import { zoneCluster } from './cluster-scope';
 import { StackNames } from './naming';
@@ -57,7 +58,7 @@ export class WirePillarStack extends TerraformStack {
     });
     if (pillar.pillar === 2) Annotations.of(this).addWarning(PILLAR_2_WARNING);
     // Facts for checks over the synthesized JSON: this instance and the instances it may federate with.
-    new TerraformLocal(this, 'wire_instance', {
+    const instance: WireInstanceFact = {
       id: pillar.id,
       pillar: pillar.pillar,
       domain: pillar.federationDomain,
@@ -68,15 +69,17 @@ export class WirePillarStack extends TerraformStack {
         zone: p.zone,
         zoneKind: federation.zones.find((z) => z.id === p.zone)?.kind ?? 'unknown',
       })),
-    }).overrideLogicalId('wire_instance');
+    };
+    new TerraformLocal(this, FactLocals.wireInstance, instance).overrideLogicalId(FactLocals.wireInstance);
     // The team features galley enforces, what is weaker than the pillar's preset and the recorded reason: read by
     // verify --render (the rendered galley config must carry them) and by reports.
     const profile = effectiveWireProfile(federation, pillar);
-    new TerraformLocal(this, 'wire_profile', {
+    const recordedProfile: WireProfileFact = {
       profile: profile.profile,
       weakened: profile.weakened,
       ...(profile.reason !== undefined ? { reason: profile.reason } : {}),
-    }).overrideLogicalId('wire_profile');
+    };
+    new TerraformLocal(this, FactLocals.wireProfile, recordedProfile).overrideLogicalId(FactLocals.wireProfile);
 
     const h = this.pillar.hosts;
     const dns = [

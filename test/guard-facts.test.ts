@@ -8,9 +8,14 @@ import { defaultStacks } from './helpers';
 
 const P1 = 'itzbund-ndb-1--wire-s1';
 
-function mutated(edit: (s: SynthesizedStack) => void): SynthesizedStack[] {
+/** The Terraform JSON of a stack as a test edits it. */
+interface EditableJson {
+  locals?: { network_zone: Record<string, unknown>; zone_cluster: Record<string, unknown> };
+}
+
+function mutated(edit: (json: EditableJson) => void): SynthesizedStack[] {
   const stacks = structuredClone(defaultStacks());
-  edit(stacks.find((s) => s.name === P1)!);
+  edit(stacks.find((s) => s.name === P1)!.json as EditableJson);
   return stacks;
 }
 
@@ -20,16 +25,12 @@ describe('zone facts the guard cannot judge', () => {
   });
 
   it.each([
-    ['facts removed', (s: SynthesizedStack) => delete s.json.locals, /has no zone facts/],
-    ['zone id null', (s: SynthesizedStack) => (s.json.locals.network_zone.id = null), /network_zone\.id/],
-    [
-      'cidrs not a list',
-      (s: SynthesizedStack) => (s.json.locals.network_zone.cidrs = '10.0.0.0/8'),
-      /network_zone\.cidrs/,
-    ],
-    ['cidrs empty', (s: SynthesizedStack) => (s.json.locals.network_zone.cidrs = []), /network_zone\.cidrs/],
-    ['a cidr that is none', (s: SynthesizedStack) => (s.json.locals.network_zone.cidrs = ['ndb']), /not a CIDR/],
-    ['cluster id missing', (s: SynthesizedStack) => delete s.json.locals.zone_cluster.id, /zone_cluster\.id/],
+    ['facts removed', (j: EditableJson) => delete j.locals, /has no zone facts/],
+    ['zone id null', (j: EditableJson) => (j.locals!.network_zone.id = null), /network_zone\.id/],
+    ['cidrs not a list', (j: EditableJson) => (j.locals!.network_zone.cidrs = '10.0.0.0/8'), /network_zone\.cidrs/],
+    ['cidrs empty', (j: EditableJson) => (j.locals!.network_zone.cidrs = []), /network_zone\.cidrs/],
+    ['a cidr that is none', (j: EditableJson) => (j.locals!.network_zone.cidrs = ['ndb']), /not a CIDR/],
+    ['cluster id missing', (j: EditableJson) => delete j.locals!.zone_cluster.id, /zone_cluster\.id/],
   ])('%s: a P1-ZONE finding on the stack', (_, edit, message) => {
     const findings = checkExposure(mutated(edit)).filter((f) => f.stack === P1 && f.address === 'locals');
     expect(findings).toEqual([expect.objectContaining({ rule: 'P1-ZONE', message: expect.stringMatching(message) })]);

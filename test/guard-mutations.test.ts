@@ -5,7 +5,10 @@ import { TerraformStack, type App } from 'cdktf';
 import { HelmChart } from '../constructs/helm-chart';
 import { GuardedNamespace } from '../constructs/guarded-namespace';
 import { Peer } from '../constructs/peer';
+import { evaluate } from '../policy/engine';
 import { checkExposure } from '../policy/exposure';
+import { guardContext } from '../policy/rules/guard/context';
+import { GUARD_PACK } from '../policy/rules/guard/index';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 import { GuardError, synthFederation } from '../stacks/synth';
 import { cloneDefaultStacks, defaultFederation, editReleaseValues, releaseByChart, stackJson, tmpDir } from './helpers';
@@ -160,6 +163,17 @@ describe('mutations of the synthesized default federation are caught on exactly 
     expect(findings.length).toBeGreaterThan(0);
     expect([...new Set(findings.map((f) => `${f.stack} ${f.address}`))]).toEqual([`${target.stack} ${target.address}`]);
     expect(findings.map((f) => f.rule)).toContain(m.rule);
+  });
+
+  it('the engine run over the guard pack finds what checkExposure reports (in its own order), for all mutations at once', () => {
+    const stacks = clone();
+    for (const m of mutations) m.apply(stacks);
+    const place = (f: { rule: string; stack?: string; message: string }, at?: string) =>
+      `${f.stack} ${at} [${f.rule}] ${f.message}`;
+    const reported = checkExposure(stacks).map((f) => place(f, f.address));
+    for (const m of mutations) expect(reported.join('\n')).toContain(`[${m.rule}]`);
+    const evaluated = evaluate(GUARD_PACK, guardContext(stacks)).map((f) => place(f, f.resource));
+    expect(evaluated.sort()).toEqual(reported.sort());
   });
 });
 

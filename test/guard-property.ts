@@ -148,8 +148,9 @@ const federationArb = fc
       if (t.bum === 'saas') {
         bundesMessenger = { mode: 'saas', serverName: domain, homeserverUrl: `https://t${i}.saas.example` };
       } else if (t.bum === 'self-hosted') {
-        // the agency's own cluster, in any zone but the internet (also the NdB: the guard must treat it as Säule 1)
-        const zonesInside = zones.filter((z) => z.kind !== 'internet');
+        // the agency's own cluster, in a Grundschutz zone (the config refuses BundesMessenger in the NdB and a
+        // self-hosted one in the internet zone)
+        const zonesInside = zones.filter((z) => z.kind === 'grundschutz');
         const z = zonesInside[t.bumZone % zonesInside.length];
         const id = `c-t${i}`;
         clusters.push({

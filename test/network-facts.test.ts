@@ -19,6 +19,7 @@ import { formatIssue, formatPath, type ConfigIssue } from '../config/errors';
 import { parseTurnUri, redactTurnUri, TURN_URI_ALLOWED } from '../config/semantic';
 import { checkExposure, type Finding } from '../policy/exposure';
 import type { SynthesizedStack } from '../policy/k8s-objects';
+import { resources } from '../policy/synthesized-view';
 import {
   configIssues,
   DEFAULT_YAML,
@@ -473,7 +474,7 @@ describe('guard: ipBlocks and zone facts that reach the internet', () => {
   /** Widens the NdB zone facts in every stack, as a hand-edited cdktf.out would (verify has no config). */
   const widenNdb = (stacks: SynthesizedStack[], extra: string[]) => {
     for (const s of stacks) {
-      const z = s.json.locals?.network_zone;
+      const z = (s.json as Json).locals?.network_zone;
       if (z?.id === 'ndb') z.cidrs = [...z.cidrs, ...extra];
     }
   };
@@ -544,7 +545,7 @@ describe('TURN URIs', () => {
       defaultFederation((y) => replaceOnce(y, 'advertisedIp: 10.64.10.11', "advertisedIp: 'fd00:64::11'")),
     );
     const s1 = stacks.find((s) => s.name === 'itzbund-ndb-1--wire-s1')!;
-    const releases = Object.values(s1.json.resource.helm_release as Record<string, Json>);
+    const releases = resources(s1, 'helm_release').map((r) => r.body as Json);
     const sftd = releaseValuesOf(releases.find((r) => r.chart === 'sftd'));
     expect(sftd.multiSFT.turnServerURI).toBe('turn:[fd00:64::11]:3478?transport=udp');
     const all = JSON.stringify(releases.map((r) => releaseValuesOf(r)));

@@ -482,13 +482,15 @@ describe('value contracts: forms the BundesMessenger chart expects, checked thou
   });
 
   it('a URL with a scheme, a mirror without a port, a port in fwProxyList and a TURN secret in values are flagged', () => {
-    const body = structuredClone(bum.body);
-    body.set = [
-      { name: 'dataPrivacyUrl', value: 'https://www.bab.bund.example/datenschutz' },
-      { name: 'schadcodescanner.freshclam.mirrors[0]', value: 'https://clamav-mirror.bab.bund.example' },
-      { name: 'networkpolicies.fwProxyList[0]', value: '172.20.0.0/14:443' },
-      { name: 'extraConfig.turn_shared_secret', value: 'x' },
-    ];
+    const body = {
+      ...structuredClone(bum.body),
+      set: [
+        { name: 'dataPrivacyUrl', value: 'https://www.bab.bund.example/datenschutz' },
+        { name: 'schadcodescanner.freshclam.mirrors[0]', value: 'https://clamav-mirror.bab.bund.example' },
+        { name: 'networkpolicies.fwProxyList[0]', value: '172.20.0.0/14:443' },
+        { name: 'extraConfig.turn_shared_secret', value: 'x' },
+      ],
+    };
     const f = checkRendered(stacks, [{ ...missing, release: { ...bum, body } }]);
     expect(f.map((x) => `${x.check}: ${x.message.split(':')[0]}`)).toEqual([
       "contract: dataPrivacyUrl 'https",

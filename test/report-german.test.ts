@@ -12,11 +12,9 @@ import { COMPLIANCE_RULES } from '../policy/compliance-rules';
 import { CONSTRUCT_TEXTS_DE, germanDate } from '../policy/report/german';
 import { berlinDay, gitCommit, issueDate, reportIssue } from '../policy/report/provenance';
 import { CHARTS } from '../constructs/charts';
+import { stackNamespaces } from '../policy/rules/compliance/stack-objects';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 import { defaultFederation, defaultStacks, replaceOnce, ROOT, synthesizeInMemory, tmpDir } from './helpers';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 
 const ISSUE = {
   date: '2025-07-01',
@@ -152,11 +150,7 @@ describe('German throughout', () => {
 
   it('every English text that constructs record has a German version', () => {
     const fixed = Object.values(CHARTS).flatMap((c) => c.images.fixed ?? []);
-    const reasons = defaultStacks().flatMap((s) =>
-      Object.values((s.json.resource?.kubernetes_namespace_v1 ?? {}) as Record<string, Json>)
-        .map((ns) => ns.metadata?.annotations?.['messenger.bund/pod-security-reason'])
-        .filter(Boolean),
-    );
+    const reasons = stackNamespaces(defaultStacks()).flatMap((ns) => ns.podSecurityReason ?? []);
     expect(reasons.length).toBeGreaterThan(0);
     for (const text of [...fixed, ...reasons])
       expect([text, CONSTRUCT_TEXTS_DE[text] !== undefined]).toEqual([text, true]);
@@ -223,7 +217,7 @@ describe('the record of processing activities', () => {
   it('a partner that allows us while we do not allow it is shown, as without effect; mutual allow lists are both ways', () => {
     const f = structuredClone(fed) as Federation;
     const zbk = f.tenants.find((t) => t.id === 'zbkbw')!;
-    (zbk.bwMessenger as Json).federation = { mode: 'allowList', servers: ['bab.bund.example'] };
+    Object.assign(zbk.bwMessenger!, { federation: { mode: 'allowList', servers: ['bab.bund.example'] } });
     const bab = buildReport(f, f.tenants.find((t) => t.id === 'bab')!, [], { issue: ISSUE });
     expect(bab.federationPartners.find((p) => p.partner === 'zbk.bundeswehr.example')).toEqual({
       service: 'BundesMessenger',
@@ -232,7 +226,10 @@ describe('the record of processing activities', () => {
       direction: 'eingehend',
       note: 'wir lassen den Server nicht zu: ohne Wirkung',
     });
-    (f.tenants.find((t) => t.id === 'bab')!.bundesMessenger as Json).federation.servers.push('zbk.bundeswehr.example');
+    const babServer = f.tenants.find((t) => t.id === 'bab')!.bundesMessenger;
+    if (babServer?.mode !== 'self-hosted' || babServer.federation.mode !== 'allowList')
+      throw new Error('test setup: bab hosts its BundesMessenger with an allow list');
+    babServer.federation.servers.push('zbk.bundeswehr.example');
     const both = buildReport(f, f.tenants.find((t) => t.id === 'zbkbw')!, [], { issue: ISSUE });
     expect(both.federationPartners.map((p) => [p.partner, p.direction])).toEqual([['bab.bund.example', 'beidseitig']]);
   });
@@ -256,8 +253,10 @@ describe('the record of processing activities', () => {
   it('escapes every config text in the Markdown', () => {
     const f = structuredClone(fed) as Federation;
     const t = f.tenants.find((x) => x.id === 'lamv')!;
-    (t.dataProtection as Json).dataProtectionOfficer = { name: '| <b>x</b> *y* [l](http://e)' };
-    (t.dataProtection as Json).dsfa = { status: 'not-required', reason: 'Zeile\n# Überschrift | Spalte `code`' };
+    Object.assign(t.dataProtection!, {
+      dataProtectionOfficer: { name: '| <b>x</b> *y* [l](http://e)' },
+      dsfa: { status: 'not-required', reason: 'Zeile\n# Überschrift | Spalte `code`' },
+    });
     const md = reportMarkdown(buildReport(f, t, [], { issue: ISSUE }));
     expect(md).toContain('\\| \\<b\\>x\\</b\\> \\*y\\* \\[l\\](http://e)');
     expect(md).toContain('Begründung: Zeile # Überschrift \\| Spalte \\`code\\`');

@@ -13,6 +13,7 @@ import { expectedFacts } from '../policy/facts';
 import { goTruthy, releaseValues, setAssignments, setScalar } from '../policy/helm-values';
 import { liveTemplates } from '../policy/k8s-objects';
 import { readSynthesized } from '../policy/synthesized';
+import { resource } from '../policy/synthesized-view';
 import { verify } from '../policy/verify';
 import { defaultFederation, ROOT, tmpDir } from './helpers';
 
@@ -532,7 +533,7 @@ describe('verify on hand-edited output', () => {
     it('the rendered-objects path applies the same Service checks', () => {
       const stacks = readSynthesized(clean);
       const platform = stacks.find((s) => s.name === PLATFORM)!;
-      const body = platform.json.resource.helm_release[INGRESS];
+      const body = resource(platform, 'helm_release', INGRESS) as Json;
       const guard = new ExposureGuard(stacks);
       const rendered = (metadata: Json, spec: Json) =>
         guard

@@ -17,7 +17,7 @@ import {
 } from '../config/wire-profile';
 import { expectedGalleyFlags } from '../constructs/charts/wire-server';
 import { tenantFindings, RULES_BY_ID } from '../policy/compliance-rules';
-import { wireProfileFindings } from '../policy/rules/wire-profile';
+import { wireProfileFindings } from '../policy/rules/compliance/wire-profile';
 import type { KubernetesObject, SynthesizedStack } from '../policy/k8s-objects';
 import { checkRendered } from '../policy/render/checks';
 import { contractProblems } from '../policy/render/contracts';
@@ -411,7 +411,7 @@ withMirror('render contract with the real wire-server chart', () => {
   });
 
   it('a release whose values drop classifiedDomains renders the chart default, which the contract refuses', async () => {
-    const body = structuredClone(s1Release().body);
+    const body: Json = structuredClone(s1Release().body);
     const at = body.values.findIndex((d: string) => d.includes('featureFlags'));
     const values = parse(body.values[at]);
     delete values.galley.config.settings.featureFlags.classifiedDomains;

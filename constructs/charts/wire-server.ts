@@ -1,5 +1,6 @@
 /** The wire-server chart: brig, galley, cannon, cargohold, gundeck, spar, nginz, federator, background-worker. */
 import { weakenings, wireProfileBaseline, type WireProfile, type WireProfileSetting } from '../../config/wire-profile';
+import { FactLocals, type WireInstanceFact, type WirePartnerFact, type WireProfileFact } from '../facts';
 import type { ChartImage } from '../images';
 import { galleyFeatureFlags, wireServerSecrets, wireServerValues } from '../wire/values';
 import type { ChartDescriptor } from './descriptor';
@@ -18,11 +19,8 @@ const migration = (name: string, key: string): ChartImage => ({
 
 const nginz = { pod: 'nginz' };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
 /** Dotted paths and values of the leaves of a values tree (lists are leaves). */
-function leaves(value: Json, prefix: string): Array<[string, unknown]> {
+function leaves(value: unknown, prefix: string): Array<[string, unknown]> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return [[prefix, value]];
   return Object.entries(value).flatMap(([k, v]) => leaves(v, `${prefix}.${k}`));
 }
@@ -35,20 +33,24 @@ function leaves(value: Json, prefix: string): Array<[string, unknown]> {
  * galley must get. Other pillars: the recorded profile as it is.
  */
 export function expectedGalleyFlags(locals: Readonly<Record<string, unknown>>): Array<[string, unknown, string]> {
-  const inst = locals.wire_instance as Json;
+  // the facts as recorded (constructs/facts.ts), read with care: a stack's JSON may have been edited
+  const inst = locals[FactLocals.wireInstance];
   if (!inst || typeof inst !== 'object') return [];
-  const recorded = (locals.wire_profile as Json)?.profile as WireProfile | undefined;
-  const reason = (locals.wire_profile as Json)?.reason;
+  const instance: Partial<Record<keyof WireInstanceFact, unknown>> = inst;
+  const wireProfile: unknown = locals[FactLocals.wireProfile];
+  const recordedProfile: Partial<Record<keyof WireProfileFact, unknown>> | undefined =
+    wireProfile && typeof wireProfile === 'object' ? wireProfile : undefined;
+  const recorded = recordedProfile?.profile as WireProfile | undefined;
+  const reason = recordedProfile?.reason;
   const justified = typeof reason === 'string' && reason.trim().length >= 20;
   let profile: WireProfile;
   let why: string;
-  if (inst.pillar === 1) {
-    if (typeof inst.domain !== 'string' || !Array.isArray(inst.partners))
+  if (instance.pillar === 1) {
+    if (typeof instance.domain !== 'string' || !Array.isArray(instance.partners))
       throw new Error('wire_instance of a Säule-1 stack without domain or partners');
-    const domains = [
-      inst.domain,
-      ...inst.partners.filter((p: Json) => p?.zoneKind === 'ndb').map((p: Json) => String(p.domain)),
-    ];
+    const partners: ReadonlyArray<Partial<Record<keyof WirePartnerFact, unknown>> | null | undefined> =
+      instance.partners;
+    const domains = [instance.domain, ...partners.filter((p) => p?.zoneKind === 'ndb').map((p) => String(p?.domain))];
     const baseline = wireProfileBaseline(1, [...new Set(domains)]);
     const chosen = { ...baseline } as Record<WireProfileSetting, unknown>;
     for (const setting of Object.keys(baseline) as WireProfileSetting[]) {

@@ -9,6 +9,7 @@ import { BUNDESMESSENGER_CHART } from './chart-version';
 import type { MatrixServerSpec } from './spec';
 import { bundesMessengerValues } from './values';
 import { Namespaces } from '../../config/naming';
+import { mayOperateBwMessenger, openFederationAllowedIn, PRODUCT_LABELS, productApprovedIn } from '../../config/domain';
 
 export interface FederationPeerZone {
   /** Zone id and networks of a server this homeserver federates with, when outside its own zone. */
@@ -44,12 +45,17 @@ export class MatrixHomeserver extends Construct {
     super(scope, id);
     const { cluster, spec } = props;
     const zone = cluster.zone;
-    if (spec.federation.mode === 'open' && zone.kind !== 'internet') {
+    if (!productApprovedIn(spec.product, zone)) {
+      throw new Error(
+        `MatrixHomeserver '${spec.serverName}': ${PRODUCT_LABELS[spec.product]} is not approved for VS-NfD and does not run in the NdB (zone '${zone.zoneId}')`,
+      );
+    }
+    if (spec.federation.mode === 'open' && !openFederationAllowedIn(zone)) {
       throw new Error(
         `MatrixHomeserver '${spec.serverName}': open federation is refused outside the internet zone (zone '${zone.zoneId}' is ${zone.kind})`,
       );
     }
-    if (spec.product === 'bwmessenger' && cluster.operator.kind !== 'bundeswehr-it-service-provider') {
+    if (spec.product === 'bwmessenger' && !mayOperateBwMessenger(cluster.operator)) {
       throw new Error(
         `MatrixHomeserver '${spec.serverName}': BwMessenger runs only on clusters operated by BWI, not '${cluster.operator.name}'`,
       );
@@ -59,7 +65,6 @@ export class MatrixHomeserver extends Construct {
       name: Namespaces.matrix(spec.product, spec.tenant),
       service: spec.product,
       tenant: spec.tenant,
-      ...(zone.kind === 'ndb' ? { pillar: 1 as const } : {}),
       quota: { 'requests.cpu': '32', 'requests.memory': '64Gi' },
       containerLimits: SERVICE_CONTAINER_LIMITS,
     });

@@ -1,7 +1,9 @@
 /** What a Matrix homeserver (BundesMessenger self-hosted, BwMessenger) is generated from. */
+import type { MatrixProduct } from '../../config/domain';
 import type { MatrixPrivacyInput } from '../../config/matrix-privacy';
 
-export type MatrixProduct = 'bundesmessenger' | 'bwmessenger';
+/** The Matrix products, as config/domain names them. */
+export type { MatrixProduct };
 
 export type MatrixFederation =
   | { readonly mode: 'none' }

@@ -2,6 +2,7 @@
  * Helm values of the Wire charts, generated from typed inputs. Every key path set here must exist in the chart
  * defaults or in Wire's production examples (test/wire-values-keys.test.ts walks them).
  */
+import { demoDatastoresAllowedIn } from '../../config/domain';
 import type { FeatureToggle, WireProfile } from '../../config/wire-profile';
 import type { SecretValue } from '../helm-chart';
 import { pillarHosts, type WirePillarSpec } from './pillar-spec';
@@ -398,7 +399,8 @@ export function externalDatastoreValues(spec: WirePillarSpec): Record<string, Va
 /** The demo charts (only for stage pilot): ephemeral databases, fake AWS and RabbitMQ. */
 export function demoDatastoreValues(spec: WirePillarSpec): Record<string, Values> {
   if (spec.datastores.mode !== 'demo') return {};
-  if (spec.stage === 'production') throw new Error(`pillar '${spec.id}': demo datastores are never used in production`);
+  if (!demoDatastoresAllowedIn(spec.stage))
+    throw new Error(`pillar '${spec.id}': demo datastores are never used in production`);
   return {
     'databases-ephemeral': { tags: { 'cassandra-ephemeral': true, 'elasticsearch-ephemeral': true } },
     'fake-aws': {

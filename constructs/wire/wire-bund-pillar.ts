@@ -11,14 +11,15 @@ import type { WireChartName, WireRepository } from './chart-versions';
 import { WIRE_CHART_DESCRIPTORS } from '../charts';
 import { pillarHosts, type PillarNumber, type WirePillarSpec } from './pillar-spec';
 import { Namespaces } from '../../config/naming';
+import { acmeAllowedIn, PILLAR_CLASSIFICATION, PILLAR_ZONE_KIND, pillarPlacementProblems } from '../../config/domain';
 
-/** What each pillar (Säule) may run on. */
+/** What each pillar (Säule) may run on: the zone kind and classification of config/domain. */
 export const PILLAR_PRESETS: Readonly<
   Record<PillarNumber, { zoneKind: NetworkZoneKind; classification: Classification }>
 > = {
-  1: { zoneKind: 'ndb', classification: 'VS-NfD' },
-  2: { zoneKind: 'internet', classification: 'offen' },
-  3: { zoneKind: 'grundschutz', classification: 'offen' },
+  1: { zoneKind: PILLAR_ZONE_KIND[1], classification: PILLAR_CLASSIFICATION[1] },
+  2: { zoneKind: PILLAR_ZONE_KIND[2], classification: PILLAR_CLASSIFICATION[2] },
+  3: { zoneKind: PILLAR_ZONE_KIND[3], classification: PILLAR_CLASSIFICATION[3] },
 };
 
 export interface WireBundPillarProps {
@@ -92,12 +93,18 @@ export class WireBundPillar extends Construct {
     super(scope, id);
     const { cluster, spec } = props;
     const preset = PILLAR_PRESETS[spec.pillar];
-    if (cluster.zone.kind !== preset.zoneKind) {
+    const misplaced = pillarPlacementProblems(spec.pillar, cluster.zone)[0];
+    if (misplaced?.rule === 'zone-kind') {
       throw new Error(
-        `WireBundPillar '${spec.id}': Säule ${spec.pillar} runs only on clusters in a '${preset.zoneKind}' zone; cluster '${cluster.clusterId}' is in '${cluster.zone.zoneId}' (${cluster.zone.kind})`,
+        `WireBundPillar '${spec.id}': Säule ${spec.pillar} runs only on clusters in a '${misplaced.wanted}' zone; cluster '${cluster.clusterId}' is in '${cluster.zone.zoneId}' (${cluster.zone.kind})`,
       );
     }
-    if (spec.pki.type === 'acme' && cluster.zone.kind !== 'internet') {
+    if (misplaced?.rule === 'classification') {
+      throw new Error(
+        `WireBundPillar '${spec.id}': Säule ${spec.pillar} carries ${misplaced.needed}, but zone '${cluster.zone.zoneId}' carries at most '${misplaced.max}'`,
+      );
+    }
+    if (spec.pki.type === 'acme' && !acmeAllowedIn(cluster.zone)) {
       throw new Error(`WireBundPillar '${spec.id}': public ACME certificates only in the internet zone`);
     }
     const callingPool = cluster.nodePool('calling');

@@ -8,13 +8,11 @@ import { releaseValues } from '../helm-values';
 import { ExposureGuard, type ExposureRule } from '../exposure';
 import { collectFacts, providerAlias, type ExpectedFacts } from '../facts';
 import type { KubernetesObject, SynthesizedStack } from '../k8s-objects';
+import { field, isRecord, resources } from '../synthesized-view';
 import { contractProblems } from './contracts';
 import { networkPolicyModel, neededFlows } from './flows';
 import { podSecurityViolations, podSpecOf, type PodSecurityLevel } from './pod-security';
 import type { RenderResult } from './render';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 
 export type RenderCheck = 'render' | 'schema' | 'pod-security' | 'contract' | 'flow' | ExposureRule;
 
@@ -75,10 +73,13 @@ export function schemaProblem(object: KubernetesObject): string | undefined {
 function restrictedExceptions(stacks: readonly SynthesizedStack[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const s of stacks) {
-    for (const body of Object.values(s.json?.resource?.kubernetes_namespace_v1 ?? {}) as Array<Record<string, Json>>) {
-      const list = body.metadata?.annotations?.[RESTRICTED_EXCEPT_ANNOTATION];
+    for (const { body } of resources(s, 'kubernetes_namespace_v1')) {
+      const list = field(field(body.metadata, 'annotations'), RESTRICTED_EXCEPT_ANNOTATION);
       if (typeof list === 'string')
-        out.set(`${providerAlias(body.provider)}/${body.metadata?.name}`, list.split(',').filter(Boolean));
+        out.set(
+          `${providerAlias(body.provider)}/${String(field(body.metadata, 'name'))}`,
+          list.split(',').filter(Boolean),
+        );
     }
   }
   return out;
@@ -101,7 +102,8 @@ export function checkRendered(
       out.push({ stack, release: address, object, check, message });
     // value forms the chart expects, whether or not the chart is in the mirror
     try {
-      for (const p of CHARTS[r.release.chart]?.valueContracts?.(releaseValues(body).values) ?? [])
+      const values = releaseValues(body).values;
+      for (const p of CHARTS[r.release.chart]?.valueContracts?.(isRecord(values) ? values : {}) ?? [])
         at('', 'contract', p);
     } catch {
       // unreadable values are reported by the render itself
@@ -115,7 +117,7 @@ export function checkRendered(
     for (const f of guard.checkRendered(byName.get(stack)!, address, body, objects)) {
       at(f.address.slice(address.length + 1), f.rule, f.message);
     }
-    const locals = byName.get(stack)?.json?.locals ?? {};
+    const locals = byName.get(stack)?.json.locals ?? {};
     for (const [ref, message] of contractProblems(r.release.chart, objects, locals)) at(ref, 'contract', message);
     const alias = providerAlias(body.provider) ?? '';
     for (const { object, hook } of r.objects) {

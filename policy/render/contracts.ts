@@ -6,15 +6,11 @@
 import { parse } from 'yaml';
 import { CHARTS } from '../../constructs/charts';
 import type { KubernetesObject } from '../k8s-objects';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-const getPath = (obj: Json, p: string) => p.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+import { field, valueAt } from '../synthesized-view';
 
 /** Equal as the contract means it: lists as sets of their items, everything else as JSON. */
-function sameValue(got: Json, want: Json): boolean {
-  const norm = (v: Json): string =>
+function sameValue(got: unknown, want: unknown): boolean {
+  const norm = (v: unknown): string =>
     Array.isArray(v) ? JSON.stringify(v.map((x) => JSON.stringify(x)).sort()) : JSON.stringify(v ?? null);
   return norm(got) === norm(want);
 }
@@ -43,7 +39,7 @@ export function contractProblems(
     }
     const cm = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === c.configMap);
     const ref = `ConfigMap/${cm?.metadata.namespace ?? ''}/${c.configMap}`;
-    const text = (cm as Json)?.data?.[c.file];
+    const text = field(cm?.data, c.file);
     if (typeof text !== 'string') {
       out.push([ref, `the chart renders no ${c.file} in ConfigMap ${c.configMap}`]);
       continue;
@@ -53,7 +49,7 @@ export function contractProblems(
       if (line) out.push([ref, `${c.file}: '${line}': ${c.why}`]);
       continue;
     }
-    let parsed: Json;
+    let parsed: unknown;
     try {
       parsed = parse(text);
     } catch (e) {
@@ -62,14 +58,14 @@ export function contractProblems(
     }
     if (!('required' in c)) {
       for (const [p, want, why] of expected ?? []) {
-        const got = getPath(parsed, p);
+        const got = valueAt(parsed, p);
         if (!sameValue(got, want))
           out.push([ref, `${c.file}: ${p} is ${JSON.stringify(got ?? null)}, not ${JSON.stringify(want)}; ${why}`]);
       }
       continue;
     }
     for (const [p, why] of c.required) {
-      if (getPath(parsed, p) == null) out.push([ref, `${c.file}: ${p} is null; ${why}`]);
+      if (valueAt(parsed, p) == null) out.push([ref, `${c.file}: ${p} is null; ${why}`]);
     }
   }
   return out;

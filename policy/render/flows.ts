@@ -12,10 +12,9 @@ import type { FlowEnd } from '../../constructs/charts/descriptor';
 import { providerAlias } from '../facts';
 import { chartName, releaseValues } from '../helm-values';
 import { toKubernetesObject, type KubernetesObject, type SynthesizedStack } from '../k8s-objects';
+import { AnnotationKeys, FactLocals } from '../../constructs/facts';
+import { field, isRecord, local, resources } from '../synthesized-view';
 import type { RenderResult } from './render';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
 
 export type Endpoint =
   | { readonly pod: { readonly namespace: string; readonly labels: Readonly<Record<string, string>> } }
@@ -31,18 +30,55 @@ export interface Flow {
   readonly what: string;
 }
 
+/** A Kubernetes label selector. */
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: ReadonlyArray<{
+    readonly key: string;
+    readonly operator: string;
+    readonly values?: readonly string[];
+  }>;
+}
+
+/** A peer of a NetworkPolicy rule (`from` / `to` entry). */
+interface PolicyPeer {
+  readonly ipBlock?: { readonly cidr: string; readonly except?: readonly string[] };
+  readonly namespaceSelector?: LabelSelector;
+  readonly podSelector?: LabelSelector;
+}
+
+interface PolicyPort {
+  readonly protocol?: string;
+  readonly port?: number | string;
+  readonly endPort?: number | string;
+}
+
+interface PolicyRule {
+  readonly ports?: readonly PolicyPort[];
+  readonly from?: readonly PolicyPeer[];
+  readonly to?: readonly PolicyPeer[];
+}
+
+/** The spec of a NetworkPolicy, as Kubernetes defines it (networking.k8s.io/v1). */
+interface NetworkPolicySpec {
+  readonly podSelector?: LabelSelector;
+  readonly policyTypes?: readonly string[];
+  readonly ingress?: readonly PolicyRule[];
+  readonly egress?: readonly PolicyRule[];
+}
+
 interface Policy {
   readonly namespace: string;
-  readonly spec: Json;
+  readonly spec: NetworkPolicySpec;
 }
 
 /** Kubernetes label selector semantics (matchLabels and matchExpressions). */
-export function selects(selector: Json, labels: Readonly<Record<string, string>>): boolean {
+export function selects(selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>): boolean {
   if (!selector) return false;
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
   for (const e of selector.matchExpressions ?? []) {
     const has = e.key in labels;
-    const values: string[] = e.values ?? [];
+    const values: readonly string[] = e.values ?? [];
     if (e.operator === 'In' && !(has && values.includes(labels[e.key]))) return false;
     if (e.operator === 'NotIn' && has && values.includes(labels[e.key])) return false;
     if (e.operator === 'Exists' && !has) return false;
@@ -58,7 +94,8 @@ export class NetworkPolicyModel {
   add(cluster: string, obj: KubernetesObject): void {
     if (obj.kind === 'NetworkPolicy') {
       const list = this.policies.get(cluster) ?? [];
-      list.push({ namespace: obj.metadata.namespace ?? 'default', spec: (obj as Json).spec ?? {} });
+      // the object as Kubernetes reads it: a NetworkPolicy's spec (its shape is the schema check's to judge)
+      list.push({ namespace: obj.metadata.namespace ?? 'default', spec: (obj.spec ?? {}) as NetworkPolicySpec });
       this.policies.set(cluster, list);
     } else if (obj.kind === 'Namespace' && obj.metadata.name) {
       this.namespaceLabels.set(`${cluster}/${obj.metadata.name}`, {
@@ -73,14 +110,14 @@ export class NetworkPolicyModel {
   }
 
   /** Does a policy peer (`from`/`to` entry) match the endpoint, seen from a policy in namespace `home`? */
-  private peerMatches(cluster: string, home: string, peer: Json, e: Endpoint): boolean {
+  private peerMatches(cluster: string, home: string, peer: PolicyPeer, e: Endpoint): boolean {
     if (peer.ipBlock) {
       if (!('ip' in e)) return false;
       const inside = insideAny(
         [parseCidr(peer.ipBlock.cidr)].filter((c): c is Cidr => !!c),
         e.ip,
       );
-      const except = (peer.ipBlock.except ?? []).some((x: string) =>
+      const except = (peer.ipBlock.except ?? []).some((x) =>
         insideAny(
           [parseCidr(x)].filter((c): c is Cidr => !!c),
           e.ip,
@@ -96,7 +133,7 @@ export class NetworkPolicyModel {
     return nsOk && podOk;
   }
 
-  private portMatches(ports: Json[] | undefined, port: number): boolean {
+  private portMatches(ports: readonly PolicyPort[] | undefined, port: number): boolean {
     if (!ports || ports.length === 0) return true;
     return ports.some((p) => {
       if ((p.protocol ?? 'TCP') !== 'TCP') return false;
@@ -116,7 +153,8 @@ export class NetworkPolicyModel {
     port: number,
   ): boolean {
     const relevant = (this.policies.get(cluster) ?? []).filter((p) => {
-      const types: string[] = p.spec.policyTypes ?? (direction === 'Ingress' || p.spec.egress ? [direction] : []);
+      const types: readonly string[] =
+        p.spec.policyTypes ?? (direction === 'Ingress' || p.spec.egress ? [direction] : []);
       return (
         p.namespace === pod.namespace && types.includes(direction) && selects(p.spec.podSelector ?? {}, pod.labels)
       );
@@ -125,13 +163,13 @@ export class NetworkPolicyModel {
     const key = direction === 'Ingress' ? 'ingress' : 'egress';
     const peerKey = direction === 'Ingress' ? 'from' : 'to';
     return relevant.some((p) =>
-      (p.spec[key] ?? []).some(
-        (rule: Json) =>
+      (p.spec[key] ?? []).some((rule) => {
+        const peers = rule[peerKey];
+        return (
           this.portMatches(rule.ports, port) &&
-          (!rule[peerKey] ||
-            rule[peerKey].length === 0 ||
-            rule[peerKey].some((peer: Json) => this.peerMatches(cluster, p.namespace, peer, other))),
-      ),
+          (!peers || peers.length === 0 || peers.some((peer) => this.peerMatches(cluster, p.namespace, peer, other)))
+        );
+      }),
     );
   }
 
@@ -155,7 +193,7 @@ export function networkPolicyModel(
   const model = new NetworkPolicyModel();
   for (const s of stacks) {
     for (const type of ['kubernetes_network_policy_v1', 'kubernetes_namespace_v1', 'kubernetes_manifest']) {
-      for (const body of Object.values(s.json?.resource?.[type] ?? {}) as Json[]) {
+      for (const { body } of resources(s, type)) {
         const obj = toKubernetesObject(type, body);
         if (obj) model.add(providerAlias(body.provider) ?? '', obj);
       }
@@ -180,21 +218,29 @@ export function neededFlows(
   const out: Array<Flow & { expect: 'allowed' | 'blocked' }> = [];
   for (const s of stacks) {
     // every stack on a cluster: Wire pillars (wire_instance) and agencies' Matrix servers alike
-    const instance = s.json?.locals?.wire_instance;
-    const zc = s.json?.locals?.zone_cluster;
+    // the facts as recorded, read leniently: their shape is the guard's to judge (policy/facts.ts)
+    const instance = local(s, FactLocals.wireInstance);
+    const zc = local(s, FactLocals.zoneCluster);
     if (!zc) continue;
-    const releases = Object.values(s.json?.resource?.helm_release ?? {}) as Json[];
-    const cluster = String(zc.id);
-    const zoneClient = (s.json?.locals?.network_zone?.cidrs as string[] | undefined)?.find((c) => !c.includes(':'));
-    const calling = Object.values(s.json?.resource?.kubernetes_annotations ?? {})
-      .map((a: Json) => a?.annotations?.['wire.com/external-ip'])
-      .filter(Boolean) as string[];
+    const releases = resources(s, 'helm_release').map((r) => r.body);
+    const cluster = String(field(zc, 'id'));
+    const cidrs = field(local(s, FactLocals.networkZone), 'cidrs');
+    const zoneClient = Array.isArray(cidrs)
+      ? cidrs.find((c): c is string => typeof c === 'string' && !c.includes(':'))
+      : undefined;
+    const calling = resources(s, 'kubernetes_annotations')
+      .map((a) => field(a.body.annotations, AnnotationKeys.externalIp))
+      .filter((ip): ip is string => !!ip && typeof ip === 'string');
     const endpointsOf = (chart: string): string[] => {
       const r = releases.find((x) => chartName(x.chart) === chart);
       if (!r) return [];
       try {
         const v = releaseValues(r).values;
-        return [...(v.IPs ?? []), ...(v.RWIPs ?? []), ...(v.ROIPs ?? [])].map(String);
+        const list = (key: string): unknown[] => {
+          const l = field(v, key);
+          return Array.isArray(l) ? l : [];
+        };
+        return [...list('IPs'), ...list('RWIPs'), ...list('ROIPs')].map(String);
       } catch {
         return [];
       }
@@ -206,7 +252,7 @@ export function neededFlows(
         return [
           {
             pod: {
-              namespace: String(zc.ingressControllerNamespace),
+              namespace: String(field(zc, 'ingressControllerNamespace')),
               labels: { 'app.kubernetes.io/name': 'ingress-nginx' },
             },
           },
@@ -216,10 +262,12 @@ export function neededFlows(
       return calling.map((ip) => ({ ip }));
     };
     const describe = (e: Endpoint) => ('ip' in e ? ` at ${e.ip}` : '');
+    const partners = field(instance, 'partners');
+    const federating = Array.isArray(partners) && partners.length > 0;
+    const instanceId = field(instance, 'id');
     for (const r of releases) {
       const d = CHARTS[chartName(r.chart)];
-      const federating = (instance?.partners ?? []).length > 0;
-      const P = instance?.id ?? String(r.namespace);
+      const P = instanceId === undefined || instanceId === null ? String(r.namespace) : String(instanceId);
       for (const f of (d?.flows ?? []).filter((x) => x.when !== 'federating' || federating)) {
         for (const from of resolve(f.from, String(r.namespace))) {
           for (const to of resolve(f.to, String(r.namespace))) {
@@ -236,8 +284,8 @@ export function neededFlows(
         }
       }
     }
-    if (instance?.pillar === 1) {
-      const P = instance.id as string;
+    if (isRecord(instance) && instance.pillar === 1) {
+      const P = String(instance.id);
       for (const app of ['brig', 'galley', 'cargohold', 'gundeck', 'background-worker', 'federator', 'nginz']) {
         out.push({
           stack: s.name,

@@ -4,9 +4,44 @@
  * `pod-security.kubernetes.io/enforce: <level>` would refuse.
  */
 import type { KubernetesObject } from '../k8s-objects';
+import { valueAt } from '../synthesized-view';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+/** The security context fields Pod Security reads (of a container; the pod's has the same and sysctls, SELinux). */
+interface SecurityContext {
+  readonly privileged?: boolean;
+  readonly capabilities?: { readonly add?: readonly unknown[]; readonly drop?: readonly unknown[] };
+  readonly procMount?: string;
+  readonly seccompProfile?: { readonly type?: string };
+  readonly windowsOptions?: { readonly hostProcess?: boolean };
+  readonly allowPrivilegeEscalation?: boolean;
+  readonly runAsNonRoot?: boolean;
+  readonly runAsUser?: number;
+  readonly sysctls?: ReadonlyArray<{ readonly name: string }>;
+  readonly seLinuxOptions?: { readonly type?: string };
+}
+
+interface Container {
+  readonly name?: string;
+  readonly securityContext?: SecurityContext;
+  readonly ports?: ReadonlyArray<{ readonly hostPort?: number }>;
+}
+
+/** The fields of a pod spec (core/v1 PodSpec) Pod Security reads. */
+export interface PodSpec {
+  readonly containers?: readonly Container[];
+  readonly initContainers?: readonly Container[];
+  readonly ephemeralContainers?: readonly Container[];
+  readonly securityContext?: SecurityContext;
+  readonly hostNetwork?: boolean;
+  readonly hostPID?: boolean;
+  readonly hostIPC?: boolean;
+  /** Each volume: its name and one key naming its type (`hostPath`, `configMap`, ...). */
+  readonly volumes?: ReadonlyArray<{
+    readonly name?: string;
+    readonly hostPath?: unknown;
+    readonly [type: string]: unknown;
+  }>;
+}
 
 export type PodSecurityLevel = 'privileged' | 'baseline' | 'restricted';
 
@@ -49,35 +84,36 @@ const RESTRICTED_VOLUMES = new Set([
 ]);
 
 /** The pod spec of a workload object, or undefined for other kinds. */
-export function podSpecOf(obj: KubernetesObject): Json | undefined {
-  const spec = (obj as Json).spec ?? {};
+export function podSpecOf(obj: KubernetesObject): PodSpec | undefined {
+  // a rendered object as Kubernetes reads it (its shape is the schema check's to judge)
+  const spec = obj.spec ?? {};
   switch (obj.kind) {
     case 'Pod':
-      return spec;
+      return spec as PodSpec;
     case 'CronJob':
-      return spec.jobTemplate?.spec?.template?.spec ?? {};
+      return (valueAt(spec, 'jobTemplate.spec.template.spec') ?? {}) as PodSpec;
     case 'Deployment':
     case 'StatefulSet':
     case 'DaemonSet':
     case 'ReplicaSet':
     case 'Job':
     case 'ReplicationController':
-      return spec.template?.spec ?? {};
+      return (valueAt(spec, 'template.spec') ?? {}) as PodSpec;
     default:
       return undefined;
   }
 }
 
 /** What the level forbids in the pod spec, one line each; [] when the pod is admitted. */
-export function podSecurityViolations(podSpec: Json, level: PodSecurityLevel): string[] {
+export function podSecurityViolations(podSpec: PodSpec, level: PodSecurityLevel): string[] {
   if (level === 'privileged') return [];
   const out: string[] = [];
-  const containers: Json[] = [
+  const containers: Container[] = [
     ...(podSpec.containers ?? []),
     ...(podSpec.initContainers ?? []),
     ...(podSpec.ephemeralContainers ?? []),
   ];
-  const psc = podSpec.securityContext ?? {};
+  const psc: SecurityContext = podSpec.securityContext ?? {};
   // baseline
   for (const k of ['hostNetwork', 'hostPID', 'hostIPC'] as const) if (podSpec[k] === true) out.push(`${k}: true`);
   for (const v of podSpec.volumes ?? []) if (v.hostPath) out.push(`hostPath volume '${v.name}'`);
@@ -89,7 +125,7 @@ export function podSecurityViolations(podSpec: Json, level: PodSecurityLevel): s
     out.push(`SELinux type ${psc.seLinuxOptions.type}`);
   if (psc.windowsOptions?.hostProcess === true) out.push('windows hostProcess');
   for (const c of containers) {
-    const sc = c.securityContext ?? {};
+    const sc: SecurityContext = c.securityContext ?? {};
     const name = `container '${c.name}'`;
     if (sc.privileged === true) out.push(`${name}: privileged`);
     for (const cap of sc.capabilities?.add ?? [])
@@ -111,7 +147,7 @@ export function podSecurityViolations(podSpec: Json, level: PodSecurityLevel): s
   const podSeccomp = psc.seccompProfile?.type;
   if (psc.runAsUser === 0) out.push('pod: runAsUser 0');
   for (const c of containers) {
-    const sc = c.securityContext ?? {};
+    const sc: SecurityContext = c.securityContext ?? {};
     const name = `container '${c.name}'`;
     if (sc.allowPrivilegeEscalation !== false) out.push(`${name}: allowPrivilegeEscalation is not false`);
     const drop: string[] = (sc.capabilities?.drop ?? []).map(String);

@@ -14,9 +14,8 @@ import { parse } from 'yaml';
 import { providerAlias } from '../facts';
 import { chartName, releaseValues } from '../helm-values';
 import type { KubernetesObject, SynthesizedStack } from '../k8s-objects';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
+import { FactLocals } from '../../constructs/facts';
+import { field, local, resources, type TerraformBody } from '../synthesized-view';
 
 /** What `set_sensitive` values are rendered as: the real ones exist only at apply time. */
 export const SECRET_PLACEHOLDER = 'rendered-without-secret';
@@ -31,7 +30,7 @@ export interface ReleaseRef {
   readonly namespace: string;
   readonly chart: string;
   readonly version: string;
-  readonly body: Json;
+  readonly body: TerraformBody;
 }
 
 export interface RenderedObject {
@@ -68,9 +67,12 @@ export interface RenderOptions {
 export function kubeVersionsOf(stacks: readonly SynthesizedStack[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const s of stacks) {
-    const c = s.json?.locals?.zone_cluster;
-    if (c?.id && typeof c.kubernetesVersion === 'string') {
-      out[c.id] = /^\d+\.\d+$/.test(c.kubernetesVersion) ? `${c.kubernetesVersion}.0` : c.kubernetesVersion;
+    // read leniently: the zone facts' shape is the guard's to judge (policy/facts.ts)
+    const c = local(s, FactLocals.zoneCluster);
+    const id = field(c, 'id');
+    const version = field(c, 'kubernetesVersion');
+    if (id && typeof version === 'string') {
+      out[String(id)] = /^\d+\.\d+$/.test(version) ? `${version}.0` : version;
     }
   }
   return out;
@@ -79,13 +81,13 @@ export function kubeVersionsOf(stacks: readonly SynthesizedStack[]): Record<stri
 /** Every helm_release of the output, in stack order. */
 export function releasesOf(stacks: readonly SynthesizedStack[]): ReleaseRef[] {
   return stacks.flatMap((s) =>
-    Object.entries(s.json?.resource?.helm_release ?? {}).map(([name, body]: [string, Json]) => ({
+    resources(s, 'helm_release').map(({ name, address, body }) => ({
       stack: s.name,
-      address: `helm_release.${name}`,
-      name: String(body?.name ?? name),
-      namespace: String(body?.namespace ?? 'default'),
-      chart: chartName(body?.chart),
-      version: String(body?.version ?? ''),
+      address,
+      name: String(body.name ?? name),
+      namespace: String(body.namespace ?? 'default'),
+      chart: chartName(body.chart),
+      version: String(body.version ?? ''),
       body,
     })),
   );
@@ -163,7 +165,7 @@ async function renderOne(r: ReleaseRef, o: RenderOptions): Promise<RenderResult>
     ({ args, values } = templateArgs(
       r,
       chartFile,
-      o.kubeVersions?.[providerAlias(r.body?.provider) ?? ''] ?? DEFAULT_KUBE_VERSION,
+      o.kubeVersions?.[providerAlias(r.body.provider) ?? ''] ?? DEFAULT_KUBE_VERSION,
     ));
   } catch (e) {
     return { release: r, status: 'failed', reason: `values cannot be read: ${(e as Error).message}` };

@@ -96,7 +96,7 @@ function writeReports(
     chart: x.release.chart,
     version: x.release.version,
     namespace: x.release.namespace,
-    kubernetesVersion: r.kubeVersions[providerAlias(x.release.body?.provider) ?? ''] ?? DEFAULT_KUBE_VERSION,
+    kubernetesVersion: r.kubeVersions[providerAlias(x.release.body.provider) ?? ''] ?? DEFAULT_KUBE_VERSION,
     status: x.status,
     objects: x.status === 'rendered' ? x.objects.length : 0,
     reason: x.status === 'rendered' ? '' : x.reason,

@@ -14,6 +14,7 @@ import {
   weakenedMatrixPrivacy,
 } from '../../config/matrix-privacy';
 import type { Federation } from '../../config/model';
+import { resolvedTenant } from '../../config/resolve';
 import type { MatrixServerConfig, TenantConfig } from '../../config/schema';
 import { describeWireProfile, effectiveWireProfile, WIRE_PROFILE_LABELS } from '../../config/wire-profile';
 
@@ -73,9 +74,7 @@ export function matrixServersOf(t: TenantConfig): Array<[string, MatrixServerCon
 /** The profiles of the services an agency uses. */
 export function serviceProfiles(federation: Federation, tenant: TenantConfig): ServiceProfile[] {
   const out: ServiceProfile[] = [];
-  for (const pid of tenant.wire?.pillars ?? []) {
-    const pillar = federation.pillars.find((p) => p.id === pid);
-    if (!pillar) continue;
+  for (const pillar of resolvedTenant(federation, tenant).wirePillars) {
     const eff = effectiveWireProfile(federation, pillar);
     out.push({
       service: `Wire Bund Säule ${pillar.pillar} (${pillar.id})`,

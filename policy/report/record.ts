@@ -4,6 +4,7 @@
  * the Terraform state of an agency's stacks.
  */
 import type { Federation } from '../../config/model';
+import { resolvedTenant } from '../../config/resolve';
 import type { MatrixServerConfig, StateBackendConfig, TenantConfig } from '../../config/schema';
 import { StackNames } from '../../config/naming';
 import type { SynthesizedStack } from '../k8s-objects';
@@ -61,15 +62,12 @@ const allows = (f: MatrixServerConfig['federation'] | undefined, serverName: str
  */
 export function federationPartners(federation: Federation, t: TenantConfig): FederationPartnerEntry[] {
   const out: FederationPartnerEntry[] = [];
-  for (const pid of t.wire?.pillars ?? []) {
-    const p = federation.pillars.find((x) => x.id === pid);
-    for (const partner of p?.partners ?? []) {
-      const ours = federation.pillars.find((x) => x.id === partner.id);
-      const external = federation.config.wire.externalBackends.find((x) => x.id === partner.id);
+  for (const p of resolvedTenant(federation, t).wirePillars) {
+    for (const partner of p.partners) {
       out.push({
-        service: `Wire Bund Säule ${p!.pillar} (${pid})`,
+        service: `Wire Bund Säule ${p.pillar} (${p.id})`,
         partner: partner.domain,
-        operator: ours?.operator.name ?? external?.operator ?? null,
+        operator: partner.operator ?? null,
         direction: 'beidseitig',
         note: `Föderationsverbindung; ${SEARCH_DE[partner.searchPolicy] ?? partner.searchPolicy}`,
       });
@@ -135,12 +133,11 @@ export function sharedInstances(
   federation: Federation,
   t: TenantConfig,
 ): Array<{ service: string; agencies: string[] }> {
-  return (t.wire?.pillars ?? []).flatMap((pid) => {
-    const p = federation.pillars.find((x) => x.id === pid);
+  return resolvedTenant(federation, t).wirePillars.flatMap((p) => {
     const agencies = federation.tenants
-      .filter((o) => o.id !== t.id && o.wire?.pillars.includes(pid))
+      .filter((o) => o.id !== t.id && o.wire?.pillars.includes(p.id))
       .map((o) => o.name);
-    return p && agencies.length > 0 ? [{ service: `Wire Bund Säule ${p.pillar} (${pid})`, agencies }] : [];
+    return agencies.length > 0 ? [{ service: `Wire Bund Säule ${p.pillar} (${p.id})`, agencies }] : [];
   });
 }
 
@@ -193,10 +190,7 @@ type Json = any;
 export function agencyStackNames(federation: Federation, t: TenantConfig): Set<string> {
   const names = new Set<string>([StackNames.saasTenant(t.id)]);
   for (const c of federation.clusters) names.add(StackNames.tenant(c.id, t.id));
-  for (const pid of t.wire?.pillars ?? []) {
-    const p = federation.pillars.find((x) => x.id === pid);
-    if (p) names.add(StackNames.wirePillar(p.cluster.id, p.id));
-  }
+  for (const p of resolvedTenant(federation, t).wirePillars) names.add(StackNames.wirePillar(p.cluster.id, p.id));
   return names;
 }
 

@@ -1,0 +1,17 @@
+/** DS-DPO: the agency names its data protection officer (Art. 37 DSGVO). */
+import type { ComplianceUnit, ModelContext } from './context';
+
+export const dsDpo: ComplianceUnit<ModelContext> = {
+  id: 'DS-DPO',
+  level: 'warning',
+  explanation: 'Datenschutzbeauftragte oder Datenschutzbeauftragter benannt (Art. 37 DSGVO)',
+  *check({ federation }) {
+    for (const t of federation.tenants) {
+      if (!t.dataProtection?.dataProtectionOfficer)
+        yield {
+          tenant: t.id,
+          message: `${t.name}: keine Datenschutzbeauftragte und kein Datenschutzbeauftragter benannt (dataProtection.dataProtectionOfficer mit name, email, phone)`,
+        };
+    }
+  },
+};

@@ -1,0 +1,27 @@
+/**
+ * P1-PATCH: no label or annotation patch of an existing object of Säule 1 (`kubernetes_labels`,
+ * `kubernetes_annotations`): it could lift guardrails (Pod Security and zone labels of a namespace) or expose a
+ * Service (load-balancer annotations). The calling nodes' announced address is the one exception (P1-CALLING-IP).
+ */
+import { EXPOSURE_RULES } from './catalogue';
+import { announcesAddress } from './calling-ip';
+import { lit, metadataField } from './json';
+import type { GuardRule } from './rule';
+import { flag } from './scope';
+
+export const patchRule: GuardRule = {
+  id: 'P1-PATCH',
+  level: 'error',
+  unsuppressible: true,
+  explanation: EXPOSURE_RULES['P1-PATCH'],
+  *check({ patches }) {
+    for (const site of patches) {
+      const what = site.type === 'kubernetes_labels' ? 'label' : 'annotation';
+      const name = lit(metadataField(site.body, 'name'));
+      for (const [i, [key]] of site.entries.entries()) {
+        if (!announcesAddress(site, key))
+          yield flag(site.scope, `${what} ${key} patched onto ${site.kind} '${name}'`, 1, i);
+      }
+    }
+  },
+};
