@@ -1,2 +1,0 @@
-// Moved to app/pipeline.ts (issue #15); this re-export goes once every importer is switched.
-export * from '../app/pipeline';
