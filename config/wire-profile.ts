@@ -5,7 +5,7 @@
  * (`wire.pillars[].profile.reason`); the compliance rule WIRE-PROFILE refuses it otherwise, and the report shows
  * the profile. Plain data and functions: config layer, no constructs.
  */
-import type { Federation, WirePillar } from './model';
+import type { WirePillar } from './model';
 import type { ConfigPath } from './errors';
 
 export const FEATURE_STATUSES = ['enabled', 'disabled'] as const;
@@ -305,7 +305,7 @@ export function weakenings(base: WireProfile, profile: WireProfile): Weakening[]
  * that are in an NdB zone and carry VS-NfD (own pillars or external backends); none for the other pillars. The
  * partners carry their zone kind and classification (resolved by the loader); the federation is no longer read.
  */
-export function classifiedDomainsOf(_federation: Federation, pillar: WirePillar): string[] {
+export function classifiedDomainsOf(pillar: WirePillar): string[] {
   if (pillar.pillar !== 1) return [];
   const partners = pillar.partners
     .filter((p) => p.zoneKind === 'ndb' && p.classification === 'VS-NfD')
@@ -324,8 +324,8 @@ export interface EffectiveWireProfile {
 }
 
 /** The profile a pillar runs with: its preset, the config's overrides, what is weaker and why. */
-export function effectiveWireProfile(federation: Federation, pillar: WirePillar): EffectiveWireProfile {
-  const baseline = wireProfileBaseline(pillar.pillar, classifiedDomainsOf(federation, pillar));
+export function effectiveWireProfile(pillar: WirePillar): EffectiveWireProfile {
+  const baseline = wireProfileBaseline(pillar.pillar, classifiedDomainsOf(pillar));
   const profile = applyOverrides(baseline, pillar.profile);
   const reason = pillar.profile?.reason;
   return {

@@ -17,7 +17,7 @@ export { bsiCoverage, coverageTable, type CoverageRow } from './rules/compliance
 export type { CoverageFacts } from './rules/compliance/context';
 export { dsfaOverdue } from './rules/compliance/ds-dsfa';
 export { releaseImageProblems } from './rules/compliance/bsi-sys-1-6-a6';
-export { pillarProfileFinding, wireProfileFindings } from './rules/compliance/wire-profile';
+export { wireProfileFindings } from './rules/compliance/wire-profile';
 
 /** A rule of the catalogue: id, level, title (German, for the reports), and what it covers. */
 export interface ComplianceRule {

@@ -21,9 +21,9 @@ import type { Federation } from '../config/model';
 import { TENANT_KINDS } from '../config/schema';
 import { formatComplianceFinding } from '../policy/compliance';
 import { readSynthesized } from '../policy/synthesized';
-import { LockError, withFileLock, writeFileAtomic } from '../stacks/file-lock';
+import { LockError, withFileLock, writeFileAtomic } from '../app/file-lock';
 import { StackNames } from '../stacks/naming';
-import { ComplianceError, GuardError, SynthError, synthFederation } from '../stacks/synth';
+import { ComplianceError, GuardError, SynthError, synthFederation } from '../app/pipeline';
 import { RULES_IN_AGENCY_TODO } from '../stacks/tenant-stack';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -16,7 +16,7 @@ export const PILLAR_2_WARNING =
   'Säule 2 (internet-facing Wire Bund for external organisations) is not implemented in reality today; ' +
   'this pillar is declared with acknowledgeNotImplemented and deploys only to an internet-zone cluster.';
 
-export function pillarSpec(pillar: WirePillar, federation: Federation): WirePillarSpec {
+export function pillarSpec(pillar: WirePillar): WirePillarSpec {
   const pki = pillar.cluster.pki;
   if (!pki) throw new Error(`internal: cluster '${pillar.cluster.id}' has no pki after validation`);
   return {
@@ -36,7 +36,7 @@ export function pillarSpec(pillar: WirePillar, federation: Federation): WirePill
       sender: pillar.mail.sender ?? `noreply@${pillar.domain}`,
       support: pillar.mail.support ?? { company: pillar.operator.name, email: `support@${pillar.domain}` },
     },
-    profile: effectiveWireProfile(federation, pillar).profile,
+    profile: effectiveWireProfile(pillar).profile,
   };
 }
 
@@ -49,7 +49,7 @@ export class WirePillarStack extends TerraformStack {
     super(scope, name);
     applyStateBackend(this, name, federation.stateBackend);
     const cluster = zoneCluster(this, pillar.cluster);
-    const spec = pillarSpec(pillar, federation);
+    const spec = pillarSpec(pillar);
     this.pillar = new WireBundPillar(this, 'pillar', {
       cluster,
       spec,
@@ -73,7 +73,7 @@ export class WirePillarStack extends TerraformStack {
     new TerraformLocal(this, FactLocals.wireInstance, instance).overrideLogicalId(FactLocals.wireInstance);
     // The team features galley enforces, what is weaker than the pillar's preset and the recorded reason: read by
     // verify --render (the rendered galley config must carry them) and by reports.
-    const profile = effectiveWireProfile(federation, pillar);
+    const profile = effectiveWireProfile(pillar);
     const recordedProfile: WireProfileFact = {
       profile: profile.profile,
       weakened: profile.weakened,

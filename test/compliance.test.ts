@@ -17,7 +17,7 @@ import {
   type ComplianceFinding,
 } from '../policy/compliance-rules';
 import type { SynthesizedStack } from '../policy/k8s-objects';
-import { ComplianceError, SynthError, synthFederation } from '../stacks/synth';
+import { ComplianceError, SynthError, synthFederation } from '../app/pipeline';
 import {
   configIssues,
   DEFAULT_YAML,
@@ -118,7 +118,7 @@ describe('data-protection rules (one passing and one failing config each)', () =
     expect(ids(tenantRule(allowed))).not.toContain('DS-PRESENCE');
   });
 
-  it('DS-VIRUS-SCAN: allowed when acknowledged (shown), an error otherwise', () => {
+  it('DS-VIRUS-SCAN: allowed when acknowledged (shown); a model built in code without it is an error', () => {
     expect(baseFindings.filter((f) => f.rule === 'DS-VIRUS-SCAN').map((f) => [f.tenant, f.level])).toEqual([
       ['bab', 'info'],
       ['zbkbw', 'info'],

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { ConfigError, formatIssue, formatPath, type ConfigIssue } from '../config/errors';
 import { loadFederation, parseFederation } from '../config/load';
 import { Namespaces } from '../config/naming';
-import { synthFederation } from '../stacks/synth';
+import { synthFederation } from '../app/pipeline';
 import { execArgCredential, redactCredentials, urlCredentials } from '../config/schema';
 import { buildReport, evaluateCompliance, reportMarkdown } from '../policy/compliance';
 import { tenantFindings } from '../policy/compliance-rules';

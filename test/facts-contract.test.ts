@@ -30,7 +30,7 @@ import {
   resourceTypes,
   type TypedStack,
 } from '../policy/synthesized-view';
-import { verify } from '../policy/verify';
+import { verify } from '../app/verify';
 import { cloneDefaultStacks, defaultStacks, tmpDir } from './helpers';
 
 const S1 = 'itzbund-ndb-1--wire-s1';

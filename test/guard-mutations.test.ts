@@ -1,4 +1,4 @@
-import { OUTPUT_MARKER } from '../stacks/output-dir';
+import { OUTPUT_MARKER } from '../app/output-dir';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TerraformStack, type App } from 'cdktf';
@@ -10,7 +10,7 @@ import { checkExposure } from '../policy/exposure';
 import { guardContext } from '../policy/rules/guard/context';
 import { GUARD_PACK } from '../policy/rules/guard/index';
 import type { SynthesizedStack } from '../policy/k8s-objects';
-import { GuardError, synthFederation } from '../stacks/synth';
+import { GuardError, synthFederation } from '../app/pipeline';
 import { cloneDefaultStacks, defaultFederation, editReleaseValues, releaseByChart, stackJson, tmpDir } from './helpers';
 
 const P1 = 'itzbund-ndb-1--wire-s1';

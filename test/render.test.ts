@@ -16,8 +16,8 @@ import { NetworkPolicyModel, networkPolicyModel, selects, neededFlows } from '..
 import { helmBinary, readZipEntry } from '../policy/render/helm';
 import { podSecurityViolations } from '../policy/render/pod-security';
 import { parseRendered, releasesOf, type RenderResult } from '../policy/render/render';
-import { verifyCli } from '../policy/verify';
-import { synthFederation } from '../stacks/synth';
+import { verifyCli } from '../app/verify';
+import { synthFederation } from '../app/pipeline';
 import { defaultFederation, defaultStacks, ROOT, tmpDir } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { loadFederation } from '../config/load';
-import { LockError } from '../stacks/file-lock';
+import { LockError } from '../app/file-lock';
 import { addTenant, cli, insertEntries, TenantError, UsageError } from '../scripts/tenant-new';
 import { DEFAULT_YAML, ROOT, tmpDir } from './helpers';
 

@@ -9,13 +9,13 @@ import * as path from 'node:path';
 import * as exposure from '../policy/exposure';
 import * as stage from '../policy/render/stage';
 import { duplicateKey, readSynthesized, SynthesizedShapeError } from '../policy/synthesized';
-import { verifyCli } from '../policy/verify';
-import { synthFederation } from '../stacks/synth';
+import { verifyCli } from '../app/verify';
+import { synthFederation } from '../app/pipeline';
 import { defaultFederation, ROOT, tmpDir } from './helpers';
 
-/** The real command line (`npm run verify` is `node scripts/launch.js policy/verify`). */
+/** The real command line (`npm run verify` is `node scripts/launch.js app/verify`). */
 function verify(dir: string) {
-  return spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'launch.js'), 'policy/verify', dir], {
+  return spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'launch.js'), 'app/verify', dir], {
     encoding: 'utf8',
   });
 }

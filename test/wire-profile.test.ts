@@ -7,12 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { formatPath } from '../config/errors';
-import type { Federation } from '../config/model';
+import type { Federation, WirePillar } from '../config/model';
+import type { Classification, ZoneKind } from '../config/schema';
 import {
   classifiedDomainsOf,
   describeWireProfile,
   effectiveWireProfile,
-  WIRE_PROFILE_LABELS,
   WIRE_PROFILE_PRESETS,
 } from '../config/wire-profile';
 import { expectedGalleyFlags } from '../constructs/charts/wire-server';
@@ -61,7 +61,7 @@ describe('presets per pillar', () => {
   const f = defaultFederation();
 
   it('Säule 1: VS-NfD marking with its domains, guest links off and locked, app lock enforced, no legal hold', () => {
-    const e = effectiveWireProfile(f, pillar(f, 'wire-s1'));
+    const e = effectiveWireProfile(pillar(f, 'wire-s1'));
     expect(e.profile).toEqual(e.baseline);
     expect(e.weakened).toEqual([]);
     expect(e.reason).toBeUndefined();
@@ -76,7 +76,7 @@ describe('presets per pillar', () => {
   });
 
   it('Säule 3: its explicit default (guest links off but unlockable, app lock offered, no third party)', () => {
-    const e = effectiveWireProfile(f, pillar(f, 'wire-s3'));
+    const e = effectiveWireProfile(pillar(f, 'wire-s3'));
     expect(e.weakened).toEqual([]);
     expect(e.profile).toEqual({
       classifiedDomains: { status: 'disabled', domains: [] },
@@ -94,8 +94,9 @@ describe('presets per pillar', () => {
   });
 
   it('describes every setting in German for the report', () => {
-    const rows = describeWireProfile(effectiveWireProfile(f, pillar(f, 'wire-s1')).profile);
-    expect(rows).toHaveLength(Object.keys(WIRE_PROFILE_LABELS).length);
+    const rows = describeWireProfile(effectiveWireProfile(pillar(f, 'wire-s1')).profile);
+    // every value is written out in German, none left as the raw setting
+    for (const r of rows) expect(r.value).not.toMatch(/\b(enabled|disabled|locked|unlocked)\b/);
     expect(rows).toContainEqual({
       setting: 'Eingestufte Domänen (VS-NfD-Kennzeichnung von Unterhaltungen)',
       value: `aktiviert: ${S1_DOMAINS.join(', ')}`,
@@ -128,27 +129,38 @@ describe('classified domains: the pillar and its VS-NfD partners in the NdB, no 
         '    - { between: [wire-s1, bkbsp-ndb], searchPolicy: exact_handle_search }\n    - { between: [bmvg-ndb, wire-s1] }\n',
       ),
     );
-    expect(classifiedDomainsOf(f, pillar(f, 'wire-s1'))).toEqual([...S1_DOMAINS, 'wire.bmvg.ndb.example']);
+    expect(classifiedDomainsOf(pillar(f, 'wire-s1'))).toEqual([...S1_DOMAINS, 'wire.bmvg.ndb.example']);
   });
 
   it('leaves out partners outside the NdB or below VS-NfD, and gives other pillars none', () => {
-    const f = structuredClone(defaultFederation()) as Json;
-    f.config.wire.externalBackends.push({ id: 'ndb-offen', domain: 'wire.offen.ndb.example', zone: 'ndb' });
-    f.config.wire.externalBackends.at(-1).classification = 'offen';
-    const s1 = f.pillars.find((p: Json) => p.id === 'wire-s1');
-    s1.partners = [
-      ...s1.partners,
-      { id: 'musterland-wire', domain: 'wire.musterland.example', zone: 'gs-itzbund', searchPolicy: 'no_search' },
-      { id: 'ndb-offen', domain: 'wire.offen.ndb.example', zone: 'ndb', searchPolicy: 'no_search' },
-    ];
-    expect(classifiedDomainsOf(f, s1)).toEqual(S1_DOMAINS);
+    // the config refuses such links for Säule 1; the rule still filters a model built in code
+    const f = defaultFederation();
+    const s1 = pillar(f, 'wire-s1');
+    const partner = (id: string, zone: string, zoneKind: ZoneKind, classification: Classification) => ({
+      id,
+      domain: `wire.${id}.example`,
+      zone,
+      zoneKind,
+      classification,
+      searchPolicy: 'no_search' as const,
+    });
+    const withOthers: WirePillar = {
+      ...s1,
+      partners: [
+        ...s1.partners,
+        partner('musterland-wire', 'gs-itzbund', 'grundschutz', 'offen'),
+        partner('ndb-offen', 'ndb', 'ndb', 'offen'),
+        partner('gs-vsnfd', 'gs-itzbund', 'grundschutz', 'VS-NfD'),
+      ],
+    };
+    expect(classifiedDomainsOf(withOthers)).toEqual(S1_DOMAINS);
+    // an NdB partner at VS-NfD is listed: the filter is what leaves the others out
+    expect(classifiedDomainsOf({ ...withOthers, partners: [partner('ndb-vsnfd', 'ndb', 'ndb', 'VS-NfD')] })).toEqual([
+      s1.federationDomain,
+      'wire.ndb-vsnfd.example',
+    ]);
     // Säule 3 federates with musterland-wire and marks nothing as classified
-    expect(
-      classifiedDomainsOf(
-        f,
-        f.pillars.find((p: Json) => p.id === 'wire-s3'),
-      ),
-    ).toEqual([]);
+    expect(classifiedDomainsOf(pillar(f, 'wire-s3'))).toEqual([]);
   });
 });
 
@@ -160,7 +172,7 @@ describe('overrides with a recorded reason', () => {
 
   it('are accepted, and every weakened setting is listed in German', () => {
     const f = defaultFederation(edit);
-    const e = effectiveWireProfile(f, pillar(f, 'wire-s1'));
+    const e = effectiveWireProfile(pillar(f, 'wire-s1'));
     expect(e.profile.conversationGuestLinks).toEqual({ status: 'enabled', lockStatus: 'locked' });
     expect(e.weakened).toEqual([
       'Gastlinks für Unterhaltungen: aktiviert statt deaktiviert',
@@ -189,7 +201,7 @@ describe('overrides with a recorded reason', () => {
         '      conversationGuestLinks: { lockStatus: locked }\n      fileSharing: { status: disabled }\n',
       ),
     );
-    expect(effectiveWireProfile(f, pillar(f, 'wire-s3')).weakened).toEqual([]);
+    expect(effectiveWireProfile(pillar(f, 'wire-s3')).weakened).toEqual([]);
     expect(wireProfileFindings(f)).toEqual([]);
   });
 });
@@ -218,7 +230,7 @@ describe('WIRE-PROFILE: a weakened Säule-1 profile without a reason', () => {
         '      sndFactorPasswordChallenge: { lockStatus: unlocked }\n      appLock: { inactivityTimeoutSecs: 900 }\n',
       ),
     );
-    expect(effectiveWireProfile(f, pillar(f, 'wire-s1')).weakened).toEqual([
+    expect(effectiveWireProfile(pillar(f, 'wire-s1')).weakened).toEqual([
       'App-Sperre: Sperre nach 900 s statt 60 s Inaktivität',
       'Zweiter Faktor bei der Anmeldung (Code per E-Mail): durch Team-Admins änderbar statt für Team-Admins gesperrt',
     ]);
@@ -325,7 +337,7 @@ describe("galley's feature flags in the values", () => {
 
   it('the stack records the profile for verify --render and reports', () => {
     expect(stack(stacks, S1).json.locals.wire_profile).toEqual({
-      profile: effectiveWireProfile(defaultFederation(), pillar(defaultFederation(), 'wire-s1')).profile,
+      profile: effectiveWireProfile(pillar(defaultFederation(), 'wire-s1')).profile,
       weakened: [],
     });
   });

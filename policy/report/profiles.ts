@@ -75,7 +75,7 @@ export function matrixServersOf(t: TenantConfig): Array<[string, MatrixServerCon
 export function serviceProfiles(federation: Federation, tenant: TenantConfig): ServiceProfile[] {
   const out: ServiceProfile[] = [];
   for (const pillar of resolvedTenant(federation, tenant).wirePillars) {
-    const eff = effectiveWireProfile(federation, pillar);
+    const eff = effectiveWireProfile(pillar);
     out.push({
       service: `Wire Bund Säule ${pillar.pillar} (${pillar.id})`,
       settings: describeWireProfile(eff.profile).map((x) =>

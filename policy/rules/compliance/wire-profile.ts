@@ -8,12 +8,12 @@
 import type { Federation, WirePillar } from '../../../config/model';
 import { StackNames } from '../../../config/naming';
 import { effectiveWireProfile } from '../../../config/wire-profile';
-import { evaluate, levelOf, type EngineFinding, type Level, type RuleResult } from '../../engine';
+import { evaluate, type EngineFinding, type RuleResult } from '../../engine';
 import type { ComplianceUnit, ModelContext } from './context';
 
 /** The finding of one pillar, before it is given to the agencies that use it. */
-function pillarResult(federation: Federation, pillar: WirePillar): RuleResult | undefined {
-  const { weakened, reason } = effectiveWireProfile(federation, pillar);
+function pillarResult(pillar: WirePillar): RuleResult | undefined {
+  const { weakened, reason } = effectiveWireProfile(pillar);
   if (weakened.length === 0) return undefined;
   const what = `Wire Bund Säule ${pillar.pillar} ('${pillar.id}'): Profil schwächer als die Voreinstellung der Säule: ${weakened.join('; ')}`;
   if (reason !== undefined) return { message: `${what}. Begründung: ${reason}`, variant: 'reasoned' };
@@ -32,7 +32,7 @@ export const wireProfile: ComplianceUnit<ModelContext> = {
   unsuppressible: true,
   *check({ federation }) {
     for (const pillar of federation.pillars) {
-      const f = pillarResult(federation, pillar);
+      const f = pillarResult(pillar);
       if (!f) continue;
       const stack = StackNames.wirePillar(pillar.cluster.id, pillar.id);
       const tenants = federation.tenants.filter((t) => t.wire?.pillars.includes(pillar.id)).map((t) => t.id);
@@ -46,15 +46,6 @@ export const wireProfile: ComplianceUnit<ModelContext> = {
     }
   },
 };
-
-/** The level and message of one pillar's WIRE-PROFILE finding, if its profile is weakened. */
-export function pillarProfileFinding(
-  federation: Federation,
-  pillar: WirePillar,
-): { level: Level; message: string } | undefined {
-  const f = pillarResult(federation, pillar);
-  return f && { level: levelOf(wireProfile, f), message: f.message };
-}
 
 /** WIRE-PROFILE over every pillar: one finding per agency that uses it, or one without agency when none does. */
 export function wireProfileFindings(federation: Federation): EngineFinding[] {
