@@ -121,6 +121,7 @@ export async function verifyCli(
       // RENDER_CACHE=<dir> puts the cache elsewhere (the benchmark measures with an empty one)
       cacheDir: env.RENDER_CACHE || path.join(projectRoot(), 'node_modules', '.cache', 'bund-messenger', 'render'),
     });
+    writeReports(dirs[0], r.files, { atomic: true });
     return { code: Math.max(base.code, r.code) as 0 | 1 | 2, lines: [...base.lines, ...r.lines] };
   } catch (e) {
     return failed(`rendering ${dirs[0]}`, e);

@@ -5,17 +5,15 @@
  * templates are findings of their own (`P1-TERRAFORM`, policy/exposure.ts).
  */
 import { terraformText } from './helm-values';
-import { isRecord, resources, resourceTypes } from './synthesized-view';
+import { isRecord, resources, resourceTypes, type TerraformJson } from './synthesized-view';
 
 /**
  * One synthesized stack: its name and its Terraform JSON. Read the JSON through the typed view
- * (policy/synthesized-view.ts: `resources`, `local`, `providerConfigs`, ...). `json` stays untyped until the tests and
- * scripts that still index it directly read it through the view; it then becomes `TerraformJson`.
+ * (policy/synthesized-view.ts: `resources`, `local`, `providerConfigs`, ...).
  */
 export interface SynthesizedStack {
   readonly name: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly json: any;
+  readonly json: TerraformJson;
 }
 
 export interface KubernetesObject {

@@ -21,6 +21,7 @@ import type { Federation } from '../config/model';
 import { TENANT_KINDS } from '../config/schema';
 import { formatComplianceFinding } from '../policy/compliance';
 import { readSynthesized } from '../policy/synthesized';
+import { items, outputValue } from '../policy/synthesized-view';
 import { LockError, withFileLock, writeFileAtomic } from '../app/file-lock';
 import { StackNames } from '../stacks/naming';
 import { ComplianceError, GuardError, SynthError, synthFederation } from '../app/pipeline';
@@ -793,10 +794,13 @@ export async function addTenant(opts: Json, ask?: Ask): Promise<TenantResult> {
         .map((s) => s.name);
       const ours = (name: string) =>
         name.endsWith(`--tenant-${tenant.id}`) || name === StackNames.saasTenant(tenant.id);
-      const todo = stacks.filter((s) => ours(s.name)).flatMap((s) => s.json.output?.agency_todo?.value ?? []);
-      const avv: string | undefined = stacks.find((s) => ours(s.name))?.json.output?.data_processing_agreement?.value;
+      const todo = stacks
+        .filter((s) => ours(s.name))
+        .flatMap((s) => items(outputValue(s, 'agency_todo')).filter((t): t is string => typeof t === 'string'));
+      const ourStack = stacks.find((s) => ours(s.name));
+      const avv = ourStack && outputValue(ourStack, 'data_processing_agreement');
       // only a step while the agreement is still missing
-      const saas = avv && avv.endsWith('required before use') ? avv : undefined;
+      const saas = typeof avv === 'string' && avv.endsWith('required before use') ? avv : undefined;
       // findings whose step the agency_todo already lists are shown once, as that step
       const findings = result.compliance
         .filter((f) => f.tenant === tenant.id && f.level !== 'info' && !RULES_IN_AGENCY_TODO.has(f.rule))

@@ -1,4 +1,6 @@
+import { formatIssue } from '../config/errors';
 import { BUNDESMESSENGER_CHART } from '../constructs/matrix/chart-version';
+import { field, items, outputValue } from '../policy/synthesized-view';
 import {
   defaultFederation,
   defaultStacks,
@@ -67,7 +69,7 @@ describe('BundesMessenger, self-hosted', () => {
     ]);
     // bab-bum-1 names no cert-manager issuer: the agency creates the Secrets, and its to-do list says so
     expect(v.ingress.annotations).toEqual({});
-    expect(stack(defaultStacks(), BAB).json.output.agency_todo.value.join('\n')).toContain(
+    expect(items(outputValue(stack(defaultStacks(), BAB), 'agency_todo')).join('\n')).toContain(
       'Create TLS Secrets bundesmessenger-tls (matrix.bab.bund.example, bab.bund.example), bundesmessenger-admin-tls and bundesmessenger-web-tls',
     );
     const withIssuer = synthesize(
@@ -127,8 +129,8 @@ describe('BundesMessenger, self-hosted', () => {
       // the chart turns the text after the last ':' into a NetworkPolicy port: the port is always explicit
       freshclam: { mirrors: ['https://clamav-mirror.bab.bund.example:443'] },
     });
-    const out = stack(defaultStacks(), BAB).json.output.bundesmessenger_settings.value;
-    expect(out.virusScanning).toMatch(/end-to-end encryption of files is weakened/);
+    const out = outputValue(stack(defaultStacks(), BAB), 'bundesmessenger_settings');
+    expect(field(out, 'virusScanning')).toMatch(/end-to-end encryption of files is weakened/);
   });
 
   it('refuses a ClamAV mirror with a path: the chart would read the path as the NetworkPolicy port', () => {
@@ -156,6 +158,16 @@ describe('BundesMessenger, self-hosted', () => {
       'tenants[3].bundesMessenger.virusScanning.acknowledgeKeyDisclosure',
     );
     expect(i.message).toMatch(/required key is missing/);
+    const refused = issueAt(
+      (y) =>
+        replaceOnce(
+          y,
+          '        acknowledgeKeyDisclosure: true\n        clamavMirror: https://clamav-mirror.bab',
+          '        acknowledgeKeyDisclosure: false\n        clamavMirror: https://clamav-mirror.bab',
+        ),
+      'tenants[3].bundesMessenger.virusScanning.acknowledgeKeyDisclosure',
+    );
+    expect(formatIssue(refused)).toMatch(/not an allowed value; found false/);
     const off = synthesize(
       defaultFederation((y) =>
         replaceOnce(
@@ -207,7 +219,7 @@ describe('BundesMessenger, self-hosted', () => {
       secret: { secretName: 'bundesmessenger-oidc', items: [{ key: 'client-secret', path: 'client-secret' }] },
     });
     expect(JSON.stringify(v)).not.toMatch(/client_secret"/);
-    const todo = stack(defaultStacks(), BAB).json.output.agency_todo.value.join('\n');
+    const todo = items(outputValue(stack(defaultStacks(), BAB), 'agency_todo')).join('\n');
     expect(todo).toContain(
       "Register the client 'bundesmessenger' at https://login.bab.bund.example/realms/bab with redirect URI https://matrix.bab.bund.example/_synapse/client/oidc/callback",
     );
@@ -216,7 +228,7 @@ describe('BundesMessenger, self-hosted', () => {
       defaultFederation((y) => y.replace(/      # staff sign in[\s\S]*?existingSecret: bundesmessenger-oidc\n/, '')),
     );
     expect(values(chartRelease(BAB, without)).extraConfig.oidc_providers).toBeUndefined();
-    expect(stack(without, BAB).json.output.agency_todo.value).toContain(
+    expect(outputValue(stack(without, BAB), 'agency_todo')).toContain(
       'No sign-in configured (identity): accounts can only be created through the admin API',
     );
   });
@@ -235,7 +247,7 @@ describe('BundesMessenger, self-hosted', () => {
       ),
     );
     expect(values(chartRelease(BAB, withGw)).extraConfig.push.enabled).toBe(true);
-    const todo = stack(withGw, BAB).json.output.agency_todo.value.join('\n');
+    const todo = items(outputValue(stack(withGw, BAB), 'agency_todo')).join('\n');
     expect(todo).toContain('to the approved push gateway https://push.bab.bund.example');
   });
 });
@@ -349,7 +361,7 @@ describe('BundesMessenger as SaaS', () => {
     expect((Object.values(resources(s2, 'kubernetes_ingress_v1'))[0] as Json).spec.rule[0].host).toBe(
       'matrix-id.bfbs.example',
     );
-    expect(s2.json.output.dns_entries.value[0]).toMatch(
+    expect(items(outputValue(s2, 'dns_entries'))[0]).toMatch(
       /^https:\/\/matrix-id\.bfbs\.example\/\.well-known\/matrix\/server/,
     );
   });
@@ -369,14 +381,15 @@ describe('BundesMessenger as SaaS', () => {
   });
 
   it('outputs the homeserver, DNS and egress entries, the processor and the AVV it requires', () => {
-    const out = stack(defaultStacks(), 'itzbund-gs-1--tenant-bfbs').json.output;
-    expect(out.homeserver_url.value).toBe('https://bfbs.bundesmessenger.t-systems.example');
-    expect(out.processor.value).toBe('T-Systems International GmbH');
-    expect(out.data_processing_agreement.value).toMatch(
+    const bfbs = stack(defaultStacks(), 'itzbund-gs-1--tenant-bfbs');
+    const out = (name: string) => outputValue(bfbs, name);
+    expect(out('homeserver_url')).toBe('https://bfbs.bundesmessenger.t-systems.example');
+    expect(out('processor')).toBe('T-Systems International GmbH');
+    expect(out('data_processing_agreement')).toMatch(
       /Auftragsverarbeitungsvertrag \(AVV, Art. 28 DSGVO\) between Bundesamt für Beispielstatistik \(controller\) and T-Systems International GmbH \(processor\)/,
     );
-    expect(out.dns_entries.value.join('\n')).toMatch(/bfbs.bund.example\/.well-known\/matrix\/server/);
-    expect(out.egress_entries.value[0]).toMatch(/bfbs.bundesmessenger.t-systems.example:443/);
+    expect(items(out('dns_entries')).join('\n')).toMatch(/bfbs.bund.example\/.well-known\/matrix\/server/);
+    expect(items(out('egress_entries'))[0]).toMatch(/bfbs.bundesmessenger.t-systems.example:443/);
   });
 
   it('without a delegation, has a stack of outputs only, and no provider', () => {
@@ -386,7 +399,7 @@ describe('BundesMessenger as SaaS', () => {
     const s = stack(stacks, 'saas--tenant-bfbs');
     expect(s.json.resource).toBeUndefined();
     expect(s.json.provider).toBeUndefined();
-    expect(s.json.output.processor.value).toBe('T-Systems International GmbH');
+    expect(outputValue(s, 'processor')).toBe('T-Systems International GmbH');
   });
 });
 

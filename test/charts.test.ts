@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CHARTS, WIRE_CHART_DESCRIPTORS } from '../constructs/charts';
+import { resources, stringField } from '../policy/synthesized-view';
 import { defaultStacks, ROOT } from './helpers';
 
 describe('chart descriptors', () => {
@@ -37,7 +38,7 @@ describe('chart descriptors', () => {
     const pillarCharts = new Set(
       stacks
         .filter((s) => s.name.endsWith('--wire-s1') || s.name.endsWith('--wire-s3'))
-        .flatMap((s) => Object.values(s.json.resource.helm_release ?? {}).map((r) => (r as { chart: string }).chart)),
+        .flatMap((s) => resources(s, 'helm_release').map((r) => stringField(r.body, 'chart'))),
     );
     const external = Object.values(WIRE_CHART_DESCRIPTORS).filter((d) => d.pillar && d.images !== undefined);
     // external datastores in the default federation; the demo charts only with datastores.mode: demo

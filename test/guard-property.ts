@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import { parseFederation } from '../config/load';
 import { checkExposure } from '../policy/exposure';
 import type { SynthesizedStack } from '../policy/k8s-objects';
+import { field, local } from '../policy/synthesized-view';
 import { synthesize, synthesizeInMemory } from './helpers';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -203,15 +204,21 @@ const federationArb = fc
     };
   });
 
+/** A stack's Terraform JSON, loosely typed: the mutators edit it in place. */
+const jsonOf = (s: SynthesizedStack): Json => s.json;
+
+/** The kind of the network zone a stack records (`ndb`: Säule 1), undefined without one. */
+const zoneKind = (s: SynthesizedStack): unknown => field(local(s, 'network_zone'), 'kind');
+
 function synthInMemory(config: Json): SynthesizedStack[] {
   return synthesizeInMemory(parseFederation(stringify(config), '/tmp/random-federation.yaml'));
 }
 
 function p1Namespaces(stacks: SynthesizedStack[]): Array<{ stack: SynthesizedStack; name: string; ns: Json }> {
   return stacks.flatMap((s) =>
-    s.json.locals?.network_zone?.kind !== 'ndb'
+    zoneKind(s) !== 'ndb'
       ? []
-      : Object.entries(s.json.resource?.kubernetes_namespace_v1 ?? {}).map(([name, ns]) => ({
+      : Object.entries(jsonOf(s).resource?.kubernetes_namespace_v1 ?? {}).map(([name, ns]) => ({
           stack: s,
           name,
           ns: ns as Json,
@@ -227,7 +234,7 @@ const MUTATORS: Record<string, Mutator> = {
     const all = p1Namespaces(st);
     if (!all.length) return undefined;
     const t = all[pick % all.length];
-    const policies = t.stack.json.resource.kubernetes_network_policy_v1;
+    const policies = jsonOf(t.stack).resource.kubernetes_network_policy_v1;
     for (const [k, p] of Object.entries(policies) as Array<[string, Json]>) {
       if (p.metadata.namespace === t.ns.metadata.name && p.metadata.name === 'default-deny') delete policies[k];
     }
@@ -235,8 +242,8 @@ const MUTATORS: Record<string, Mutator> = {
   },
   'open a NetworkPolicy to the internet': (st, pick) => {
     const all = st
-      .filter((s) => s.json.locals?.network_zone?.kind === 'ndb')
-      .flatMap((s) => Object.entries(s.json.resource?.kubernetes_network_policy_v1 ?? {}) as Array<[string, Json]>);
+      .filter((s) => zoneKind(s) === 'ndb')
+      .flatMap((s) => Object.entries(jsonOf(s).resource?.kubernetes_network_policy_v1 ?? {}) as Array<[string, Json]>);
     if (!all.length) return undefined;
     const [name, p] = all[pick % all.length];
     p.spec.ingress = [...(p.spec.ingress ?? []), { from: [{ ip_block: { cidr: '0.0.0.0/0' } }] }];
@@ -246,7 +253,7 @@ const MUTATORS: Record<string, Mutator> = {
     const all = p1Namespaces(st);
     if (!all.length) return undefined;
     const t = all[pick % all.length];
-    t.stack.json.resource.kubernetes_service_v1 = {
+    jsonOf(t.stack).resource.kubernetes_service_v1 = {
       mutant: {
         provider: t.ns.provider,
         metadata: { name: 'mutant', namespace: t.ns.metadata.name },
@@ -257,8 +264,8 @@ const MUTATORS: Record<string, Mutator> = {
   },
   'expose a release': (st, pick) => {
     const all = st
-      .filter((s) => s.json.locals?.network_zone?.kind === 'ndb')
-      .flatMap((s) => Object.entries(s.json.resource?.helm_release ?? {}) as Array<[string, Json]>);
+      .filter((s) => zoneKind(s) === 'ndb')
+      .flatMap((s) => Object.entries(jsonOf(s).resource?.helm_release ?? {}) as Array<[string, Json]>);
     if (!all.length) return undefined;
     const [name, r] = all[pick % all.length];
     r.set = [...(r.set ?? []), { name: 'service.type', value: 'NodePort' }];
@@ -266,8 +273,8 @@ const MUTATORS: Record<string, Mutator> = {
   },
   'unknown chart': (st, pick) => {
     const all = st
-      .filter((s) => s.json.locals?.network_zone?.kind === 'ndb')
-      .flatMap((s) => Object.entries(s.json.resource?.helm_release ?? {}) as Array<[string, Json]>);
+      .filter((s) => zoneKind(s) === 'ndb')
+      .flatMap((s) => Object.entries(jsonOf(s).resource?.helm_release ?? {}) as Array<[string, Json]>);
     if (!all.length) return undefined;
     const [name, r] = all[pick % all.length];
     r.chart = 'random-chart';
@@ -305,9 +312,9 @@ function propertyTests(runs: number, withFileComparison: boolean): void {
             ns.metadata.labels['pod-security.kubernetes.io/enforce'],
           );
           expect(ns.metadata.labels['pod-security.kubernetes.io/audit']).toBe('restricted');
-          const policies = Object.values(stack.json.resource.kubernetes_network_policy_v1 ?? {}) as Json[];
+          const policies = Object.values(jsonOf(stack).resource.kubernetes_network_policy_v1 ?? {}) as Json[];
           expect(policies.some((p) => p.metadata.namespace === name && p.metadata.name === 'default-deny')).toBe(true);
-          const quota = (Object.values(stack.json.resource.kubernetes_resource_quota_v1 ?? {}) as Json[]).find(
+          const quota = (Object.values(jsonOf(stack).resource.kubernetes_resource_quota_v1 ?? {}) as Json[]).find(
             (q) => q.metadata.namespace === name,
           );
           if (ns.metadata.labels['messenger.bund/zone-edge'] !== 'true') {

@@ -6,6 +6,12 @@ import type { SynthesizedStack } from '../policy/k8s-objects';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
 
+/** A stack built in code, its JSON loosely typed so that a test can edit it before the check reads it. */
+interface EditableStack {
+  readonly name: string;
+  readonly json: Json;
+}
+
 const NDB = {
   id: 'ndb',
   kind: 'ndb',
@@ -26,7 +32,7 @@ const CALLING = { 'node.messenger.bund/pool': 'calling' };
 function p1Stack(
   extra: Record<string, Record<string, Json>> = {},
   nsLabels: Record<string, string> = {},
-): SynthesizedStack {
+): EditableStack {
   const provider = 'kubernetes.ndb-1';
   const resource: Record<string, Record<string, Json>> = {
     kubernetes_namespace_v1: {
@@ -118,7 +124,7 @@ function p1Stack(
   };
 }
 
-function gsStack(): SynthesizedStack {
+function gsStack(): EditableStack {
   return {
     name: 'gs-1--platform',
     json: {

@@ -14,6 +14,7 @@ import { berlinDay, gitCommit, issueDate, reportIssue } from '../policy/report/p
 import { CHARTS } from '../constructs/charts';
 import { stackNamespaces } from '../policy/rules/compliance/stack-objects';
 import type { SynthesizedStack } from '../policy/k8s-objects';
+import { outputValue } from '../policy/synthesized-view';
 import { defaultFederation, defaultStacks, replaceOnce, ROOT, synthesizeInMemory, tmpDir } from './helpers';
 
 const ISSUE = {
@@ -171,6 +172,37 @@ describe('German throughout', () => {
 // ---------------------------------------------------------------------------------------------------------------
 // Contents a DPO needs
 
+/** A cluster operated by the agency bbx (a self-hosted BundesMessenger runs on a cluster its agency operates). */
+const BBX_CLUSTER_YAML = `  - id: bbx-bum-1
+    zone: gs-itzbund
+    operator: bbx
+    connection: { type: kubeconfig, path: ~/.kube/bbx-bum-1.yaml }
+    ingressController: { namespace: ingress-bbx }
+`;
+
+/** An agency with its own BundesMessenger that allow-lists bab. */
+const BBX_TENANT_YAML = `  - id: bbx
+    name: Bundesamt für Beispielexperimente
+    kind: federal-authority
+    domain: bbx.bund.example
+    dataProtection:
+      legalBasis: [public-task, employment-relationship]
+      serviceAgreement: { reference: DV-BBX-2025-01, date: '2025-03-01', allowsPresence: false }
+      dataProtectionOfficer: { name: Datenschutzbeauftragte des BBX, email: datenschutz@bbx.bund.example }
+      dsfa: { status: done, reference: DSFA-BBX-2025-01, date: '2025-02-17' }
+    bundesMessenger:
+      mode: self-hosted
+      cluster: bbx-bum-1
+      serverName: bbx.bund.example
+      publicServerName: matrix.bbx.bund.example
+      adminApiServerName: matrix-admin.bbx.bund.example
+      privacyPolicyUrl: https://www.bbx.bund.example/datenschutz
+      imprintUrl: https://www.bbx.bund.example/impressum
+      postgresql: { host: pg.bbx.bund.example, existingSecret: synapse-postgresql }
+      federation: { mode: allowList, servers: [bab.bund.example] }
+      virusScanning: { enabled: false, reason: 'Dateianhänge sind in dieser Behörde abgeschaltet' }
+`;
+
 describe('the record of processing activities', () => {
   const fed = defaultFederation();
   const rs = reports(fed, defaultStacks());
@@ -215,22 +247,30 @@ describe('the record of processing activities', () => {
   });
 
   it('a partner that allows us while we do not allow it is shown, as without effect; mutual allow lists are both ways', () => {
-    const f = structuredClone(fed) as Federation;
-    const zbk = f.tenants.find((t) => t.id === 'zbkbw')!;
-    Object.assign(zbk.bwMessenger!, { federation: { mode: 'allowList', servers: ['bab.bund.example'] } });
+    // a second self-hosted BundesMessenger, on a cluster of its own, that allow-lists bab while bab's list leaves it out
+    const withBbx = (y: string) =>
+      replaceOnce(
+        replaceOnce(y, '  - id: bwi-bwm-1\n', `${BBX_CLUSTER_YAML}  - id: bwi-bwm-1\n`),
+        '  - id: zbkbw\n',
+        `${BBX_TENANT_YAML}  - id: zbkbw\n`,
+      );
+    const f = defaultFederation(withBbx);
     const bab = buildReport(f, f.tenants.find((t) => t.id === 'bab')!, [], { issue: ISSUE });
-    expect(bab.federationPartners.find((p) => p.partner === 'zbk.bundeswehr.example')).toEqual({
+    expect(bab.federationPartners.find((p) => p.partner === 'bbx.bund.example')).toEqual({
       service: 'BundesMessenger',
-      partner: 'zbk.bundeswehr.example',
-      operator: 'Zentrum für Beispielkommunikation der Bundeswehr',
+      partner: 'bbx.bund.example',
+      operator: 'Bundesamt für Beispielexperimente',
       direction: 'eingehend',
       note: 'wir lassen den Server nicht zu: ohne Wirkung',
     });
-    const babServer = f.tenants.find((t) => t.id === 'bab')!.bundesMessenger;
-    if (babServer?.mode !== 'self-hosted' || babServer.federation.mode !== 'allowList')
-      throw new Error('test setup: bab hosts its BundesMessenger with an allow list');
-    babServer.federation.servers.push('zbk.bundeswehr.example');
-    const both = buildReport(f, f.tenants.find((t) => t.id === 'zbkbw')!, [], { issue: ISSUE });
+    const mutual = defaultFederation((y) =>
+      replaceOnce(
+        withBbx(y),
+        '        servers: [bfbs.bund.example]\n',
+        '        servers: [bfbs.bund.example, bbx.bund.example]\n',
+      ),
+    );
+    const both = buildReport(mutual, mutual.tenants.find((t) => t.id === 'bbx')!, [], { issue: ISSUE });
     expect(both.federationPartners.map((p) => [p.partner, p.direction])).toEqual([['bab.bund.example', 'beidseitig']]);
   });
 
@@ -344,8 +384,10 @@ describe('review of the reports as a DPO', () => {
     );
     const f = evaluateCompliance(without, []).filter((x) => x.rule === 'DS-AVV');
     expect(f.map((x) => [x.tenant, x.level])).toEqual([['bfbs', 'error']]);
-    const todo = synthesizeInMemory(without).find((s) => s.name === 'itzbund-gs-1--tenant-bfbs')!.json.output
-      .agency_todo.value as string[];
+    const todo = outputValue(
+      synthesizeInMemory(without).find((s) => s.name === 'itzbund-gs-1--tenant-bfbs')!,
+      'agency_todo',
+    ) as string[];
     expect(todo.join('\n')).toMatch(/Auftragsverarbeitungsvertrag \(AVV\) with Informationstechnikzentrum Bund/);
   });
 

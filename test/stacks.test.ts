@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { defaultFederation, defaultStacks, resources, stack, synthesize, tmpDir } from './helpers';
 import { StackNames } from '../stacks/naming';
 import { pgSchemaName } from '../stacks/state-backend';
+import type { SynthesizedStack } from '../policy/k8s-objects';
+import { field, local, valueAt } from '../policy/synthesized-view';
 import { synthFederation } from '../app/pipeline';
 
 describe('default federation stacks', () => {
@@ -25,7 +27,8 @@ describe('default federation stacks', () => {
 
   it('deploys every resource through the providers of its own cluster', () => {
     for (const s of stacks) {
-      const cluster = s.json.locals.zone_cluster.id;
+      const cluster = valueAt(local(s, 'zone_cluster'), 'id');
+      expect(cluster).toEqual(expect.any(String));
       for (const byName of Object.values(s.json.resource ?? {})) {
         for (const body of Object.values(byName as Record<string, { provider?: string }>)) {
           expect(body.provider).toMatch(new RegExp(`^(kubernetes|helm)\\.${cluster}$`));
@@ -46,13 +49,16 @@ describe('default federation stacks', () => {
   });
 });
 
+/** The `terraform.backend` block of a stack. */
+const backendOf = (s: SynthesizedStack): unknown => field(s.json.terraform, 'backend');
+
 describe('state backends', () => {
   it('uses a local state file per stack by default, outside the output directory', () => {
     const s = stack(defaultStacks(), 'itzbund-ndb-1--platform');
-    expect(s.json.terraform.backend).toEqual({ local: { path: '../../../terraform.itzbund-ndb-1--platform.tfstate' } });
+    expect(backendOf(s)).toEqual({ local: { path: '../../../terraform.itzbund-ndb-1--platform.tfstate' } });
     // Terraform runs in <outdir>/stacks/<stack>: the state lands beside <outdir>, not inside it
     const out = '/work/cdktf.out';
-    expect(path.resolve(out, 'stacks', s.name, s.json.terraform.backend.local.path)).toBe(
+    expect(path.resolve(out, 'stacks', s.name, String(valueAt(backendOf(s), 'local.path')))).toBe(
       path.join(path.dirname(out), `terraform.${s.name}.tfstate`),
     );
   });
@@ -83,8 +89,8 @@ describe('state backends', () => {
   it('uses one PostgreSQL schema per stack, with the connection string only from PG_CONN_STR', () => {
     const stacks = synthesize(defaultFederation((y) => y.replace('type: local', 'type: pg\n  schemaPrefix: bund')));
     const s = stack(stacks, 'itzbund-ndb-1--platform');
-    expect(s.json.terraform.backend).toEqual({ pg: { schema_name: 'bund_itzbund_ndb_1__platform' } });
-    const schemas = stacks.map((x) => x.json.terraform.backend.pg.schema_name);
+    expect(backendOf(s)).toEqual({ pg: { schema_name: 'bund_itzbund_ndb_1__platform' } });
+    const schemas = stacks.map((x) => valueAt(backendOf(x), 'pg.schema_name'));
     expect(new Set(schemas).size).toBe(stacks.length);
   });
 
@@ -94,7 +100,7 @@ describe('state backends', () => {
         y.replace('type: local', 'type: s3\n  bucket: tfstate\n  endpoint: https://minio.itzbund.example:9000'),
       ),
     );
-    const backend = stack(stacks, 'bab-bum-1--platform').json.terraform.backend.s3;
+    const backend = field(backendOf(stack(stacks, 'bab-bum-1--platform')), 's3');
     expect(backend).toMatchObject({
       bucket: 'tfstate',
       key: 'bund-messenger/bab-bum-1--platform.tfstate',

@@ -12,6 +12,7 @@ import { ConfigError } from '../config/errors';
 import { parseFederation } from '../config/load';
 import { TerraformLiterals, terraformLiteral } from '../constructs/terraform-literals';
 import { DEFAULT_CONFIG_FILE } from '../config/paths';
+import { field } from '../policy/synthesized-view';
 import { DEFAULT_YAML, synthesizeInMemory, tmpDir } from './helpers';
 
 const payload = (n: number) => `\${file("/INJ${n}")}%{ if true }INJ${n}%{ endif }`;
@@ -131,7 +132,7 @@ describe('config text never becomes a Terraform template', () => {
     );
     expect(yaml).not.toBe(DEFAULT_YAML);
     const backends = synthesizeInMemory(parseFederation(yaml, DEFAULT_CONFIG_FILE)).flatMap((s) =>
-      strings(s.json.terraform.backend),
+      strings(field(s.json.terraform, 'backend')),
     );
     expect(backends.some((b) => b.includes('INJ900'))).toBe(true);
     expect(backends.some((b) => b.includes('INJ901'))).toBe(true);

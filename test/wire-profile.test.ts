@@ -23,6 +23,7 @@ import { checkRendered } from '../policy/render/checks';
 import { contractProblems } from '../policy/render/contracts';
 import { helmBinary } from '../policy/render/helm';
 import { releasesOf, renderReleases } from '../policy/render/render';
+import { local } from '../policy/synthesized-view';
 import {
   configIssues,
   DEFAULT_YAML,
@@ -336,7 +337,7 @@ describe("galley's feature flags in the values", () => {
   });
 
   it('the stack records the profile for verify --render and reports', () => {
-    expect(stack(stacks, S1).json.locals.wire_profile).toEqual({
+    expect(local(stack(stacks, S1), 'wire_profile')).toEqual({
       profile: effectiveWireProfile(pillar(defaultFederation(), 'wire-s1')).profile,
       weakened: [],
     });
@@ -345,7 +346,7 @@ describe("galley's feature flags in the values", () => {
 
 describe('render contract: the rendered galley config carries the profile', () => {
   const stacks = defaultStacks();
-  const locals = (name: string) => stack(stacks, name).json.locals;
+  const locals = (name: string): Json => stack(stacks, name).json.locals;
   /** galley.yaml as the chart renders the feature flags (toYaml of each). */
   const galley = (flags: Json): KubernetesObject => ({
     apiVersion: 'v1',

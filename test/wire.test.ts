@@ -13,9 +13,14 @@ import {
   releaseValuesOf,
 } from './helpers';
 import { WIRE_CHARTS } from '../constructs/wire/chart-versions';
+import type { SynthesizedStack } from '../policy/k8s-objects';
+import { dataSources, local, outputValue, valueAt } from '../policy/synthesized-view';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
+
+/** An output of a stack that holds a list of lines (`agency_todo`, `firewall_entries`). */
+const lines = (s: SynthesizedStack, name: string) => outputValue(s, name) as string[];
 
 function releases(stackName: string, stacks = defaultStacks()): Record<string, Json> {
   return resources(stack(stacks, stackName), 'helm_release');
@@ -140,7 +145,7 @@ describe('Säule 2', () => {
     const fed = defaultFederation((y) => withPillar2(y));
     const stacks = synthesize(fed);
     const s2 = stack(stacks, 'itzbund-inet-1--wire-s2');
-    expect(s2.json.locals.network_zone.kind).toBe('internet');
+    expect(valueAt(local(s2, 'network_zone'), 'kind')).toBe('internet');
     expect(Object.values(resources(s2, 'helm_release')).map((r: Json) => r.provider)).toEqual(
       expect.arrayContaining(['helm.itzbund-inet-1']),
     );
@@ -323,10 +328,9 @@ describe('secrets', () => {
 
   it('are read from the pre-created Secret named in the config', () => {
     const s = stack(defaultStacks(), 'itzbund-ndb-1--wire-s1');
-    const data = s.json.data.kubernetes_secret_v1;
     expect(
-      Object.values(data)
-        .map((d: Json) => `${d.metadata.namespace}/${d.metadata.name}`)
+      dataSources(s, 'kubernetes_secret_v1')
+        .map(({ body }) => `${valueAt(body, 'metadata.namespace')}/${valueAt(body, 'metadata.name')}`)
         .sort(),
     ).toEqual([
       'wire-s1-calling/wire-server-secrets',
@@ -388,7 +392,7 @@ describe('agencies on Wire Bund', () => {
   });
 
   it('output what the agency still must do', () => {
-    const s1 = stack(defaultStacks(), 'itzbund-ndb-1--tenant-bmbsp').json.output.agency_todo.value as string[];
+    const s1 = lines(stack(defaultStacks(), 'itzbund-ndb-1--tenant-bmbsp'), 'agency_todo');
     // bmbsp records its AVV with ITZBund: only what is really missing is listed
     expect(s1.join('\n')).not.toMatch(/Auftragsverarbeitungsvertrag/);
     // bmbsp declares VS-NfD-approved devices (dataProtection.vsNfdApprovedDevices): not listed as a step
@@ -403,10 +407,10 @@ describe('agencies on Wire Bund', () => {
         ),
       ),
     );
-    expect(stack(without, 'itzbund-ndb-1--tenant-bmbsp').json.output.agency_todo.value).toContain(
+    expect(lines(stack(without, 'itzbund-ndb-1--tenant-bmbsp'), 'agency_todo')).toContain(
       'Auftragsverarbeitungsvertrag (AVV) with Informationstechnikzentrum Bund (ITZBund), operator of Wire Bund Säule 1',
     );
-    const s3 = stack(defaultStacks(), 'itzbund-gs-1--tenant-lamv').json.output.agency_todo.value as string[];
+    const s3 = lines(stack(defaultStacks(), 'itzbund-gs-1--tenant-lamv'), 'agency_todo');
     expect(s3.join('\n')).not.toMatch(/VS-NfD/);
     expect(s3.join('\n')).toMatch(/DNS/);
     // lamv's DSFA is planned, bmbsp's done: only the open one is a step
@@ -421,10 +425,9 @@ describe('agencies on Wire Bund', () => {
       const saved = process.env.SOURCE_DATE_EPOCH;
       process.env.SOURCE_DATE_EPOCH = epoch;
       try {
-        return (
-          stack(synthesizeInMemory(defaultFederation()), 'itzbund-gs-1--tenant-lamv').json.output.agency_todo
-            .value as string[]
-        ).join('\n');
+        return lines(stack(synthesizeInMemory(defaultFederation()), 'itzbund-gs-1--tenant-lamv'), 'agency_todo').join(
+          '\n',
+        );
       } finally {
         if (saved === undefined) delete process.env.SOURCE_DATE_EPOCH;
         else process.env.SOURCE_DATE_EPOCH = saved;
@@ -442,7 +445,7 @@ describe('agencies on Wire Bund', () => {
           .replace(/\n {6}dsfa:[^\n]*(\n {8}[^\n]*)*/, ''),
       ),
     );
-    const todo = (stack(without, 'itzbund-ndb-1--tenant-bmbsp').json.output.agency_todo.value as string[]).join('\n');
+    const todo = lines(stack(without, 'itzbund-ndb-1--tenant-bmbsp'), 'agency_todo').join('\n');
     expect(todo).toMatch(/Name the data protection officer \(Art\. 37 GDPR\)/);
     expect(todo).toMatch(/Record the data protection impact assessment \(DSFA, Art\. 35 GDPR\)/);
   });
@@ -471,7 +474,7 @@ describe('calling across federated backends and the zone firewall', () => {
   });
 
   it('the firewall output opens what sftd and coturn really use: the kernel range, coturn’s relay range, federation', () => {
-    const entries: string[] = stack(defaultStacks(), 'itzbund-ndb-1--wire-s1').json.output.firewall_entries.value;
+    const entries = lines(stack(defaultStacks(), 'itzbund-ndb-1--wire-s1'), 'firewall_entries');
     expect(entries.filter((e) => e.includes('10.64.10.11 '))).toEqual([
       "10.64.0.0/12,fd00:64::/32 -> 10.64.10.11 udp/32768-61000 (sftd media: the node's ip_local_port_range)",
       '10.64.0.0/12,fd00:64::/32 -> 10.64.10.11 udp/49152-65535 (coturn relay: its built-in range)',

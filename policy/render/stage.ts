@@ -1,6 +1,7 @@
 /**
  * `npm run verify -- --render`: renders every Helm release of an output with the real Helm against a chart mirror,
- * runs the checks on the rendered objects and writes `<dir>/reports/render.md` and `.json`.
+ * runs the checks on the rendered objects and returns the reports `reports/render.md` and `.json` (the pipeline,
+ * app/verify.ts, writes them).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -23,6 +24,8 @@ export interface RenderStageOutput {
   readonly lines: readonly string[];
   readonly results: readonly RenderResult[];
   readonly findings: readonly RenderFinding[];
+  /** The reports: path relative to the output directory -> text (none when nothing was rendered). */
+  readonly files: Readonly<Record<string, string>>;
 }
 
 export async function renderStage(
@@ -30,7 +33,7 @@ export async function renderStage(
   stacks: readonly SynthesizedStack[],
   o: RenderStageOptions,
 ): Promise<RenderStageOutput> {
-  const fail = (line: string): RenderStageOutput => ({ code: 2, lines: [line], results: [], findings: [] });
+  const fail = (line: string): RenderStageOutput => ({ code: 2, lines: [line], results: [], findings: [], files: {} });
   if (!fs.existsSync(o.mirror) || !fs.statSync(o.mirror).isDirectory()) {
     return fail(`render: the chart mirror ${o.mirror} is not a directory`);
   }
@@ -53,7 +56,7 @@ export async function renderStage(
   const missing = results.filter((r) => r.status === 'missing');
   const accepted = new Set(o.missingOk);
   const unexpected = missing.filter((r) => !accepted.has(`${r.release.chart}@${r.release.version}`));
-  writeReports(dir, { mirror: o.mirror, results, findings, kubeVersions, ms: Date.now() - start });
+  const files = renderReports({ mirror: o.mirror, results, findings, kubeVersions, ms: Date.now() - start });
   const lines = [
     ...findings.map(formatRenderFinding),
     ...[...new Set(missing.map((r) => `${r.release.chart}@${r.release.version}`))].map(
@@ -73,23 +76,20 @@ export async function renderStage(
       ],
       results,
       findings,
+      files,
     };
   }
-  return { code: findings.length > 0 ? 1 : 0, lines, results, findings };
+  return { code: findings.length > 0 ? 1 : 0, lines, results, findings, files };
 }
 
-function writeReports(
-  dir: string,
-  r: {
-    mirror: string;
-    results: readonly RenderResult[];
-    findings: readonly RenderFinding[];
-    kubeVersions: Readonly<Record<string, string>>;
-    ms: number;
-  },
-): void {
-  const reports = path.join(dir, 'reports');
-  fs.mkdirSync(reports, { recursive: true });
+/** The render report as Markdown and JSON. */
+function renderReports(r: {
+  mirror: string;
+  results: readonly RenderResult[];
+  findings: readonly RenderFinding[];
+  kubeVersions: Readonly<Record<string, string>>;
+  ms: number;
+}): Record<string, string> {
   const releases = r.results.map((x) => ({
     stack: x.release.stack,
     release: x.release.address,
@@ -136,11 +136,5 @@ function writeReports(
         ]
       : []),
   ].join('\n');
-  for (const [file, text] of [
-    ['render.json', JSON.stringify(json, null, 2) + '\n'],
-    ['render.md', md],
-  ] as const) {
-    fs.writeFileSync(path.join(reports, `${file}.${process.pid}.tmp`), text);
-    fs.renameSync(path.join(reports, `${file}.${process.pid}.tmp`), path.join(reports, file));
-  }
+  return { 'reports/render.json': JSON.stringify(json, null, 2) + '\n', 'reports/render.md': md };
 }
