@@ -4,8 +4,8 @@
  */
 import type { Federation } from '../config/model';
 import type { ComplianceFinding } from '../policy/compliance-rules';
-import { formatComplianceFinding } from '../policy/compliance';
 import { formatFinding, type Finding } from '../policy/exposure';
+import { complianceConsoleWriter } from '../policy/rules/compliance/writers';
 
 export interface SynthAnnotation {
   readonly stack: string;
@@ -28,7 +28,8 @@ export class ComplianceError extends Error {
     federation?: Federation,
   ) {
     super(
-      `The compliance checks found ${findings.length} error(s):\n${findings.map((f) => `  ${formatComplianceFinding(f, federation)}`).join('\n')}`,
+      // The console writer ends each line; the message ends with the last finding.
+      `The compliance checks found ${findings.length} error(s):\n${complianceConsoleWriter(federation, '  ')(findings).replace(/\n$/, '')}`,
     );
     this.name = 'ComplianceError';
   }

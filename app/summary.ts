@@ -1,7 +1,7 @@
 /** What `npm run synth` prints after a run: the stacks, the warnings, where the reports are (the console writer). */
 import * as path from 'node:path';
 import type { Federation } from '../config/model';
-import { formatComplianceFinding } from '../policy/compliance';
+import { complianceConsoleWriter } from '../policy/rules/compliance/writers';
 import { TERRAFORM_CLI_CONFIG_FILE } from '../stacks/terraform-cli-config';
 import type { SynthResult } from './pipeline';
 
@@ -17,9 +17,8 @@ export function synthSummary(federation: Federation, result: SynthResult, outdir
   let stderr = '';
   for (const a of result.annotations.filter((x) => x.level === 'warning'))
     stderr += `WARNING ${a.stack}: ${a.message}\n`;
-  for (const f of result.compliance.filter((x) => x.level === 'warning' && !x.suppressed)) {
-    stderr += `WARNING ${formatComplianceFinding(f, federation)}\n`;
-  }
+  const warnings = result.compliance.filter((x) => x.level === 'warning' && !x.suppressed);
+  stderr += complianceConsoleWriter(federation, 'WARNING ')(warnings);
   stdout += `Reports: ${outdir}/reports/ (compliance per agency, architecture.svg)\n`;
   if (federation.config.terraform.providerMirror) {
     stdout += `Providers from the mirror only: export TF_CLI_CONFIG_FILE="${path.resolve(outdir, TERRAFORM_CLI_CONFIG_FILE)}"\n`;

@@ -6,7 +6,7 @@
  * refuses without and the compliance rule DS-MATRIX-PRIVACY lists for the data protection officer.
  *
  * Plain data, its schema and functions: config layer, no constructs. The values of the chart are in
- * constructs/matrix/values.ts, the compliance rule in policy/rules/matrix-privacy.ts.
+ * constructs/matrix/values.ts, the compliance rule in policy/rules/compliance/ds-matrix-privacy.ts.
  */
 import { z } from 'zod';
 import type { ConfigPath } from './errors';

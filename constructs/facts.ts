@@ -7,7 +7,8 @@
  * - `locals.zone_cluster` ({@link ZoneClusterFact}): the cluster it deploys to (constructs/zone-cluster.ts).
  * - `locals.wire_instance`, `locals.wire_profile`: a Wire Bund pillar (stacks/wire-pillar-stack.ts).
  * - Namespace labels ({@link NamespaceLabelsSchema}) and the annotations the checks read ({@link AnnotationKeys}).
- * - DNS entries of a pillar's zone edge (`output.dns_entries`, {@link zoneEdgeDnsEntry}).
+ * - DNS entries of a pillar (`output.dns_entries`): its zone edge ({@link zoneEdgeDnsEntry}) and its federator's SRV
+ *   record ({@link federatorSrvDnsEntry}).
  *
  * Plain data: no cdktf, no files; the schemas are built once, at module load.
  */
@@ -167,4 +168,47 @@ const ZONE_EDGE_ENTRY = /^(\S+) -> load balancer of (\S+) \(class (\S+)\)$/;
 export function parseZoneEdgeDnsEntry(entry: string): ZoneEdgeDnsEntry | undefined {
   const m = ZONE_EDGE_ENTRY.exec(entry);
   return m ? { host: m[1], ingressControllerNamespace: m[2], loadBalancerClass: m[3] } : undefined;
+}
+
+/** The SRV record by which federating backends find a pillar's federator. */
+export interface FederatorSrvDnsEntry {
+  /** The pillar's federation domain. */
+  readonly federationDomain: string;
+  /** The federator's host (itself a zone-edge entry). */
+  readonly federator: string;
+}
+
+/** The text of the federator's SRV entry in `output.dns_entries`. */
+export function federatorSrvDnsEntry(e: FederatorSrvDnsEntry): string {
+  return `_wire-server-federator._tcp.${e.federationDomain} SRV 0 10 443 ${e.federator}`;
+}
+
+const FEDERATOR_SRV_ENTRY = /^_wire-server-federator\._tcp\.(\S+) SRV 0 10 443 (\S+)$/;
+
+/** The federator's SRV entry read back ({@link federatorSrvDnsEntry}), or undefined for another entry. */
+export function parseFederatorSrvDnsEntry(entry: string): FederatorSrvDnsEntry | undefined {
+  const m = FEDERATOR_SRV_ENTRY.exec(entry);
+  return m ? { federationDomain: m[1], federator: m[2] } : undefined;
+}
+
+/** A `.well-known/matrix` file that an agency's own web server serves for its SaaS BundesMessenger. */
+export interface WellKnownDnsEntry {
+  /** The agency's Matrix server name (its domain). */
+  readonly serverName: string;
+  readonly file: 'server' | 'client';
+  /** The file's JSON content. */
+  readonly content: string;
+}
+
+/** The text of a `.well-known/matrix` entry in a tenant's `output.dns_entries`. */
+export function wellKnownDnsEntry(e: WellKnownDnsEntry): string {
+  return `https://${e.serverName}/.well-known/matrix/${e.file} -> ${e.content}`;
+}
+
+const WELL_KNOWN_ENTRY = /^https:\/\/([^\s/]+)\/\.well-known\/matrix\/(server|client) -> (\{.*\})$/;
+
+/** A `.well-known/matrix` entry read back ({@link wellKnownDnsEntry}), or undefined for another entry. */
+export function parseWellKnownDnsEntry(entry: string): WellKnownDnsEntry | undefined {
+  const m = WELL_KNOWN_ENTRY.exec(entry);
+  return m ? { serverName: m[1], file: m[2] as 'server' | 'client', content: m[3] } : undefined;
 }

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { PILLAR_ZONE_KIND, zoneMayCarry } from '../config/domain';
 import { LimitRangeV1, NamespaceV1, NetworkPolicyV1, ResourceQuotaV1 } from './providers';
-import { LABEL_PREFIX, Labels, MANAGED_BY, NAMESPACE_NAME_LABEL } from './labels';
+import { AnnotationKeys } from './facts';
+import { Labels, MANAGED_BY, NAMESPACE_NAME_LABEL } from './labels';
 import type { Classification } from './network-zone';
 import { Peer, type NetworkPeer, type NetworkPort } from './peer';
 import type { ZoneCluster } from './zone-cluster';
@@ -16,14 +17,17 @@ export type PodSecurity =
       /**
        * The only workloads (`Kind/name`) that may run below `restricted`: every other pod of the namespace must
        * still meet `restricted`, which `verify --render` checks on the rendered charts. Recorded on the namespace
-       * (`messenger.bund/pod-security-restricted-except`).
+       * ({@link AnnotationKeys.podSecurityRestrictedExcept}).
        * @default none: every workload may use the namespace's level
        */
       readonly restrictedExcept?: readonly string[];
     };
 
-/** Namespace annotation: the workloads (`Kind/name`, comma-separated) allowed below Pod Security `restricted`. */
-export const RESTRICTED_EXCEPT_ANNOTATION = `${LABEL_PREFIX}/pod-security-restricted-except`;
+/**
+ * Namespace annotation: the workloads (`Kind/name`, comma-separated) allowed below Pod Security `restricted`.
+ * @deprecated use {@link AnnotationKeys.podSecurityRestrictedExcept} (constructs/facts.ts); kept for its importers.
+ */
+export const RESTRICTED_EXCEPT_ANNOTATION = AnnotationKeys.podSecurityRestrictedExcept;
 
 export interface ZoneEdgeSettings {
   /** @default 1 */
@@ -163,9 +167,9 @@ export class GuardedNamespace extends Construct {
         annotations:
           podSecurity.level !== 'restricted'
             ? {
-                [`${LABEL_PREFIX}/pod-security-reason`]: podSecurity.reason,
+                [AnnotationKeys.podSecurityReason]: podSecurity.reason,
                 ...(podSecurity.restrictedExcept
-                  ? { [RESTRICTED_EXCEPT_ANNOTATION]: podSecurity.restrictedExcept.join(',') }
+                  ? { [AnnotationKeys.podSecurityRestrictedExcept]: podSecurity.restrictedExcept.join(',') }
                   : {}),
               }
             : undefined,

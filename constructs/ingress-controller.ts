@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import type { GuardedNamespace } from './guarded-namespace';
 import { HelmChart } from './helm-chart';
 import type { ImageSettings } from './images';
+import { Labels } from './labels';
 import { INGRESS_NGINX_CONTROLLER } from './charts/ingress-nginx-controller';
 import { WIRE_CHARTS } from './wire/chart-versions';
 
@@ -28,7 +29,7 @@ export class ZoneIngressController extends Construct {
     super(scope, id);
     const ns = props.namespace;
     const zone = ns.cluster.zone;
-    if (ns.labels['messenger.bund/zone-edge'] !== 'true') {
+    if (ns.labels[Labels.zoneEdge] !== 'true') {
       throw new Error(`ZoneIngressController: namespace '${ns.name}' is not a zone edge`);
     }
     this.chart = new HelmChart(this, 'chart', {

@@ -34,7 +34,7 @@ import {
 import { COMPLIANCE_PACK } from './rules/compliance';
 import { bsiImages } from './rules/compliance/bsi-sys-1-6-a6';
 import { complianceContext } from './rules/compliance/context';
-import { NAMESPACE_LABELS, resourceCount, stackNamespaces } from './rules/compliance/stack-objects';
+import { POD_SECURITY_ENFORCE_LABEL, resourceCount, stackNamespaces } from './rules/compliance/stack-objects';
 import { cell, findingsTableLines, formatComplianceFinding, markdownTable } from './rules/compliance/writers';
 
 export { cell, formatComplianceFinding };
@@ -452,7 +452,7 @@ export function buildReport(
   const namespaces = agencyStacks
     ? stackNamespaces(agencyStacks).map((ns) => ({
         name: ns.name ?? '',
-        level: ns.labels[NAMESPACE_LABELS.podSecurity] ?? 'keine',
+        level: ns.labels[POD_SECURITY_ENFORCE_LABEL] ?? 'keine',
         reason: !!ns.podSecurityReason,
       }))
     : undefined;

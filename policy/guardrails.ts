@@ -18,7 +18,8 @@ import { Labels, NAMESPACE_NAME_LABEL } from '../constructs/labels';
 import type { NetworkZone } from '../constructs/network-zone';
 import type { ClusterFacts, Facts, ZoneFacts } from './facts';
 import type { KubernetesObject, SynthesizedStack } from './k8s-objects';
-import { entriesOf, field, items, labelsOf, lengthOf, metadataField } from './rules/guard/json';
+import { field, items, lengthOf } from './synthesized-view';
+import { entriesOf, labelsOf, metadataField } from './rules/guard/json';
 
 /** A namespace, ResourceQuota or admission manifest the guardrail checks read, as the Kubernetes object it creates. */
 export interface GuardrailResource {

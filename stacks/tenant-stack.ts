@@ -4,6 +4,7 @@ import type { MatrixProduct } from '../config/domain';
 import type { Cluster, Federation, Tenant, WirePillar, Zone } from '../config/model';
 import { resolvedTenant } from '../config/resolve';
 import type { MatrixServerConfig, TenantConfig } from '../config/schema';
+import { wellKnownDnsEntry } from '../constructs/facts';
 import { GuardedNamespace } from '../constructs/guarded-namespace';
 import { HelmChart } from '../constructs/helm-chart';
 import { MatrixHomeserver } from '../constructs/matrix/matrix-homeserver';
@@ -276,8 +277,12 @@ export function saasOutputs(scope: Construct, tenant: Tenant): void {
   new TerraformOutput(scope, 'homeserver_url', { value: bum.homeserverUrl });
   new TerraformOutput(scope, 'dns_entries', {
     value: [
-      `https://${bum.serverName}/.well-known/matrix/server -> {"m.server": "${host}:443"}`,
-      `https://${bum.serverName}/.well-known/matrix/client -> {"m.homeserver": {"base_url": "${bum.homeserverUrl}"}}`,
+      wellKnownDnsEntry({ serverName: bum.serverName, file: 'server', content: `{"m.server": "${host}:443"}` }),
+      wellKnownDnsEntry({
+        serverName: bum.serverName,
+        file: 'client',
+        content: `{"m.homeserver": {"base_url": "${bum.homeserverUrl}"}}`,
+      }),
     ],
   });
   new TerraformOutput(scope, 'egress_entries', {

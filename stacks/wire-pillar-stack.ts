@@ -6,7 +6,13 @@ import type { WirePillarSpec } from '../constructs/wire/pillar-spec';
 import { COTURN_RELAY_PORTS } from '../constructs/charts/coturn';
 import { COTURN_FEDERATION_PORT } from '../constructs/wire/values';
 import { WireBundPillar } from '../constructs/wire/wire-bund-pillar';
-import { FactLocals, type WireInstanceFact, type WireProfileFact } from '../constructs/facts';
+import {
+  FactLocals,
+  federatorSrvDnsEntry,
+  zoneEdgeDnsEntry,
+  type WireInstanceFact,
+  type WireProfileFact,
+} from '../constructs/facts';
 
 import { zoneCluster } from './cluster-scope';
 import { StackNames } from './naming';
@@ -85,12 +91,15 @@ export class WirePillarStack extends TerraformStack {
     const dns = [
       ...Object.values(h)
         .filter((host) => host !== h.federator || spec.federation.length > 0)
-        .map(
-          (host) =>
-            `${host} -> load balancer of ${pillar.cluster.ingressController.namespace} (class ${pillar.cluster.zone.loadBalancerClass})`,
+        .map((host) =>
+          zoneEdgeDnsEntry({
+            host,
+            ingressControllerNamespace: pillar.cluster.ingressController.namespace,
+            loadBalancerClass: pillar.cluster.zone.loadBalancerClass,
+          }),
         ),
       ...(spec.federation.length > 0
-        ? [`_wire-server-federator._tcp.${spec.federationDomain} SRV 0 10 443 ${h.federator}`]
+        ? [federatorSrvDnsEntry({ federationDomain: spec.federationDomain, federator: h.federator })]
         : []),
     ];
     new TerraformOutput(this, 'dns_entries', { value: dns, description: 'DNS entries to create in the zone' });

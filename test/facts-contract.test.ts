@@ -11,7 +11,11 @@ import {
   FactLocals,
   NamespaceLabelsSchema,
   NetworkZoneFactSchema,
+  federatorSrvDnsEntry,
+  parseFederatorSrvDnsEntry,
+  parseWellKnownDnsEntry,
   parseZoneEdgeDnsEntry,
+  wellKnownDnsEntry,
   WireInstanceFactSchema,
   WireProfileFactSchema,
   ZoneClusterFactSchema,
@@ -22,6 +26,7 @@ import { collectFacts } from '../policy/facts';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 import {
   dataSources,
+  items,
   local,
   outputValue,
   providerConfigs,
@@ -100,6 +105,27 @@ describe('the facts the constructs of the default federation record', () => {
     }
     expect(parseZoneEdgeDnsEntry('_wire-server-federator._tcp.example SRV 0 10 443 federator.example')).toBeUndefined();
   });
+});
+
+it('every DNS entry of every stack reads back through the writer that wrote it', () => {
+  const kinds = new Map<string, number>();
+  for (const s of defaultStacks()) {
+    for (const entry of items(outputValue(s, 'dns_entries'))) {
+      const text = String(entry);
+      const edge = parseZoneEdgeDnsEntry(text);
+      const srv = parseFederatorSrvDnsEntry(text);
+      const wellKnown = parseWellKnownDnsEntry(text);
+      expect([edge, srv, wellKnown].filter(Boolean)).toHaveLength(1);
+      if (edge) expect(zoneEdgeDnsEntry(edge)).toBe(text);
+      if (srv) expect(federatorSrvDnsEntry(srv)).toBe(text);
+      if (wellKnown) expect(wellKnownDnsEntry(wellKnown)).toBe(text);
+      const kind = edge ? 'edge' : srv ? 'srv' : 'well-known';
+      kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    }
+  }
+  // the default federation has all three kinds
+  expect([...kinds.keys()].sort()).toEqual(['edge', 'srv', 'well-known']);
+  expect(parseWellKnownDnsEntry('https://a.example/.well-known/matrix/server -> not json')).toBeUndefined();
 });
 
 describe('a mutated fact', () => {

@@ -6,6 +6,7 @@ import type { SynthesizedStack } from '../policy/k8s-objects';
 import { guardContext } from '../policy/rules/guard/context';
 import { GUARD_PACK, guardFindings } from '../policy/rules/guard/index';
 import type { GuardRule } from '../policy/rules/guard/rule';
+import { cloneDefaultStacks } from './helpers';
 
 /** One resource body or manifest of a test stack (plain JSON of any shape). */
 type Body = Record<string, unknown>;
@@ -390,5 +391,44 @@ describe('the engine under the guard', () => {
     expect(guard.checkRendered(s, 'helm_release.r', body, [objects[1]]).map((f) => f.message)).toEqual([
       'Service of type NodePort opens a port on every node',
     ]);
+  });
+});
+
+describe('P1-FEDERATION over DNS entries of stacks on an NdB cluster (read back through their writers, fail closed)', () => {
+  /** The default stacks with entries set as the DNS output of one NdB stack. */
+  function withEntries(stackName: string, entries: unknown[]): SynthesizedStack[] {
+    const stacks = cloneDefaultStacks();
+    const json = stacks.find((s) => s.name === stackName)!.json as { output?: Record<string, unknown> };
+    json.output = { ...json.output, dns_entries: { value: entries } };
+    return stacks;
+  }
+  const dnsFindings = (stacks: SynthesizedStack[]) =>
+    checkExposure(stacks)
+      .filter((f) => f.address === 'output.dns_entries')
+      .map((f) => [f.stack, f.message]);
+  const S1 = 'itzbund-ndb-1--wire-s1';
+  const NDB_TENANT = 'itzbund-ndb-1--tenant-bmbsp';
+  const wellKnown = 'https://bmbsp.bund.example/.well-known/matrix/server -> {"m.server": "bmbsp.saas.example:443"}';
+
+  it('accepts the entries the stacks write: zone edge in the NdB class, SRV, .well-known files', () => {
+    expect(dnsFindings(cloneDefaultStacks())).toEqual([]);
+    expect(dnsFindings(withEntries(NDB_TENANT, [wellKnown]))).toEqual([]);
+  });
+
+  it('finds a zone-edge entry of another class, and an entry it cannot read, in a pillar and in a tenant stack', () => {
+    const foreign = 'x.example -> load balancer of ingress-gs (class lb.gs.bund.example/internal)';
+    for (const name of [S1, NDB_TENANT]) {
+      expect(dnsFindings(withEntries(name, [foreign, 'x.example CNAME lb.internet.example', 7]))).toEqual([
+        [name, 'DNS entry points to load balancer class lb.gs.bund.example/internal, outside the NdB'],
+        [
+          name,
+          'DNS entry "x.example CNAME lb.internet.example" is neither a zone-edge entry, the federator\'s SRV record nor a .well-known/matrix file: the guard cannot tell where it points',
+        ],
+        [
+          name,
+          "DNS entry 7 is neither a zone-edge entry, the federator's SRV record nor a .well-known/matrix file: the guard cannot tell where it points",
+        ],
+      ]);
+    }
   });
 });

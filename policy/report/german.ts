@@ -59,7 +59,7 @@ export function germanDate(iso: string): string {
 
 /**
  * German versions of the texts that constructs and chart descriptors record in English: the reasons of Pod
- * Security exceptions (namespace annotation `messenger.bund/pod-security-reason`) and the images a chart's values
+ * Security exceptions (namespace annotation `AnnotationKeys.podSecurityReason`, constructs/facts.ts) and the images a chart's values
  * cannot redirect. A test holds every such text of the project to this table.
  */
 export const CONSTRUCT_TEXTS_DE: Readonly<Record<string, string>> = {

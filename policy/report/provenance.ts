@@ -5,7 +5,7 @@
  *
  * Date of issue: `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds convention; CI sets it to the
  * commit time) when set and valid, else the day of the synth. Both as the calendar day in Europe/Berlin, so every
- * synth of one day writes the same report; an unchanged output is kept by the synth record (stacks/output-record.ts)
+ * synth of one day writes the same report; an unchanged output is kept by the synth record (app/output-record.ts)
  * with the date it was issued on.
  */
 import { createHash } from 'node:crypto';

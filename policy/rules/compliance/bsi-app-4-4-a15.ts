@@ -2,9 +2,10 @@
  * BSI-APP.4.4.A15: applications of different protection needs share no cluster, and the cluster of Säule 1 (NdB)
  * runs nothing but Säule 1 and its ingress.
  */
+import { Labels } from '../../../constructs/labels';
 import { collectFacts } from '../../facts';
 import { covers, type ComplianceUnit, type StackContext } from './context';
-import { NAMESPACE_LABELS, stackNamespaces, type StackNamespace } from './stack-objects';
+import { stackNamespaces, type StackNamespace } from './stack-objects';
 
 export const bsiClusterSeparation: ComplianceUnit<StackContext> = {
   id: 'BSI-APP.4.4.A15',
@@ -21,7 +22,7 @@ export const bsiClusterSeparation: ComplianceUnit<StackContext> = {
     const byCluster = new Map<string, StackNamespace[]>();
     for (const ns of stackNamespaces(stacks)) byCluster.set(ns.cluster, [...(byCluster.get(ns.cluster) ?? []), ns]);
     for (const [alias, namespaces] of byCluster) {
-      const classifications = new Set(namespaces.map((n) => n.labels[NAMESPACE_LABELS.classification]).filter(Boolean));
+      const classifications = new Set(namespaces.map((n) => n.labels[Labels.classification]).filter(Boolean));
       if (classifications.size > 1)
         yield {
           tenant: undefined,
@@ -30,10 +31,10 @@ export const bsiClusterSeparation: ComplianceUnit<StackContext> = {
         };
       if (facts.clusters.get(alias)?.zone.kind !== 'ndb') continue;
       for (const n of namespaces) {
-        const service = n.labels[NAMESPACE_LABELS.service];
-        if (n.labels[NAMESPACE_LABELS.pillar] !== '1' && service !== 'ingress')
+        const service = n.labels[Labels.service];
+        if (n.labels[Labels.pillar] !== '1' && service !== 'ingress')
           yield {
-            tenant: n.labels[NAMESPACE_LABELS.tenant],
+            tenant: n.labels[Labels.tenant],
             message: `Cluster '${alias}' betreibt Säule 1 und darf '${service}' nicht beherbergen (Namespace einer anderen Säule oder eines anderen Dienstes)`,
             stack: n.stack,
             resource: n.address,

@@ -1,7 +1,8 @@
 /** BSI-APP.4.4.A7: network separation: every namespace has a default-deny NetworkPolicy. */
+import { Labels } from '../../../constructs/labels';
 import { defaultDenyNamespaces } from '../../facts';
 import { covers, type ComplianceUnit, type StackContext } from './context';
-import { NAMESPACE_LABELS, stackNamespaces } from './stack-objects';
+import { stackNamespaces } from './stack-objects';
 
 export const bsiNetworkSeparation: ComplianceUnit<StackContext> = {
   id: 'BSI-APP.4.4.A7',
@@ -18,7 +19,7 @@ export const bsiNetworkSeparation: ComplianceUnit<StackContext> = {
     for (const ns of stackNamespaces(stacks)) {
       if (!denied.has(`${ns.cluster}/${ns.name}`))
         yield {
-          tenant: ns.labels[NAMESPACE_LABELS.tenant],
+          tenant: ns.labels[Labels.tenant],
           message: `Namespace '${ns.name}' auf Cluster '${ns.cluster}' hat keine Default-Deny-NetworkPolicy`,
           stack: ns.stack,
           resource: ns.address,

@@ -1,8 +1,9 @@
 /** BSI-SYS.1.6.A15: resource limits: a LimitRange in every namespace, CPU and memory limits for every container. */
+import { Labels } from '../../../constructs/labels';
 import { providerAlias } from '../../facts';
 import { resources, valueAt } from '../../synthesized-view';
 import { covers, type ComplianceUnit, type StackContext } from './context';
-import { deploymentContainers, NAMESPACE_LABELS, stackNamespaces } from './stack-objects';
+import { deploymentContainers, stackNamespaces } from './stack-objects';
 
 export const bsiResourceLimits: ComplianceUnit<StackContext> = {
   id: 'BSI-SYS.1.6.A15',
@@ -20,7 +21,7 @@ export const bsiResourceLimits: ComplianceUnit<StackContext> = {
     for (const ns of stackNamespaces(stacks)) {
       if (!limited.has(`${ns.cluster}/${ns.name}`))
         yield {
-          tenant: ns.labels[NAMESPACE_LABELS.tenant],
+          tenant: ns.labels[Labels.tenant],
           message: `Namespace '${ns.name}' auf Cluster '${ns.cluster}' hat keine LimitRange mit Standardgrenzen`,
           stack: ns.stack,
           resource: ns.address,

@@ -2,9 +2,10 @@
  * BSI-SYS.1.6.A17: no privileged containers: every namespace enforces Pod Security `restricted`, or runs below it
  * as an exception with a recorded reason (a note).
  */
+import { Labels } from '../../../constructs/labels';
 import { germanText } from '../../report/german';
 import { covers, type ComplianceUnit, type CoverageFacts, type StackContext } from './context';
-import { NAMESPACE_LABELS, stackNamespaces } from './stack-objects';
+import { POD_SECURITY_ENFORCE_LABEL, stackNamespaces } from './stack-objects';
 
 /** The coverage text of Pod Security: the levels of the agency's namespaces, when its stacks are known. */
 function podSecurityCoverage({ namespaces: ns }: CoverageFacts): string {
@@ -26,9 +27,9 @@ export const bsiPodSecurity: ComplianceUnit<StackContext> = {
   ...covers({ 'SYS.1.6.A17': podSecurityCoverage, 'APP.4.4.A4': podSecurityCoverage }),
   *check({ stacks }) {
     for (const ns of stackNamespaces(stacks)) {
-      const level = ns.labels[NAMESPACE_LABELS.podSecurity];
+      const level = ns.labels[POD_SECURITY_ENFORCE_LABEL];
       if (level === 'restricted') continue;
-      const place = { tenant: ns.labels[NAMESPACE_LABELS.tenant] };
+      const place = { tenant: ns.labels[Labels.tenant] };
       const where = { stack: ns.stack, resource: ns.address };
       yield ns.podSecurityReason
         ? {

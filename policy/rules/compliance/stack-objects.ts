@@ -2,21 +2,16 @@
  * What the BSI rules read from the synthesized stacks, through the typed view (policy/synthesized-view.ts): the
  * namespaces with their cluster, labels and annotations, and the containers of the deployments the project sets.
  */
+import { AnnotationKeys } from '../../../constructs/facts';
 import { providerAlias } from '../../facts';
 import { toKubernetesObject, type SynthesizedStack } from '../../k8s-objects';
 import { field, isRecord, resources, valueAt } from '../../synthesized-view';
 
-/** The label keys the constructs set on a namespace for the checks. */
-export const NAMESPACE_LABELS = {
-  tenant: 'messenger.bund/tenant',
-  service: 'messenger.bund/service',
-  pillar: 'messenger.bund/pillar',
-  classification: 'messenger.bund/classification',
-  podSecurity: 'pod-security.kubernetes.io/enforce',
-} as const;
-
-/** The annotation that records why a namespace runs below Pod Security `restricted`. */
-export const POD_SECURITY_REASON = 'messenger.bund/pod-security-reason';
+/**
+ * The Kubernetes label with a namespace's enforced Pod Security level (the project's own label keys are `Labels`,
+ * constructs/labels.ts).
+ */
+export const POD_SECURITY_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
 
 /** A `kubernetes_namespace_v1` of a stack. */
 export interface StackNamespace {
@@ -45,7 +40,7 @@ export function stackNamespaces(stacks: readonly SynthesizedStack[]): StackNames
     resources(s, 'kubernetes_namespace_v1').map(({ address, body }) => {
       const metadata = field(body, 'metadata');
       const name = text(field(metadata, 'name'));
-      const reason = text(field(field(metadata, 'annotations'), POD_SECURITY_REASON));
+      const reason = text(field(field(metadata, 'annotations'), AnnotationKeys.podSecurityReason));
       return {
         stack: s.name,
         address,

@@ -62,8 +62,11 @@ export function formatComplianceFinding(f: EngineFinding, federation?: Federatio
   return `${findingLocation(f, federation)}[${f.rule}] ${f.level}${where ? ` (${where})` : ''}: ${f.message}`;
 }
 
-/** The console writer: one {@link formatComplianceFinding} line per finding. */
+/**
+ * The console writer: one {@link formatComplianceFinding} line per finding, each after `prefix` (synth's warnings
+ * `WARNING `, an error's list `  `).
+ */
 export const complianceConsoleWriter =
-  (federation?: Federation): FindingWriter =>
+  (federation?: Federation, prefix = ''): FindingWriter =>
   (findings) =>
-    findings.map((f) => `${formatComplianceFinding(f, federation)}\n`).join('');
+    findings.map((f) => `${prefix}${formatComplianceFinding(f, federation)}\n`).join('');

@@ -5,9 +5,10 @@
  * everything else failed. The policy and binding checks themselves are in policy/guardrails.ts.
  */
 import { bindingProblems, policyProblems, type GuardrailResource } from '../../guardrails';
+import { field } from '../../synthesized-view';
 import { EXPOSURE_RULES } from './catalogue';
 import type { GuardContext } from './context';
-import { field, metadataField } from './json';
+import { metadataField } from './json';
 import type { GuardRule } from './rule';
 import type { GuardResult } from './scope';
 

@@ -17,8 +17,9 @@ import {
 import { pillar1Namespaces, type GuardrailResource, type Pillar1Namespace } from '../../guardrails';
 import { chartName, releaseValues } from '../../helm-values';
 import { literalJson, toKubernetesObject, type KubernetesObject, type SynthesizedStack } from '../../k8s-objects';
+import { field } from '../../synthesized-view';
 import { knownChart, type GuardedChart } from './charts';
-import { entriesOf, field, labelsOf, lit, metadataField, metadataOf } from './json';
+import { entriesOf, labelsOf, lit, metadataField, metadataOf } from './json';
 import { resolveReferences } from './references';
 import { insideNdbOf, scopeOf, zoned, type InsideNdb, type Position, type Scope, type ZonedScope } from './scope';
 

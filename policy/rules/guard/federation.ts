@@ -1,19 +1,32 @@
 /**
  * P1-FEDERATION: Säule 1 federates only with declared instances in the NdB: its pillar's partners (`locals.
  * wire_instance`), wire-server's domain configs (never the strategy allowAll), BundesMessenger's whitelist (set),
- * and the DNS entries of its zone edge point only at the NdB's load balancer class.
+ * and the DNS entries of its zone edge point only at the NdB's load balancer class (an entry it cannot read is a
+ * finding).
  */
-import { parseZoneEdgeDnsEntry } from '../../../constructs/facts';
+import { parseFederatorSrvDnsEntry, parseWellKnownDnsEntry, parseZoneEdgeDnsEntry } from '../../../constructs/facts';
+import { field, items, valueAt } from '../../synthesized-view';
 import { EXPOSURE_RULES } from './catalogue';
 import type { StackSite } from './context';
-import { field, items, valueAt } from './json';
 import type { GuardRule } from './rule';
 import { flag, type GuardResult } from './scope';
 
-/** The load balancer class a DNS entry points at: the zone-edge form, or any entry that names a class. */
-function dnsClass(entry: unknown): string | undefined {
-  const text = String(entry);
-  return parseZoneEdgeDnsEntry(text)?.loadBalancerClass ?? /class (\S+)\)/.exec(text)?.[1];
+/**
+ * What is wrong with a DNS entry of a stack in an NdB zone, if anything: a zone-edge entry ({@link
+ * parseZoneEdgeDnsEntry}) must name the zone's load balancer class. The stacks write only zone-edge entries, the
+ * federator's SRV record and a SaaS agency's `.well-known/matrix` files (served by the agency's own web server, not
+ * by this cluster), all through constructs/facts.ts; any other entry cannot be read and is a finding (fail closed).
+ */
+function dnsEntryProblem(entry: unknown, loadBalancerClass: string): string | undefined {
+  const text = typeof entry === 'string' ? entry : undefined;
+  const edge = text === undefined ? undefined : parseZoneEdgeDnsEntry(text);
+  if (edge) {
+    return edge.loadBalancerClass === loadBalancerClass
+      ? undefined
+      : `DNS entry points to load balancer class ${edge.loadBalancerClass}, outside the NdB`;
+  }
+  if (text !== undefined && (parseFederatorSrvDnsEntry(text) || parseWellKnownDnsEntry(text))) return undefined;
+  return `DNS entry ${JSON.stringify(entry) ?? String(entry)} is neither a zone-edge entry, the federator's SRV record nor a .well-known/matrix file: the guard cannot tell where it points`;
 }
 
 /** One stack's federation: its instance's partners, its wire-server releases, its DNS entries. */
@@ -50,9 +63,8 @@ function* stackFindings(site: StackSite): Iterable<GuardResult> {
   }
   if (site.cluster?.zone.kind === 'ndb') {
     for (const entry of items(site.dnsEntries)) {
-      const cls = dnsClass(entry);
-      if (cls !== undefined && cls !== site.cluster.zone.loadBalancerClass)
-        yield at('output.dns_entries', `DNS entry points to load balancer class ${cls}, outside the NdB`);
+      const problem = dnsEntryProblem(entry, site.cluster.zone.loadBalancerClass);
+      if (problem !== undefined) yield at('output.dns_entries', problem);
     }
   }
 }

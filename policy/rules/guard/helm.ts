@@ -7,10 +7,11 @@
  */
 import { providerAlias } from '../../facts';
 import { goTruthy, terraformText } from '../../helm-values';
+import { field, items, valueAt } from '../../synthesized-view';
 import { addressesIn } from './addresses';
 import { EXPOSURE_RULES } from './catalogue';
 import type { GuardContext, ReleaseSite } from './context';
-import { entriesOf, field, items, lit, valueAt } from './json';
+import { entriesOf, lit } from './json';
 import type { GuardRule } from './rule';
 import { flag, type GuardResult, type ZonedScope } from './scope';
 

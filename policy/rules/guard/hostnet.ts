@@ -3,10 +3,10 @@
  * and only on the cluster's calling pool in a calling namespace; pods the project declares itself never may.
  */
 import { Labels } from '../../../constructs/labels';
+import { field, items, valueAt } from '../../synthesized-view';
 import { EXPOSURE_RULES } from './catalogue';
 import { knownChart } from './charts';
 import { objectsOf, type ObjectSite } from './context';
-import { field, items, valueAt } from './json';
 import type { GuardRule } from './rule';
 import { flag, sameSelector, type GuardResult, type ZonedScope } from './scope';
 

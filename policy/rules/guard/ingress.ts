@@ -1,6 +1,7 @@
 /** P1-INGRESS: an Ingress of Säule 1 uses the NdB zone's ingress class; Gateway API objects only its own Gateway. */
+import { field } from '../../synthesized-view';
 import { EXPOSURE_RULES } from './catalogue';
-import { field, metadataOf } from './json';
+import { metadataOf } from './json';
 import { objectsOf } from './context';
 import type { GuardRule } from './rule';
 import { flag } from './scope';

@@ -1,35 +1,10 @@
 /**
- * Reading the synthesized Terraform JSON and Helm values, which the guard takes as `unknown`: small accessors that
- * read what the checks used to read with optional chaining, and fail where a loop over a non-list used to fail.
+ * Reading the synthesized Terraform JSON and Helm values, which the guard takes as `unknown`: the accessors only the
+ * guard needs (entries, Terraform literals, metadata). The general JSON readers (`isRecord`, `field`, `valueAt`,
+ * `items`, `lengthOf`) live in policy/synthesized-view.ts.
  */
 import { terraformText } from '../../helm-values';
-
-/** A JSON object (not null, not a list). */
-export type JsonRecord = Readonly<Record<string, unknown>>;
-
-export const isRecord = (value: unknown): value is JsonRecord =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** `value[key]` of an object or a list, undefined for anything else. */
-export function field(value: unknown, key: string): unknown {
-  return typeof value === 'object' && value !== null ? (value as JsonRecord)[key] : undefined;
-}
-
-/** The value at a dotted path (`cannon.service.nginz.enabled`), undefined where the path breaks off. */
-export function valueAt(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((v, key) => field(v, key), value);
-}
-
-/**
- * The items of a list the guard walks; nothing for an absent value. A string yields its characters and any other
- * value throws, as a loop over it always did: a shape the guard cannot read is never taken as an empty list.
- */
-export function items(value: unknown): readonly unknown[] {
-  if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return value;
-  if (typeof value === 'string') return [...value];
-  throw new TypeError(`${JSON.stringify(value) ?? String(value)} is not iterable`);
-}
+import { field } from '../../synthesized-view';
 
 /** The entries of an object (`Object.entries`), none for an absent value. */
 export function entriesOf(value: unknown): Array<[string, unknown]> {
@@ -38,10 +13,6 @@ export function entriesOf(value: unknown): Array<[string, unknown]> {
 
 /** A string of the Terraform JSON as the literal text Terraform hands over (`$${` is `${`); other values as they are. */
 export const lit = (value: unknown): unknown => (typeof value === 'string' ? terraformText(value) : value);
-
-/** The `length` of a string, list or object field (what `value?.length` read), undefined for anything else. */
-export const lengthOf = (value: unknown): unknown =>
-  typeof value === 'string' ? value.length : field(value, 'length');
 
 /** A field of an object's metadata (`metadata.name`, `metadata.labels`, ...). */
 export const metadataField = (object: unknown, key: string): unknown => field(field(object, 'metadata'), key);

@@ -6,29 +6,39 @@
 import { readingSuffix } from '../../../config/cidr';
 import { providerAlias } from '../../facts';
 import { goTruthy } from '../../helm-values';
+import { field, items, lengthOf, valueAt } from '../../synthesized-view';
 import { EXPOSURE_RULES } from './catalogue';
 import { objectsOf, type GuardContext } from './context';
-import { field, items, lengthOf, metadataField, valueAt } from './json';
+import { metadataField } from './json';
 import type { GuardRule } from './rule';
 import { flag, type GuardResult, type ZonedScope } from './scope';
 
+/** The two directions of a NetworkPolicy: the field of its rules, of their peers, and the findings they can give. */
+const DIRECTIONS = [
+  {
+    rules: 'ingress',
+    peers: 'from',
+    open: 'ingress rule without `from` admits traffic from anywhere',
+    outside: (block: string) => `ingress from ipBlock ${block}, not wholly inside the NdB`,
+  },
+  {
+    rules: 'egress',
+    peers: 'to',
+    open: 'egress rule without `to` lets data leave to anywhere',
+    outside: (block: string) => `egress to ipBlock ${block}, outside the NdB`,
+  },
+] as const;
+
 function* policyFindings(scope: ZonedScope, spec: unknown, { insideNdb }: GuardContext): Iterable<GuardResult> {
-  for (const rule of items(field(spec, 'ingress'))) {
-    const from = field(rule, 'from');
-    if (!from || lengthOf(from) === 0) yield flag(scope, 'ingress rule without `from` admits traffic from anywhere', 1);
-    for (const peer of items(from)) {
-      const cidr = field(field(peer, 'ipBlock'), 'cidr');
-      if (cidr && !insideNdb(scope.zone, cidr))
-        yield flag(scope, `ingress from ipBlock ${cidr}${readingSuffix(String(cidr))}, not wholly inside the NdB`, 1);
-    }
-  }
-  for (const rule of items(field(spec, 'egress'))) {
-    const to = field(rule, 'to');
-    if (!to || lengthOf(to) === 0) yield flag(scope, 'egress rule without `to` lets data leave to anywhere', 1);
-    for (const peer of items(to)) {
-      const cidr = field(field(peer, 'ipBlock'), 'cidr');
-      if (cidr && !insideNdb(scope.zone, cidr))
-        yield flag(scope, `egress to ipBlock ${cidr}${readingSuffix(String(cidr))}, outside the NdB`, 1);
+  for (const direction of DIRECTIONS) {
+    for (const rule of items(field(spec, direction.rules))) {
+      const peers = field(rule, direction.peers);
+      if (!peers || lengthOf(peers) === 0) yield flag(scope, direction.open, 1);
+      for (const peer of items(peers)) {
+        const cidr = field(field(peer, 'ipBlock'), 'cidr');
+        if (cidr && !insideNdb(scope.zone, cidr))
+          yield flag(scope, direction.outside(`${cidr}${readingSuffix(String(cidr))}`), 1);
+      }
     }
   }
 }

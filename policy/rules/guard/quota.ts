@@ -5,9 +5,10 @@
  */
 import { EDGE_SERVICE_LIMITS, quantity, SERVICE_LIMITS, type GuardrailResource } from '../../guardrails';
 import { Labels } from '../../../constructs/labels';
+import { field, lengthOf } from '../../synthesized-view';
 import { EXPOSURE_RULES } from './catalogue';
 import { objectsOf, type GuardContext } from './context';
-import { field, lengthOf, metadataField } from './json';
+import { metadataField } from './json';
 import type { GuardRule } from './rule';
 import { flag, type GuardResult } from './scope';
 

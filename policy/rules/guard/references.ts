@@ -3,7 +3,7 @@
  * (`${kubernetes_namespace_v1.x.metadata[0].name}`), resolved to the literal it names in the same stack.
  */
 import { liveTemplates, type SynthesizedStack } from '../../k8s-objects';
-import { field, isRecord } from './json';
+import { field, isRecord } from '../../synthesized-view';
 
 /** The escaped-literal-safe reference form the guard follows: a Kubernetes resource's name or namespace. */
 const NAME_REFERENCE = /^\$\{(kubernetes_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.metadata\[0\]\.(name|namespace)\}$/;

@@ -3,9 +3,10 @@
  * NdB class, external IPs, source ranges and requested load-balancer addresses (field or annotation) inside the
  * NdB, ExternalName only to a cluster-local name.
  */
+import { field, items } from '../../synthesized-view';
 import { addressesIn } from './addresses';
 import { EXPOSURE_RULES } from './catalogue';
-import { entriesOf, field, items, metadataOf } from './json';
+import { entriesOf, metadataOf } from './json';
 import { objectsOf } from './context';
 import type { GuardRule } from './rule';
 import { flag } from './scope';

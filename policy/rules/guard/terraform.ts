@@ -5,8 +5,9 @@
  * what Terraform deploys. Judged on the stacks as synthesized, in every stack (any of them can reach the NdB).
  */
 import { liveTemplates, type SynthesizedStack } from '../../k8s-objects';
+import { field, isRecord } from '../../synthesized-view';
 import { EXPOSURE_RULES } from './catalogue';
-import { entriesOf, field, isRecord } from './json';
+import { entriesOf } from './json';
 import { referencedName } from './references';
 import type { GuardRule } from './rule';
 
