@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../config/errors';
-import type { Federation } from '../config/model';
+import type { Cluster, Federation } from '../config/model';
+import { resolvedTenant } from '../config/resolve';
 import { projectRoot } from '../config/paths';
 import { LEGAL_BASES, TENANT_KINDS, ZONE_KINDS, type TenantConfig } from '../config/schema';
 import {
@@ -248,63 +249,60 @@ export const complianceReportSchema = z
 
 export type ComplianceReport = z.infer<typeof complianceReportSchema>;
 
-function servicesOf(federation: Federation, t: TenantConfig): ComplianceReport['services'] {
+/** The name of the agency's SaaS provider, when it has a BundesMessenger as SaaS from a known operator. */
+function saasProviderName(federation: Federation, t: TenantConfig): string | undefined {
+  const service = resolvedTenant(federation, t).bundesMessengerService;
+  return service?.mode === 'saas' ? service.provider?.name : undefined;
+}
+
+function servicesOf(federation: Federation, config: TenantConfig): ComplianceReport['services'] {
+  const t = resolvedTenant(federation, config);
   const out: ComplianceReport['services'] = [];
   const zoneKind = (kind: (typeof ZONE_KINDS)[number]) => ({
     zoneKind: kind,
     zoneKindLabel: label(ZONE_KIND_LABELS, kind),
   });
-  for (const pid of t.wire?.pillars ?? []) {
-    const p = federation.pillars.find((x) => x.id === pid);
-    if (p) {
-      out.push({
-        service: 'Wire Bund',
-        pillar: p.pillar,
-        cluster: p.cluster.id,
-        zone: p.cluster.zone.id,
-        ...zoneKind(p.cluster.zone.kind),
-        classification: p.classification,
-        operator: p.operator.name,
-      });
-    }
+  const operatorName = (c: Cluster) => (c.operator.kind === 'agency' ? t.name : c.operator.name);
+  for (const p of t.wirePillars) {
+    out.push({
+      service: 'Wire Bund',
+      pillar: p.pillar,
+      cluster: p.cluster.id,
+      zone: p.cluster.zone.id,
+      ...zoneKind(p.cluster.zone.kind),
+      classification: p.classification,
+      operator: p.operator.name,
+    });
   }
-  const bum = t.bundesMessenger;
-  const matrix = [
-    ...(bum?.mode === 'self-hosted' ? [['BundesMessenger (selbst betrieben)', bum.cluster] as const] : []),
-    ...(t.bwMessenger ? [['BwMessenger', t.bwMessenger.cluster] as const] : []),
-  ];
-  for (const [service, clusterId] of matrix) {
-    const c = federation.clusters.find((x) => x.id === clusterId);
-    if (c)
-      out.push({
-        service,
-        cluster: c.id,
-        zone: c.zone.id,
-        ...zoneKind(c.zone.kind),
-        classification: c.zone.maxClassification,
-        operator: c.operator.kind === 'agency' ? t.name : c.operator.name,
-      });
+  for (const server of t.matrixServers) {
+    out.push({
+      service: server.product === 'bundesmessenger' ? 'BundesMessenger (selbst betrieben)' : 'BwMessenger',
+      cluster: server.cluster.id,
+      zone: server.zone.id,
+      ...zoneKind(server.zone.kind),
+      classification: server.zone.maxClassification,
+      operator: operatorName(server.cluster),
+    });
   }
-  if (bum?.mode === 'saas' && bum.wellKnown) {
-    const c = federation.clusters.find((x) => x.id === bum.wellKnown?.cluster);
-    if (c)
-      out.push({
-        service: WELL_KNOWN_SERVICE,
-        cluster: c.id,
-        zone: c.zone.id,
-        ...zoneKind(c.zone.kind),
-        classification: 'offen',
-        operator: c.operator.kind === 'agency' ? t.name : c.operator.name,
-      });
+  const saas = t.bundesMessengerService?.mode === 'saas' ? t.bundesMessengerService : undefined;
+  if (saas?.wellKnownCluster) {
+    const c = saas.wellKnownCluster;
+    out.push({
+      service: WELL_KNOWN_SERVICE,
+      cluster: c.id,
+      zone: c.zone.id,
+      ...zoneKind(c.zone.kind),
+      classification: 'offen',
+      operator: operatorName(c),
+    });
   }
-  if (bum?.mode === 'saas') {
-    const zone = federation.zones.find((z) => z.kind === 'internet');
+  if (saas) {
     out.push({
       service: 'BundesMessenger (SaaS)',
-      zone: zone?.id ?? 'internet',
+      zone: saas.zone?.id ?? 'internet',
       ...zoneKind('internet'),
       classification: 'offen',
-      operator: federation.operators.find((o) => o.id === bum.provider)?.name ?? bum.provider,
+      operator: saasProviderName(federation, t) ?? saas.config.provider,
     });
   }
   return out;
@@ -479,7 +477,7 @@ export function buildReport(
         ? [
             {
               service: 'BundesMessenger (SaaS)',
-              provider: federation.operators.find((o) => o.id === bum.provider)?.name ?? bum.provider,
+              provider: saasProviderName(federation, t) ?? bum.provider,
               homeserverUrl: bum.homeserverUrl,
             },
           ]

@@ -73,7 +73,7 @@ export class WirePillarStack extends TerraformStack {
         id: p.id,
         domain: p.domain,
         zone: p.zone,
-        zoneKind: federation.zones.find((z) => z.id === p.zone)?.kind ?? 'unknown',
+        zoneKind: p.zoneKind,
       })),
     };
     new TerraformLocal(this, FactLocals.wireInstance, instance).overrideLogicalId(FactLocals.wireInstance);

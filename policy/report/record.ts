@@ -8,6 +8,7 @@ import { resolvedTenant } from '../../config/resolve';
 import type { MatrixServerConfig, StateBackendConfig, TenantConfig } from '../../config/schema';
 import { StackNames } from '../../config/naming';
 import type { SynthesizedStack } from '../k8s-objects';
+import { dataSources, field, items, resources, valueAt } from '../synthesized-view';
 
 export type Direction = 'beidseitig' | 'ausgehend' | 'eingehend' | 'offen';
 
@@ -183,9 +184,6 @@ export interface StateSecret {
   readonly keys: readonly string[];
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
 /** The names of the stacks that serve an agency: its own stacks (any cluster, SaaS) and those of its Wire pillars. */
 export function agencyStackNames(federation: Federation, t: TenantConfig): Set<string> {
   const names = new Set<string>([StackNames.saasTenant(t.id)]);
@@ -209,11 +207,10 @@ export function stateSecrets(
   const wanted = new Set(stacksOfTenant(federation, t, stacks));
   const out: StateSecret[] = [];
   for (const s of stacks.filter((x) => wanted.has(x.name))) {
-    const sources = (s.json.data?.kubernetes_secret_v1 ?? {}) as Record<string, Json>;
-    const values: string[] = Object.values((s.json.resource?.helm_release ?? {}) as Record<string, Json>).flatMap((r) =>
-      ((r.set_sensitive ?? []) as Json[]).map((x) => String(x?.value ?? '')),
+    const values: string[] = resources(s, 'helm_release').flatMap((r) =>
+      items(field(r.body, 'set_sensitive')).map((x) => String(field(x, 'value') ?? '')),
     );
-    for (const [id, body] of Object.entries(sources)) {
+    for (const { name: id, body } of dataSources(s, 'kubernetes_secret_v1')) {
       const keys = new Set<string>();
       const prefix = `data.kubernetes_secret_v1.${id}.data["`;
       for (const v of values) {
@@ -222,8 +219,8 @@ export function stateSecrets(
           if (end > 0) keys.add(v.slice(i + prefix.length, end));
         }
       }
-      const secret = String(body.metadata?.name ?? id);
-      const namespace = String(body.metadata?.namespace ?? '');
+      const secret = String(valueAt(body, 'metadata.name') ?? id);
+      const namespace = String(valueAt(body, 'metadata.namespace') ?? '');
       const same = out.findIndex((o) => o.stack === s.name && o.secret === secret && o.namespace === namespace);
       if (same >= 0) out[same] = { ...out[same], keys: [...new Set([...out[same].keys, ...keys])].sort() };
       else out.push({ stack: s.name, secret, namespace, keys: [...keys].sort() });

@@ -23,13 +23,8 @@ import { ownMatrixServers } from './matrix-servers';
 
 /** Errors for weakenings without reason and a tile server outside the agency, one note listing those with reasons. */
 function* agencyFindings(federation: Federation, tenant: TenantConfig): Generator<RuleResult> {
-  for (const { label, key, server } of ownMatrixServers(tenant)) {
-    const place = {
-      tenant: tenant.id,
-      ...(federation.clusters.some((c) => c.id === server.cluster)
-        ? { stack: StackNames.tenant(server.cluster, tenant.id) }
-        : {}),
-    };
+  for (const { label, key, server, cluster } of ownMatrixServers(federation, tenant)) {
+    const place = { tenant: tenant.id, stack: StackNames.tenant(cluster.id, tenant.id) };
     const where = (path: readonly (string | number)[]) => `${key}.${formatPath(path)}`;
     const listed: string[] = [];
     for (const w of weakenedMatrixPrivacy(server.privacy)) {

@@ -1,18 +1,26 @@
 /** The Matrix servers an agency runs on a cluster of the federation, as the agency rules name them. */
+import { PRODUCT_LABELS } from '../../../config/domain';
+import type { Cluster, Federation } from '../../../config/model';
+import { resolvedTenant } from '../../../config/resolve';
 import type { MatrixServerConfig, TenantConfig } from '../../../config/schema';
 
-/** A self-hosted Matrix server of an agency: its name in the findings, its config key and its config. */
+/** A self-hosted Matrix server of an agency: its name in the findings, its config key, its config and cluster. */
 export interface OwnMatrixServer {
-  readonly label: 'BundesMessenger' | 'BwMessenger';
+  readonly label: string;
   readonly key: 'bundesMessenger' | 'bwMessenger';
   readonly server: MatrixServerConfig;
+  readonly cluster: Cluster;
 }
 
-/** The self-hosted BundesMessenger, then the BwMessenger of an agency (a BundesMessenger as SaaS is not one). */
-export function ownMatrixServers(tenant: TenantConfig): OwnMatrixServer[] {
-  const out: OwnMatrixServer[] = [];
-  if (tenant.bundesMessenger?.mode === 'self-hosted')
-    out.push({ label: 'BundesMessenger', key: 'bundesMessenger', server: tenant.bundesMessenger });
-  if (tenant.bwMessenger) out.push({ label: 'BwMessenger', key: 'bwMessenger', server: tenant.bwMessenger });
-  return out;
+/**
+ * The self-hosted BundesMessenger, then the BwMessenger of an agency (a BundesMessenger as SaaS is not one): the
+ * resolved model's `matrixServers`, with the names the findings use.
+ */
+export function ownMatrixServers(federation: Federation, tenant: TenantConfig): OwnMatrixServer[] {
+  return resolvedTenant(federation, tenant).matrixServers.map((s) => ({
+    label: PRODUCT_LABELS[s.product],
+    key: s.product === 'bundesmessenger' ? 'bundesMessenger' : 'bwMessenger',
+    server: s.config,
+    cluster: s.cluster,
+  }));
 }

@@ -1,4 +1,5 @@
 /** VSNFD-DEVICES: an agency on Wire Bund Säule 1 (up to VS-NfD) declares that it uses VS-NfD approved devices. */
+import { resolvedTenant } from '../../../config/resolve';
 import type { ComplianceUnit, ModelContext } from './context';
 
 export const vsnfdDevices: ComplianceUnit<ModelContext> = {
@@ -8,7 +9,7 @@ export const vsnfdDevices: ComplianceUnit<ModelContext> = {
   unsuppressible: true,
   *check({ federation }) {
     for (const t of federation.tenants) {
-      const onP1 = (t.wire?.pillars ?? []).some((pid) => federation.pillars.find((p) => p.id === pid)?.pillar === 1);
+      const onP1 = resolvedTenant(federation, t).wirePillars.some((p) => p.pillar === 1);
       if (onP1 && !t.dataProtection?.vsNfdApprovedDevices)
         yield {
           tenant: t.id,

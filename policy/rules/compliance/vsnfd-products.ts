@@ -2,8 +2,9 @@
  * VSNFD-PRODUCTS: only products approved for VS-NfD run in the NdB; of the messengers that is Wire Bund alone (with
  * suitable devices), so no BundesMessenger or BwMessenger server runs on a cluster in the NdB zone.
  */
+import { PRODUCT_LABELS, productApprovedIn } from '../../../config/domain';
+import { resolvedTenant } from '../../../config/resolve';
 import type { ComplianceUnit, ModelContext } from './context';
-import { ownMatrixServers } from './matrix-servers';
 
 export const vsnfdProducts: ComplianceUnit<ModelContext> = {
   id: 'VSNFD-PRODUCTS',
@@ -12,12 +13,11 @@ export const vsnfdProducts: ComplianceUnit<ModelContext> = {
   unsuppressible: true,
   *check({ federation }) {
     for (const t of federation.tenants) {
-      for (const { label, server } of ownMatrixServers(t)) {
-        const cluster = federation.clusters.find((c) => c.id === server.cluster);
-        if (cluster?.zone.kind === 'ndb')
+      for (const server of resolvedTenant(federation, t).matrixServers) {
+        if (!productApprovedIn(server.product, server.zone))
           yield {
             tenant: t.id,
-            message: `${t.name}: ${label} ist nicht für VS-NfD zugelassen und darf nicht in der NdB-Zone laufen (Cluster '${cluster.id}')`,
+            message: `${t.name}: ${PRODUCT_LABELS[server.product]} ist nicht für VS-NfD zugelassen und darf nicht in der NdB-Zone laufen (Cluster '${server.cluster.id}')`,
           };
       }
     }
