@@ -86,8 +86,16 @@ export function evaluate<Context>(
   const out: EngineFinding[] = [];
   for (const rule of pack) {
     for (const result of rule.check(context)) {
-      const { variant, ...place } = result; // the variant only chooses the level
-      const finding: EngineFinding = { rule: rule.id, level: levelOf(rule, result), ...place };
+      // only the place and the message come from the check: rule and level are the unit's (a check that returns
+      // a `level` or `rule` at run time changes nothing)
+      const finding: EngineFinding = {
+        rule: rule.id,
+        level: levelOf(rule, result),
+        ...(result.tenant !== undefined ? { tenant: result.tenant } : {}),
+        ...(result.stack !== undefined ? { stack: result.stack } : {}),
+        ...(result.resource !== undefined ? { resource: result.resource } : {}),
+        message: result.message,
+      };
       const key = findingKey(finding);
       if (seen.has(key)) continue;
       seen.add(key);

@@ -165,3 +165,17 @@ describe('writers and catalogue', () => {
     ]);
   });
 });
+
+describe('the engine decides rule and level, never the check', () => {
+  it('a check that returns a level or a rule at run time changes neither', () => {
+    const sneaky: RuleUnit<null> = {
+      id: 'X-SNEAKY',
+      level: 'error',
+      explanation: 'an error that tries to report itself as a note',
+      *check() {
+        yield { message: 'weakened', level: 'info', rule: 'X-OTHER' } as RuleResult;
+      },
+    };
+    expect(evaluate([sneaky], null)).toEqual([{ rule: 'X-SNEAKY', level: 'error', message: 'weakened' }]);
+  });
+});
