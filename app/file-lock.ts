@@ -216,17 +216,31 @@ export function withFileLock<T>(lockFile: string, fn: () => T, options: LockOpti
   }
 }
 
+export interface AtomicWriteOptions {
+  /**
+   * Replace a symlink at `file` by the new file instead of writing through it to its target (for files inside an
+   * output directory: a link there must never make the tool write outside it).
+   * @default false: a symlink is followed and its target replaced (a user's linked config stays linked)
+   */
+  readonly replaceSymlink?: boolean;
+}
+
 /**
  * Replaces `file` with `data` atomically: a temporary file `.<name>.<pid>.tmp` in the same directory is written
- * and fsynced, takes over the mode of the original, and is renamed over it (a symlink is followed, so its target is
- * replaced). On any error the temporary file is removed and the original is untouched.
+ * and fsynced, takes over the mode of the original, and is renamed over it. On any error the temporary file is
+ * removed and the original is untouched.
  */
-export function writeFileAtomic(file: string, data: string | Buffer): void {
+export function writeFileAtomic(file: string, data: string | Buffer, options: AtomicWriteOptions = {}): void {
   let target = path.resolve(file);
   let mode: number | undefined;
   try {
-    target = fs.realpathSync(target);
-    mode = fs.statSync(target).mode & 0o7777;
+    if (options.replaceSymlink) {
+      const stat = fs.lstatSync(target);
+      if (!stat.isSymbolicLink()) mode = stat.mode & 0o7777;
+    } else {
+      target = fs.realpathSync(target);
+      mode = fs.statSync(target).mode & 0o7777;
+    }
   } catch (e) {
     if (errno(e) !== 'ENOENT') throw e;
   }

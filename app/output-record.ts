@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gitCommit, issueDate } from '../policy/report/provenance';
+import { writeFileAtomic } from './file-lock';
 
 export const RECORD_FILE = '.synth-record.json';
 
@@ -101,8 +102,7 @@ export function writeSynthRecord(outdir: string, key: string, printed: { stdout:
   const files = Object.fromEntries(outputFiles(outdir).map((f) => [f, sha256(fs.readFileSync(path.join(outdir, f)))]));
   const record: SynthRecord = { key, files, ...printed };
   const file = path.join(outdir, RECORD_FILE);
-  fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(record) + '\n');
-  fs.renameSync(`${file}.${process.pid}.tmp`, file);
+  writeFileAtomic(file, JSON.stringify(record) + '\n', { replaceSymlink: true });
 }
 
 /** The record of `outdir` when it was made from exactly these inputs and no recorded file has changed since. */

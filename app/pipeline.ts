@@ -1,7 +1,8 @@
 /**
  * The one pipeline: load -> synth -> guard -> compliance -> reports (the render stage needs a chart mirror and runs
- * in `npm run verify -- --render`, app/verify.ts). `npm run synth` (main.ts), `tenant:new --synth` and the library
- * entry (app/index.ts) all run it, so each produces the same output.
+ * in `npm run verify -- --render`, app/verify.ts). `npm run synth` (main.ts) and the library entry (app/index.ts) run
+ * `synthesize`, so both produce the same output; `tenant:new` checks a new agency with `synthFederation`, the same
+ * stages into a temporary directory, without the diagram.
  *
  * Everything is built in a scratch directory next to the output and only then replaces it (app/output-dir.ts: only a
  * previous output or an empty directory, under a lock): a refusal (a config error, an error annotation, a guard or
@@ -11,6 +12,8 @@ import * as path from 'node:path';
 import type { Federation } from '../config/model';
 import { projectRoot } from '../config/paths';
 import type { ComplianceFinding } from '../policy/compliance-rules';
+import { checkSuppressions } from '../policy/compliance';
+import { issueDate } from '../policy/report/provenance';
 import { readSynthesized } from '../policy/synthesized';
 import type { SynthAnnotation } from './errors';
 import { replaceOutput } from './output-dir';
@@ -54,12 +57,18 @@ export interface SynthOptions extends SynthStageOptions {
  */
 export function synthFederation(federation: Federation, outdir: string, options: SynthOptions = {}): SynthResult {
   const target = path.resolve(outdir);
+  const env = options.env ?? process.env;
+  const now = options.now ?? new Date();
+  // one day for the whole run: the findings (an overdue DSFA), the agencies' to-do lists and the reports' date
+  const asOf = issueDate(env, now).date;
   const protect = [federation.sourceFile, projectRoot(), ...(options.protect ?? [])];
+  // what the config alone decides fails before any synthesis: suppressions naming unknown or unsuppressible rules
+  checkSuppressions(federation);
   return replaceOutput(target, { protect }, (scratch) => {
     const synthesized = synthStage(federation, scratch, options);
     const stacks = readSynthesized(scratch, { ownOutput: true });
     guardStage(stacks, federation);
-    const compliance = complianceStage(federation, stacks);
+    const compliance = complianceStage(federation, stacks, asOf);
     writeReports(
       scratch,
       synthReports({
@@ -67,8 +76,8 @@ export function synthFederation(federation: Federation, outdir: string, options:
         compliance,
         stacks,
         diagram: options.diagram,
-        env: options.env ?? process.env,
-        now: options.now ?? new Date(),
+        env,
+        now,
       }),
     );
     const result: SynthResult = { federation, outdir: target, ...synthesized, compliance };

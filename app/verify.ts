@@ -13,12 +13,7 @@ import { projectRoot } from '../config/paths';
 import { formatFinding } from '../policy/exposure';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 import { renderStage } from '../policy/render/stage';
-import {
-  readSynthesized,
-  readSynthesizedOutput,
-  SynthesizedShapeError,
-  type SynthesizedOutput,
-} from '../policy/synthesized';
+import { readSynthesizedOutput, SynthesizedShapeError, type SynthesizedOutput } from '../policy/synthesized';
 import { guardStage } from './stages/guard';
 import { reachabilityReports, writeReports } from './stages/reports';
 
@@ -43,13 +38,22 @@ JSON path), an internal error, a chart missing from the mirror, or a usage error
   --help                 this text`;
 
 export function verify(dir: string | undefined): VerifyOutput {
-  if (!dir) return { code: 2, lines: [VERIFY_USAGE] };
+  return guarded(dir).result;
+}
+
+/** Read and guard stages: the verdict, and the stacks read (for the render stage: one read of the output). */
+function guarded(dir: string | undefined): { result: VerifyOutput; stacks?: readonly SynthesizedStack[] } {
+  if (!dir) return { result: { code: 2, lines: [VERIFY_USAGE] } };
   let output: SynthesizedOutput;
   try {
     output = readSynthesizedOutput(dir);
   } catch (e) {
-    return unreadable(dir, e);
+    return { result: unreadable(dir, e) };
   }
+  return { result: guardOutput(dir, output), stacks: output.stacks };
+}
+
+function guardOutput(dir: string, output: SynthesizedOutput): VerifyOutput {
   const { stacks, unlisted } = output;
   try {
     const findings = guardStage(stacks);
@@ -105,15 +109,9 @@ export async function verifyCli(
     else dirs.push(a);
   }
   if (dirs.length !== 1) return usage(`one output directory expected, got ${dirs.length}`);
-  const base = verify(dirs[0]);
-  if (!render || base.code === 2) return base;
+  const { result: base, stacks } = guarded(dirs[0]);
+  if (!render || base.code === 2 || !stacks) return base;
   if (!mirror) return usage('--render needs a chart mirror: --mirror <dir> or CHART_MIRROR');
-  let stacks: SynthesizedStack[];
-  try {
-    stacks = readSynthesized(dirs[0]);
-  } catch (e) {
-    return unreadable(dirs[0], e);
-  }
   try {
     const r = await renderStage(dirs[0], stacks, {
       mirror,

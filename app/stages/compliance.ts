@@ -5,9 +5,16 @@ import type { ComplianceFinding } from '../../policy/compliance-rules';
 import type { SynthesizedStack } from '../../policy/k8s-objects';
 import { ComplianceError } from '../errors';
 
-/** All findings, suppressions applied; unsuppressed errors are a ComplianceError. */
-export function complianceStage(federation: Federation, stacks: readonly SynthesizedStack[]): ComplianceFinding[] {
-  const findings = evaluateCompliance(federation, stacks);
+/**
+ * All findings, suppressions applied; unsuppressed errors are a ComplianceError. `asOf` is the day of the check
+ * (`YYYY-MM-DD`), the reports' date of issue: a planned DSFA due before it is overdue.
+ */
+export function complianceStage(
+  federation: Federation,
+  stacks: readonly SynthesizedStack[],
+  asOf: string,
+): ComplianceFinding[] {
+  const findings = evaluateCompliance(federation, stacks, asOf);
   const blocking = blockingFindings(findings);
   if (blocking.length > 0) throw new ComplianceError(blocking, federation);
   return findings;

@@ -13,6 +13,7 @@ import type { Finding } from '../../policy/exposure';
 import type { SynthesizedStack } from '../../policy/k8s-objects';
 import { reachability, reachabilityMarkdown } from '../../policy/reachability';
 import { reportIssue } from '../../policy/report/provenance';
+import { writeFileAtomic } from '../file-lock';
 import { TERRAFORM_CLI_CONFIG_FILE, terraformCliConfig } from '../../stacks/terraform-cli-config';
 
 /** Output files: path relative to the output directory (`/`-separated) -> content. */
@@ -70,13 +71,6 @@ export function writeReports(dir: string, files: ReportFiles, options: { readonl
       fs.writeFileSync(file, text);
       continue;
     }
-    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-    try {
-      fs.writeFileSync(tmp, text);
-      fs.renameSync(tmp, file);
-    } catch (e) {
-      fs.rmSync(tmp, { force: true });
-      throw e;
-    }
+    writeFileAtomic(file, text, { replaceSymlink: true });
   }
 }
