@@ -65,7 +65,7 @@ export function synthFederation(federation: Federation, outdir: string, options:
   // what the config alone decides fails before any synthesis: suppressions naming unknown or unsuppressible rules
   checkSuppressions(federation);
   return replaceOutput(target, { protect }, (scratch) => {
-    const synthesized = synthStage(federation, scratch, options);
+    const synthesized = synthStage(federation, scratch, { ...options, asOf });
     const stacks = readSynthesized(scratch, { ownOutput: true });
     guardStage(stacks, federation);
     const compliance = complianceStage(federation, stacks, asOf);

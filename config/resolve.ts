@@ -3,7 +3,16 @@
  * the loader, and on demand for a tenant of a model built in code.
  */
 import { matrixServerZone } from './domain/matrix';
-import type { Cluster, HostedMatrixServer, Operator, SaasBundesMessenger, Tenant, WirePillar, Zone } from './model';
+import type {
+  Cluster,
+  Federation,
+  HostedMatrixServer,
+  Operator,
+  SaasBundesMessenger,
+  Tenant,
+  WirePillar,
+  Zone,
+} from './model';
 import type { MatrixServerConfig, TenantConfig } from './schema';
 
 /** What a tenant's references point into. */
@@ -90,4 +99,13 @@ export function isResolvedTenant(tenant: TenantConfig): tenant is Tenant {
 /** The tenant with its references resolved against a federation: as it is when it carries them, resolved otherwise. */
 export function resolvedTenant(federation: TenantReferences, tenant: TenantConfig): Tenant {
   return isResolvedTenant(tenant) ? tenant : resolveTenant(tenant, federation);
+}
+
+/**
+ * The federation with every tenant's references resolved ({@link resolvedTenant}): the library edge for a model built
+ * in code (a tenant copied with a changed key). A loaded model is returned as it is.
+ */
+export function resolvedFederation(federation: Federation): Federation {
+  if (federation.tenants.every((t) => isResolvedTenant(t))) return federation;
+  return { ...federation, tenants: federation.tenants.map((t) => resolvedTenant(federation, t)) };
 }

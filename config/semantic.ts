@@ -18,13 +18,17 @@ import {
 } from './cidr';
 import {
   acmeAllowedIn,
+  bwMessengerAllowedIn,
   DEFAULT_PILLAR_OPERATOR,
   demoDatastoresAllowedIn,
   matrixServerZone,
+  mayHostOwnBundesMessenger,
   mayOperateBwMessenger,
+  mayUseBwMessenger,
   openFederationAllowedIn,
   PILLAR_CLASSIFICATION,
   PILLAR_ZONE_KIND,
+  pillarMayFederateWith,
   pillarPlacementProblems,
   PRODUCT_LABELS,
   productApprovedIn,
@@ -37,9 +41,6 @@ import type { ConfigPath } from './errors';
 import { DNS_NAME, type Classification, type FederationConfig } from './schema';
 
 export type Report = (path: ConfigPath, message: string, value: unknown, allowed?: string) => void;
-
-/** Re-exported from config/domain, where the pillar rules are stated. */
-export { PILLAR_CLASSIFICATION, PILLAR_ZONE_KIND } from './domain';
 
 function list(values: Iterable<string>): string {
   const items = [...values];
@@ -409,12 +410,12 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
           bum.cluster,
           list(clusters.keys()),
         );
-      } else if (cluster.operator !== tenant.id) {
+      } else if (!mayHostOwnBundesMessenger({ id: cluster.operator }, tenant)) {
         report(
           ['tenants', ti, 'bundesMessenger', 'cluster'],
           `self-hosted BundesMessenger of '${tenant.id}' must run on a cluster the agency operates itself; cluster '${cluster.id}' is operated by '${cluster.operator}'`,
           bum.cluster,
-          `a cluster with operator '${tenant.id}': ${list(cfg.clusters.filter((c) => c.operator === tenant.id).map((c) => c.id))}`,
+          `a cluster with operator '${tenant.id}': ${list(cfg.clusters.filter((c) => mayHostOwnBundesMessenger({ id: c.operator }, tenant)).map((c) => c.id))}`,
         );
       }
     }
@@ -427,7 +428,7 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
       );
     }
     if (tenant.bwMessenger) {
-      if (tenant.kind !== 'bundeswehr') {
+      if (!mayUseBwMessenger(tenant)) {
         report(
           ['tenants', ti, 'bwMessenger'],
           `BwMessenger is for the Bundeswehr only; tenant '${tenant.id}' is of kind '${tenant.kind}'`,
@@ -460,7 +461,8 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
             )}`,
           );
         }
-        if (zones.get(cluster.zone)?.kind === 'internet') {
+        const zone = zones.get(cluster.zone);
+        if (zone && !bwMessengerAllowedIn(zone)) {
           report(
             ['tenants', ti, 'bwMessenger', 'cluster'],
             `BwMessenger cannot run on cluster '${cluster.id}' in the internet zone '${cluster.zone}'`,
@@ -577,7 +579,8 @@ function checkMatrix(cfg: FederationConfig, report: Report): void {
               .filter((c) => {
                 const z = zones.get(c.zone);
                 const operator = { kind: operatorKinds.get(c.operator) ?? 'agency' };
-                const mayRun = kind === 'bum' ? c.operator === t.id : mayOperateBwMessenger(operator);
+                const mayRun =
+                  kind === 'bum' ? mayHostOwnBundesMessenger({ id: c.operator }, t) : mayOperateBwMessenger(operator);
                 return z !== undefined && productApprovedIn(matrixProduct, z) && mayRun;
               })
               .map((c) => c.id),
@@ -882,7 +885,7 @@ function checkWire(cfg: FederationConfig, report: Report): void {
       [a, b],
       [b, a],
     ]) {
-      if (x.pillar === 1 && zones.get(y.zone ?? '')?.kind !== 'ndb') {
+      if (!pillarMayFederateWith(x.pillar, zones.get(y.zone ?? '')?.kind)) {
         report(
           at,
           `Säule 1 '${x.id}' cannot federate with '${y.id}' outside the NdB zone (zone '${y.zone}')`,

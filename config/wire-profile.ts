@@ -5,6 +5,7 @@
  * (`wire.pillars[].profile.reason`); the compliance rule WIRE-PROFILE refuses it otherwise, and the report shows
  * the profile. Plain data and functions: config layer, no constructs.
  */
+import type { PillarNumber } from './domain';
 import type { WirePillar } from './model';
 import type { ConfigPath } from './errors';
 
@@ -74,7 +75,6 @@ export interface WireProfileOverrides {
   readonly reason?: string;
 }
 
-type PillarNumber = 1 | 2 | 3;
 type Preset = Omit<WireProfile, 'classifiedDomains'> & { readonly classifiedDomains: FeatureStatus };
 
 /**

@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import { Labels, NAMESPACE_NAME_LABEL } from './labels';
-import type { NetworkZone } from './network-zone';
 import { Manifest } from './providers';
 import type { ZoneCluster } from './zone-cluster';
 
@@ -8,6 +7,13 @@ export interface AdmissionValidation {
   /** CEL expression over `object` and `namespaceObject`; true admits. */
   readonly expression: string;
   readonly message: string;
+}
+
+/** What the validations need of a zone: its classes and networks (a NetworkZone, or a zone as the checks read it). */
+export interface AdmissionZone {
+  readonly ingressClass: string;
+  readonly loadBalancerClass: string;
+  readonly cidrs: readonly string[];
 }
 
 /** Namespaces of Kubernetes itself, which the policy does not bind to. */
@@ -22,7 +28,7 @@ const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
  * (exposure points 2-4). Written with `has()` guards: no optional-field syntax.
  */
 export function ndbAdmissionValidations(
-  zone: NetworkZone,
+  zone: AdmissionZone,
   callingSelector?: Readonly<Record<string, string>>,
 ): AdmissionValidation[] {
   const svc = "object.kind != 'Service'";

@@ -1,14 +1,21 @@
 /**
  * The facts contract between constructs and checks: what a construct records in the synthesized JSON for the checks
  * over it (policy/) to read back, as zod schemas with their inferred types. Constructs build each fact through
- * these types, so they cannot record a fact the checks cannot read; policy/facts.ts parses with the same schemas.
+ * these types, so they cannot record a fact the checks cannot read, and the checks read each fact back through the
+ * same schema ({@link readFact}): a fact that does not parse is a finding, never a pass.
  *
  * - `locals.network_zone` ({@link NetworkZoneFact}): the zone a stack deploys into (constructs/network-zone.ts).
  * - `locals.zone_cluster` ({@link ZoneClusterFact}): the cluster it deploys to (constructs/zone-cluster.ts).
- * - `locals.wire_instance`, `locals.wire_profile`: a Wire Bund pillar (stacks/wire-pillar-stack.ts).
- * - Namespace labels ({@link NamespaceLabelsSchema}) and the annotations the checks read ({@link AnnotationKeys}).
+ * - `locals.wire_instance` ({@link WireInstanceFact}): a Wire Bund pillar (stacks/wire-pillar-stack.ts).
+ *   policy/facts.ts parses these three per stack (`collectFacts`), and the guard and the render checks take them
+ *   typed from there.
+ * - `locals.wire_profile` ({@link WireProfileFact}): the pillar's team features; the galley contract of the
+ *   wire-server chart (constructs/charts/wire-server.ts) parses it, with the Säule-1 part of `wire_instance`.
+ * - Namespace labels: the value domains the constructs write ({@link NamespaceLabelsSchema}; test/facts-contract
+ *   holds the output to them). The checks read single labels (constructs/labels.ts `Labels`) of any namespace,
+ *   also one made by hand, so they do not require the whole set; the annotations they read: {@link AnnotationKeys}.
  * - DNS entries of a pillar (`output.dns_entries`): its zone edge ({@link zoneEdgeDnsEntry}) and its federator's SRV
- *   record ({@link federatorSrvDnsEntry}).
+ *   record ({@link federatorSrvDnsEntry}), each with its reader.
  *
  * Plain data: no cdktf, no files; the schemas are built once, at module load.
  */
@@ -91,6 +98,44 @@ export type RecordedZoneCluster = ZoneClusterFact & {
   readonly nodePools: NodePoolFact[];
   readonly kubernetesVersion: string;
 };
+
+/** The fields of a fact schema that must be present, in the schema's order. */
+const requiredFields = (schema: z.ZodObject): string[] =>
+  Object.entries(schema.shape)
+    .filter(([, field]) => !field.safeParse(undefined).success)
+    .map(([name]) => name);
+
+/**
+ * The malformed fields of one recorded fact (`<local>.<field>`, in the schema's order) from the issues of its
+ * schema; a CIDR that is a string but none is named as such.
+ */
+export function malformedFactFields(name: string, schema: z.ZodObject, issues: readonly z.core.$ZodIssue[]): string[] {
+  const bad = new Map<string, boolean>(); // field -> only "not a CIDR" issues
+  for (const issue of issues) {
+    const fields = issue.path.length === 0 ? requiredFields(schema) : [String(issue.path[0])];
+    for (const f of fields) {
+      const onlyCidr = issue.path.length > 1 && issue.code === 'custom' && issue.message === NOT_A_CIDR;
+      bad.set(f, (bad.get(f) ?? true) && onlyCidr);
+    }
+  }
+  return Object.keys(schema.shape)
+    .filter((f) => bad.has(f))
+    .map((f) => `${name}.${f}${bad.get(f) ? ` (${NOT_A_CIDR})` : ''}`);
+}
+
+/** A recorded fact read back through its schema: the typed fact, or its malformed fields. */
+export type FactRead<T> = { readonly fact: T } | { readonly malformed: readonly string[] };
+
+/** One recorded fact (the value of `locals.<name>`) read back through its schema; undefined when none is recorded. */
+export function readFact<S extends z.ZodObject>(
+  name: string,
+  schema: S,
+  value: unknown,
+): FactRead<z.output<S>> | undefined {
+  if (value === undefined) return undefined;
+  const parsed = schema.safeParse(value);
+  return parsed.success ? { fact: parsed.data } : { malformed: malformedFactFields(name, schema, parsed.error.issues) };
+}
 
 /** A federation partner of a Wire pillar; `unknown` when the partner's zone is not declared. */
 export const WirePartnerFactSchema = z.object({

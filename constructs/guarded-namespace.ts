@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { PILLAR_ZONE_KIND, zoneMayCarry } from '../config/domain';
+import { pillarPlacementProblems, zoneMayCarry, type PillarNumber } from '../config/domain';
 import { LimitRangeV1, NamespaceV1, NetworkPolicyV1, ResourceQuotaV1 } from './providers';
 import { AnnotationKeys } from './facts';
-import { Labels, MANAGED_BY, NAMESPACE_NAME_LABEL } from './labels';
+import { Labels, MANAGED_BY, NAMESPACE_NAME_LABEL, POD_SECURITY_ENFORCE_LABEL } from './labels';
 import type { Classification } from './network-zone';
 import { Peer, type NetworkPeer, type NetworkPort } from './peer';
 import type { ZoneCluster } from './zone-cluster';
@@ -51,7 +51,7 @@ export interface GuardedNamespaceProps {
   /** What runs here, e.g. `wire`, `bundesmessenger`, `ingress`, `platform`. */
   readonly service: string;
   /** Wire Bund pillar (Säule) the namespace belongs to, if any. */
-  readonly pillar?: 1 | 2 | 3;
+  readonly pillar?: PillarNumber;
   /** Agency tenant the namespace belongs to, if any. */
   readonly tenant?: string;
   /** @default the zone's highest classification */
@@ -124,9 +124,13 @@ export class GuardedNamespace extends Construct {
         `GuardedNamespace '${props.name}': classification VS-NfD is not allowed in zone '${zone.zoneId}' (kind '${zone.kind}', up to '${zone.maxClassification}')`,
       );
     }
-    if (props.pillar === 1 && zone.kind !== PILLAR_ZONE_KIND[1]) {
+    for (const problem of props.pillar === undefined ? [] : pillarPlacementProblems(props.pillar, zone)) {
       throw new Error(
-        `GuardedNamespace '${props.name}': Säule 1 only runs in the NdB zone, not in '${zone.zoneId}' (${zone.kind})`,
+        problem.rule === 'zone-kind'
+          ? props.pillar === 1
+            ? `GuardedNamespace '${props.name}': Säule 1 only runs in the NdB zone, not in '${zone.zoneId}' (${zone.kind})`
+            : `GuardedNamespace '${props.name}': Säule ${props.pillar} runs in a zone of kind '${problem.wanted}', not in '${zone.zoneId}' (${zone.kind})`
+          : `GuardedNamespace '${props.name}': Säule ${props.pillar} carries ${problem.needed}, zone '${zone.zoneId}' only up to '${problem.max}'`,
       );
     }
     const podSecurity = props.podSecurity ?? { level: 'restricted' };
@@ -157,7 +161,7 @@ export class GuardedNamespace extends Construct {
         name: props.name,
         labels: {
           ...this.labels,
-          'pod-security.kubernetes.io/enforce': podSecurity.level,
+          [POD_SECURITY_ENFORCE_LABEL]: podSecurity.level,
           'pod-security.kubernetes.io/enforce-version': 'latest',
           'pod-security.kubernetes.io/audit': 'restricted',
           'pod-security.kubernetes.io/audit-version': 'latest',

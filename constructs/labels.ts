@@ -20,3 +20,6 @@ export const MANAGED_BY = 'bund-messenger-iac';
 
 /** The label Kubernetes sets on every namespace (since 1.22): selects a namespace by name. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/** The Kubernetes label with a namespace's enforced Pod Security level (`restricted`, `baseline` or `privileged`). */
+export const POD_SECURITY_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';

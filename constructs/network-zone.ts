@@ -1,6 +1,7 @@
 import { TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { parseCidr, insideAny, type Cidr } from '../config/cidr';
+import { zoneKindMayCarry, zoneMaxClassification } from '../config/domain';
 import { FactLocals, type Classification, type RecordedNetworkZone, type ZoneKind } from './facts';
 
 /** The kinds of network zone (constructs/facts.ts `ZONE_KINDS`). */
@@ -48,8 +49,8 @@ export class NetworkZone extends Construct {
       if (!net) throw new Error(`NetworkZone '${props.id}': '${c}' is not a CIDR; use e.g. '10.64.0.0/12'`);
       return net;
     });
-    const max = props.maxClassification ?? (props.kind === 'ndb' ? 'VS-NfD' : 'offen');
-    if (max === 'VS-NfD' && props.kind !== 'ndb') {
+    const max = zoneMaxClassification(props);
+    if (!zoneKindMayCarry(props.kind, max)) {
       throw new Error(`NetworkZone '${props.id}': kind '${props.kind}' cannot carry VS-NfD; only 'ndb' can`);
     }
     this.zoneId = props.id;

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { internetZoneOf } from '../config/domain';
 import type { Federation } from '../config/model';
-import { resolvedTenant } from '../config/resolve';
+import { resolvedFederation } from '../config/resolve';
 
 export interface ArchNode {
   readonly id: string;
@@ -39,7 +39,9 @@ export interface ArchitectureGraph {
 
 const nid = (...parts: string[]) => parts.join('_').replace(/[^A-Za-z0-9_]/g, '_');
 
-export function architectureGraph(f: Federation): ArchitectureGraph {
+export function architectureGraph(model: Federation): ArchitectureGraph {
+  // the library edge: the tenants of a model built in code are resolved here, once
+  const f = resolvedFederation(model);
   const zoneGroups = new Map<string, ArchGroup>();
   for (const z of f.zones) {
     zoneGroups.set(z.id, {
@@ -101,7 +103,7 @@ export function architectureGraph(f: Federation): ArchitectureGraph {
     for (const pid of t.wire?.pillars ?? [])
       edges.push({ from: agency, to: nid('wire', pid), label: 'nutzt', kind: 'uses' });
     const bum = t.bundesMessenger;
-    const service = resolvedTenant(f, t).bundesMessengerService;
+    const service = t.bundesMessengerService;
     if (bum?.mode === 'self-hosted') {
       const id = nid('bum', t.id);
       clusterGroups.get(bum.cluster)?.nodes.push({ id, label: `BundesMessenger ${bum.serverName}`, shape: 'cylinder' });

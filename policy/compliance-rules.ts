@@ -4,20 +4,16 @@
  * is one unit in policy/rules/compliance/; the engine (policy/engine.ts) runs them, de-duplicates their findings and
  * applies suppressions (policy/compliance.ts).
  */
-import { processorsOf, WELL_KNOWN_SERVICE } from '../config/domain';
 import type { Federation } from '../config/model';
+import { resolvedFederation } from '../config/resolve';
 import { catalogue, evaluate, type EngineFinding, type Level } from './engine';
 import type { SynthesizedStack } from './k8s-objects';
 import { COMPLIANCE_PACK, MODEL_UNITS, STACK_UNITS } from './rules/compliance';
 
-/** The processors of a tenant (and the service name of its `.well-known/matrix` delegation): rules in config/domain. */
-export { processorsOf, WELL_KNOWN_SERVICE };
 export type { Level };
 export { bsiCoverage, coverageTable, type CoverageRow } from './rules/compliance/bsi-coverage';
 export type { CoverageFacts } from './rules/compliance/context';
-export { dsfaOverdue } from './rules/compliance/ds-dsfa';
 export { releaseImageProblems } from './rules/compliance/bsi-sys-1-6-a6';
-export { wireProfileFindings } from './rules/compliance/wire-profile';
 
 /** A rule of the catalogue: id, level, title (German, for the reports), and what it covers. */
 export interface ComplianceRule {
@@ -47,7 +43,7 @@ export type ComplianceFinding = EngineFinding;
  * `asOf` is the day of the check (`YYYY-MM-DD`, the report's date of issue): a planned DSFA due before it is overdue.
  */
 export function tenantFindings(federation: Federation, asOf?: string): ComplianceFinding[] {
-  return evaluate(MODEL_UNITS, { federation, ...(asOf !== undefined ? { asOf } : {}) });
+  return evaluate(MODEL_UNITS, { federation: resolvedFederation(federation), ...(asOf !== undefined ? { asOf } : {}) });
 }
 
 /** BSI IT-Grundschutz checks on the synthesized resources (no suppressions applied). */

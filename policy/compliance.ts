@@ -5,19 +5,12 @@
 import * as path from 'node:path';
 import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../config/errors';
-import type { Cluster, Federation } from '../config/model';
+import { openDsfa, operatedByAgency, processorsOf, retentionMissing, WELL_KNOWN_SERVICE } from '../config/domain';
+import type { Cluster, Federation, Tenant } from '../config/model';
 import { resolvedTenant } from '../config/resolve';
 import { projectRoot } from '../config/paths';
 import { LEGAL_BASES, TENANT_KINDS, ZONE_KINDS, type TenantConfig } from '../config/schema';
-import {
-  bsiCoverage,
-  COMPLIANCE_RULES,
-  dsfaOverdue,
-  processorsOf,
-  RULES_BY_ID,
-  WELL_KNOWN_SERVICE,
-  type ComplianceFinding,
-} from './compliance-rules';
+import { bsiCoverage, COMPLIANCE_RULES, RULES_BY_ID, type ComplianceFinding } from './compliance-rules';
 import { blocking, evaluate } from './engine';
 import type { SynthesizedStack } from './k8s-objects';
 import { germanDate, label, legalBasisLabel, supervisor, TENANT_KIND_LABELS, ZONE_KIND_LABELS } from './report/german';
@@ -35,7 +28,8 @@ import {
 import { COMPLIANCE_PACK } from './rules/compliance';
 import { bsiImages } from './rules/compliance/bsi-sys-1-6-a6';
 import { complianceContext } from './rules/compliance/context';
-import { POD_SECURITY_ENFORCE_LABEL, resourceCount, stackNamespaces } from './rules/compliance/stack-objects';
+import { POD_SECURITY_ENFORCE_LABEL } from '../constructs/labels';
+import { resourceCount, stackNamespaces } from './rules/compliance/stack-objects';
 import { cell, findingsTableLines, formatComplianceFinding, markdownTable } from './rules/compliance/writers';
 
 export { cell, formatComplianceFinding };
@@ -250,19 +244,18 @@ export const complianceReportSchema = z
 export type ComplianceReport = z.infer<typeof complianceReportSchema>;
 
 /** The name of the agency's SaaS provider, when it has a BundesMessenger as SaaS from a known operator. */
-function saasProviderName(federation: Federation, t: TenantConfig): string | undefined {
-  const service = resolvedTenant(federation, t).bundesMessengerService;
+function saasProviderName(t: Tenant): string | undefined {
+  const service = t.bundesMessengerService;
   return service?.mode === 'saas' ? service.provider?.name : undefined;
 }
 
-function servicesOf(federation: Federation, config: TenantConfig): ComplianceReport['services'] {
-  const t = resolvedTenant(federation, config);
+function servicesOf(t: Tenant): ComplianceReport['services'] {
   const out: ComplianceReport['services'] = [];
   const zoneKind = (kind: (typeof ZONE_KINDS)[number]) => ({
     zoneKind: kind,
     zoneKindLabel: label(ZONE_KIND_LABELS, kind),
   });
-  const operatorName = (c: Cluster) => (c.operator.kind === 'agency' ? t.name : c.operator.name);
+  const operatorName = (c: Cluster) => (operatedByAgency(c.operator, t) ? t.name : c.operator.name);
   for (const p of t.wirePillars) {
     out.push({
       service: 'Wire Bund',
@@ -302,7 +295,7 @@ function servicesOf(federation: Federation, config: TenantConfig): ComplianceRep
       zone: saas.zone?.id ?? 'internet',
       ...zoneKind('internet'),
       classification: 'offen',
-      operator: saasProviderName(federation, t) ?? saas.config.provider,
+      operator: saasProviderName(t) ?? saas.config.provider,
     });
   }
   return out;
@@ -326,12 +319,14 @@ const ENCRYPTION_DEFAULT: Readonly<Record<string, string>> = {
 
 export function buildReport(
   federation: Federation,
-  t: TenantConfig,
+  tenant: TenantConfig,
   findings: readonly ComplianceFinding[],
   context: ReportContext = {},
 ): ComplianceReport {
+  // the library edge: a tenant of a model built in code is resolved here, once
+  const t = resolvedTenant(federation, tenant);
   const dp = t.dataProtection;
-  const services = servicesOf(federation, t);
+  const services = servicesOf(t);
   const clusters = new Set(services.map((s) => s.cluster).filter(Boolean));
   const ownStacks = agencyStackNames(federation, t);
   // A finding about a resource concerns the agency when the resource is in one of its stacks; one about a cluster
@@ -414,21 +409,22 @@ export function buildReport(
     context.issue ??
     reportIssue(projectRoot(), federation.sourceFile, process.env, new Date(), federation.sourceSha256);
   const dsfa = dp?.dsfa ?? null;
-  const overdue = dsfaOverdue(dsfa ?? undefined, issue.date);
+  const openDsfaStep = openDsfa(t, issue.date);
+  const overdue = openDsfaStep?.state === 'planned' ? openDsfaStep.overdue : undefined;
   const openItems = [
     ...mine.filter((f) => !f.suppressed && f.level !== 'info').map((f) => `${f.rule}: ${f.message}`),
-    ...(dsfa?.status === 'planned'
+    ...(openDsfaStep?.state === 'planned'
       ? [
           overdue
             ? `Datenschutz-Folgenabschätzung überfällig seit ${germanDate(overdue)}: durchführen und mit Aktenzeichen und Datum erklären (dataProtection.dsfa)`
-            : `Datenschutz-Folgenabschätzung geplant${dsfa.due ? ` bis ${germanDate(dsfa.due)}` : ''}: nach Abschluss mit Aktenzeichen und Datum erklären (dataProtection.dsfa)`,
+            : `Datenschutz-Folgenabschätzung geplant${openDsfaStep.due ? ` bis ${germanDate(openDsfaStep.due)}` : ''}: nach Abschluss mit Aktenzeichen und Datum erklären (dataProtection.dsfa)`,
         ]
       : []),
-    ...(dp?.retention
-      ? []
-      : [
+    ...(retentionMissing(t)
+      ? [
           'Kein Löschkonzept erklärt (dataProtection.retention): Aufbewahrungs- und Löschfristen je Datenkategorie festlegen',
-        ]),
+        ]
+      : []),
     ...(backend.type === 'local'
       ? [
           'Der Terraform-State liegt in lokalen Dateien: für den Betrieb ein verschlüsseltes Backend mit beschränktem Zugriff wählen (stateBackend pg oder s3)',
@@ -477,7 +473,7 @@ export function buildReport(
         ? [
             {
               service: 'BundesMessenger (SaaS)',
-              provider: saasProviderName(federation, t) ?? bum.provider,
+              provider: saasProviderName(t) ?? bum.provider,
               homeserverUrl: bum.homeserverUrl,
             },
           ]
@@ -529,7 +525,7 @@ export function buildReport(
         ? stateSecrets(federation, t, context.stacks).map((s) => ({ ...s, keys: [...s.keys] }))
         : [],
     },
-    profiles: serviceProfiles(federation, t).map((p) => ({
+    profiles: serviceProfiles(t).map((p) => ({
       service: p.service,
       settings: p.settings.map((x) => ({ setting: x.setting, value: x.value })),
       weakened: p.weakened.map((w) => ({ ...w })),

@@ -14,7 +14,6 @@ import { EXPOSURE_RULES, isExposureRule, type ExposureRule } from './rules/guard
 import { guardContext, renderedContext, type GuardContext } from './rules/guard/context';
 import { guardFindings } from './rules/guard/index';
 
-export { addressesIn } from './rules/guard/addresses';
 export { KNOWN_CHARTS } from './rules/guard/charts';
 export { resolveReferences } from './rules/guard/references';
 export { terraformProblems } from './rules/guard/terraform';

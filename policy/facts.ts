@@ -3,17 +3,20 @@
  * and `zone_cluster` locals the constructs write, provider blocks, namespace labels); at synth the validated
  * federation is passed in as well, and any disagreement between the two is itself a finding.
  */
-import type { z } from 'zod';
 import { cidrsOverlap, coversPublicInternet, describeCidr, parseCidr, type Cidr } from '../config/cidr';
 import type { Cluster, Federation } from '../config/model';
 import {
   FactLocals,
+  malformedFactFields,
   NetworkZoneFactSchema,
-  NOT_A_CIDR,
+  readFact,
+  WireInstanceFactSchema,
   ZONE_KINDS,
   ZoneClusterFactSchema,
+  type FactRead,
   type NetworkZoneFact,
   type NodePoolFact,
+  type WireInstanceFact,
   type ZoneClusterFact,
   type ZoneKind,
 } from '../constructs/facts';
@@ -50,7 +53,21 @@ export interface Facts {
   readonly namespaces: ReadonlyMap<string, Record<string, string>>;
   /** The NdB zone (first one found), used to judge pillar-1 resources that landed elsewhere. */
   readonly ndb?: ZoneFacts;
+  /** Each Wire pillar's `locals.wire_instance` by stack name, parsed with its schema (or its malformed fields). */
+  readonly wireInstances: ReadonlyMap<string, FactRead<WireInstanceFact>>;
   readonly problems: readonly FactProblem[];
+}
+
+/** The cluster a stack deploys to (its `locals.zone_cluster` id), when the facts know it. */
+export function stackCluster(facts: Facts, stack: SynthesizedStack): ClusterFacts | undefined {
+  const id = field(local(stack, FactLocals.zoneCluster), 'id');
+  return typeof id === 'string' ? facts.clusters.get(id) : undefined;
+}
+
+/** A stack's Wire instance (`locals.wire_instance`), when it records one that parses. */
+export function wireInstanceOf(facts: Facts, stack: string): WireInstanceFact | undefined {
+  const read = facts.wireInstances.get(stack);
+  return read && 'fact' in read ? read.fact : undefined;
 }
 
 /** A zone as the validated federation declares it. */
@@ -107,30 +124,6 @@ function zoneFacts(z: Omit<ZoneFacts, 'networks'>): ZoneFacts {
   };
 }
 
-/** The fields of a fact schema that must be present, in the schema's order. */
-const requiredFields = (schema: z.ZodObject): string[] =>
-  Object.entries(schema.shape)
-    .filter(([, field]) => !field.safeParse(undefined).success)
-    .map(([name]) => name);
-
-/**
- * The malformed fields of one fact (`<local>.<field>`, in the schema's order), parsed with the schema the
- * constructs record it by (constructs/facts.ts); a CIDR that is a string but none is named as such.
- */
-function malformedFields(name: string, schema: z.ZodObject, issues: readonly z.core.$ZodIssue[]): string[] {
-  const bad = new Map<string, boolean>(); // field -> only "not a CIDR" issues
-  for (const issue of issues) {
-    const fields = issue.path.length === 0 ? requiredFields(schema) : [String(issue.path[0])];
-    for (const f of fields) {
-      const onlyCidr = issue.path.length > 1 && issue.code === 'custom' && issue.message === NOT_A_CIDR;
-      bad.set(f, (bad.get(f) ?? true) && onlyCidr);
-    }
-  }
-  return Object.keys(schema.shape)
-    .filter((f) => bad.has(f))
-    .map((f) => `${name}.${f}${bad.get(f) ? ` (${NOT_A_CIDR})` : ''}`);
-}
-
 /** A stack's `network_zone` and `zone_cluster` locals, parsed; or what is wrong with them. */
 function parseZoneFacts(
   z: unknown,
@@ -146,8 +139,8 @@ function parseZoneFacts(
   const cluster = ZoneClusterFactSchema.safeParse(c);
   if (zone.success && cluster.success) return { zone: zone.data, cluster: cluster.data };
   const bad = [
-    ...malformedFields(FactLocals.networkZone, NetworkZoneFactSchema, zone.error?.issues ?? []),
-    ...malformedFields(FactLocals.zoneCluster, ZoneClusterFactSchema, cluster.error?.issues ?? []),
+    ...malformedFactFields(FactLocals.networkZone, NetworkZoneFactSchema, zone.error?.issues ?? []),
+    ...malformedFactFields(FactLocals.zoneCluster, ZoneClusterFactSchema, cluster.error?.issues ?? []),
   ];
   return { problem: `the stack's zone facts are malformed (${bad.join(', ')}): it cannot be judged` };
 }
@@ -307,7 +300,10 @@ export function collectFacts(stacks: readonly SynthesizedStack[], expected?: Exp
   // Providers: each stack deploys through its own cluster's providers only, and a connection belongs to one cluster.
   problems.push(...providerProblems(stacks, clusters, expected));
   const namespaces = new Map<string, Record<string, string>>();
+  const wireInstances = new Map<string, FactRead<WireInstanceFact>>();
   for (const s of stacks) {
+    const instance = readFact(FactLocals.wireInstance, WireInstanceFactSchema, local(s, FactLocals.wireInstance));
+    if (instance) wireInstances.set(s.name, instance);
     for (const { type, body } of resources(s)) {
       if (type !== 'kubernetes_namespace_v1' && type !== 'kubernetes_manifest') continue;
       const obj = toKubernetesObject(type, body);
@@ -319,7 +315,7 @@ export function collectFacts(stacks: readonly SynthesizedStack[], expected?: Exp
   const ndb =
     [...clusters.values()].find((c) => c.zone.kind === 'ndb')?.zone ??
     [...zones.values()].find((z) => z.kind === 'ndb');
-  return { clusters, namespaces, ndb, problems };
+  return { clusters, namespaces, ndb, wireInstances, problems };
 }
 
 /**

@@ -3,12 +3,12 @@
  * zone edge (ingress class and load-balancer class of the cluster's zone) and calling IPs on the calling nodes.
  */
 import { insideAny } from '../config/cidr';
-import { collectFacts, providerAlias, type ZoneFacts } from './facts';
+import { collectFacts, providerAlias, wireInstanceOf, type ZoneFacts } from './facts';
 import { chartName, releaseValues } from './helm-values';
 import type { SynthesizedStack } from './k8s-objects';
-import { AnnotationKeys, FactLocals } from '../constructs/facts';
+import { AnnotationKeys } from '../constructs/facts';
 import { Labels } from '../constructs/labels';
-import { field, local, resources, valueAt } from './synthesized-view';
+import { field, resources, valueAt } from './synthesized-view';
 
 export interface ReachabilityRow {
   /** The zone whose networks can reach the endpoint. */
@@ -74,12 +74,12 @@ export function reachability(stacks: readonly SynthesizedStack[]): ReachabilityR
       const cluster = facts.clusters.get(providerAlias(body.provider) ?? '');
       const ip = field(body.annotations, AnnotationKeys.externalIp);
       if (!cluster || !ip) continue;
-      const inst = local(s, FactLocals.wireInstance);
+      const inst = wireInstanceOf(facts, s.name);
       rows.push({
         ...from(zoneOfIp(String(ip))),
         stack: s.name,
         cluster: cluster.id,
-        pillar: inst ? `Säule ${String(field(inst, 'pillar'))}` : '-',
+        pillar: inst ? `Säule ${inst.pillar}` : '-',
         endpoint: `udp ${String(ip)} (TURN/SFT media)`,
         via: `calling node ${String(field(body.metadata, 'name'))}`,
       });

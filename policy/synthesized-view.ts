@@ -83,11 +83,6 @@ export function providerConfigs(stack: TypedStack, type: string): readonly Terra
   return stack.json.provider?.[type] ?? [];
 }
 
-/** The provider types a stack configures. */
-export function providerTypes(stack: TypedStack): string[] {
-  return Object.keys(stack.json.provider ?? {});
-}
-
 /** The `value` of an output, or undefined. */
 export function outputValue(stack: TypedStack, name: string): unknown {
   const outputs = stack.json.output;

@@ -23,7 +23,7 @@ import { formatComplianceFinding } from '../policy/compliance';
 import { readSynthesized } from '../policy/synthesized';
 import { items, outputValue } from '../policy/synthesized-view';
 import { LockError, withFileLock, writeFileAtomic } from '../app/file-lock';
-import { StackNames } from '../stacks/naming';
+import { StackNames } from '../config/naming';
 import { ComplianceError, GuardError, SynthError, synthFederation } from '../app/pipeline';
 import { RULES_IN_AGENCY_TODO } from '../stacks/tenant-stack';
 

@@ -7,7 +7,7 @@ import { ZoneIngressController } from '../constructs/ingress-controller';
 import { Peer } from '../constructs/peer';
 import type { ZoneCluster } from '../constructs/zone-cluster';
 import { zoneCluster } from './cluster-scope';
-import { StackNames } from './naming';
+import { StackNames } from '../config/naming';
 import { applyStateBackend } from './state-backend';
 
 /**

@@ -1,9 +1,15 @@
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import type { MatrixProduct } from '../config/domain';
+import {
+  agreementWith,
+  DATA_PROTECTION_STEP_RULES,
+  openDataProtectionSteps,
+  type DataProtectionStep,
+  type MatrixProduct,
+  type ProcessedService,
+} from '../config/domain';
 import type { Cluster, Federation, Tenant, WirePillar, Zone } from '../config/model';
-import { resolvedTenant } from '../config/resolve';
-import type { MatrixServerConfig, TenantConfig } from '../config/schema';
+import type { MatrixServerConfig } from '../config/schema';
 import { wellKnownDnsEntry } from '../constructs/facts';
 import { GuardedNamespace } from '../constructs/guarded-namespace';
 import { HelmChart } from '../constructs/helm-chart';
@@ -16,10 +22,9 @@ import { WIRE_CHARTS } from '../constructs/wire/chart-versions';
 import { ldapScimBridgeValues } from '../constructs/wire/values';
 import type { ZoneCluster } from '../constructs/zone-cluster';
 import { zoneCluster } from './cluster-scope';
-import { StackNames } from './naming';
+import { StackNames } from '../config/naming';
 import { applyStateBackend } from './state-backend';
 import { Namespaces } from '../config/naming';
-import { issueDate } from '../policy/report/provenance';
 
 /** What one agency owns on one cluster. */
 export interface TenantParts {
@@ -31,7 +36,7 @@ export interface TenantParts {
 }
 
 function matrixSpec(
-  tenant: TenantConfig,
+  tenant: Tenant,
   product: MatrixProduct,
   cfg: MatrixServerConfig,
   cluster: Cluster,
@@ -39,6 +44,7 @@ function matrixSpec(
   return {
     product,
     tenant: tenant.id,
+    tenantKind: tenant.kind,
     serverName: cfg.serverName,
     publicServerName: cfg.publicServerName,
     adminApiServerName: cfg.adminApiServerName,
@@ -61,7 +67,7 @@ function remotePeers(federation: Federation, cfg: MatrixServerConfig, cluster: C
   if (cfg.federation.mode !== 'allowList') return [];
   // Every Matrix server of the federation by name (names are unique), with the zone it is in.
   const zones = new Map<string, Zone | undefined>();
-  for (const t of federation.tenants.map((x) => resolvedTenant(federation, x))) {
+  for (const t of federation.tenants) {
     for (const server of [t.bundesMessengerService, t.bwMessengerService])
       if (server && !zones.has(server.config.serverName)) zones.set(server.config.serverName, server.zone);
   }
@@ -74,15 +80,24 @@ function remotePeers(federation: Federation, cfg: MatrixServerConfig, cluster: C
 /**
  * Everything one agency owns on one cluster: its Wire teams' ldap-scim-bridges, its self-hosted BundesMessenger or
  * BwMessenger, the `.well-known/matrix` delegation of a SaaS agency; and what it still must do, as outputs.
+ * `asOf` is the day its open data protection steps are judged on (`YYYY-MM-DD`, the day of the synth).
  */
 export class TenantStack extends TerraformStack {
   readonly cluster: ZoneCluster;
 
-  constructor(scope: Construct, federation: Federation, tenant: Tenant, cluster: Cluster, parts: TenantParts) {
+  constructor(
+    scope: Construct,
+    federation: Federation,
+    tenant: Tenant,
+    cluster: Cluster,
+    parts: TenantParts,
+    asOf: string,
+  ) {
     const name = StackNames.tenant(cluster.id, tenant.id);
     super(scope, name);
     applyStateBackend(this, name, federation.stateBackend);
     this.cluster = zoneCluster(this, cluster);
+    const steps = openDataProtectionSteps(tenant, asOf);
     const todo: string[] = [];
     const ldap = tenant.wire?.ldap;
     for (const pillar of parts.wirePillars) {
@@ -118,9 +133,13 @@ export class TenantStack extends TerraformStack {
         todo.push(`Create Secret '${ldap.existingSecret}' (ldap-password, scim-token) in namespace ${ns.name}`);
       }
       todo.push(
-        ...missingAvv(tenant, pillar.operator, `operator of Wire Bund Säule ${pillar.pillar}`),
+        ...avvTodo(
+          steps,
+          (of) => of.kind === 'wire-pillar' && of.pillar.id === pillar.id,
+          `operator of Wire Bund Säule ${pillar.pillar}`,
+        ),
         `DNS: let ${tenant.domain} users reach https://webapp.${pillar.domain} and https://nginz-https.${pillar.domain} in zone ${cluster.zone.id}`,
-        ...(pillar.pillar === 1 && !tenant.dataProtection?.vsNfdApprovedDevices
+        ...(pillar.pillar === 1 && steps.some((s) => s.step === 'vsnfd-devices')
           ? [
               'Use only VS-NfD-approved devices for Säule 1 (up to VS-NfD) and declare it (dataProtection.vsNfdApprovedDevices)',
             ]
@@ -159,9 +178,9 @@ export class TenantStack extends TerraformStack {
               `Allow egress from namespace ${product === 'bundesmessenger' ? 'bum' : 'bwm'}-${tenant.id} to the approved push gateway ${cfg.push.gateway} (443, through the zone's proxy); Apple/Google are reached only by that gateway`,
             ]
           : []),
-        ...missingAvv(
-          tenant,
-          cluster.operator,
+        ...avvTodo(
+          steps,
+          (of) => of.kind === 'matrix-server' && of.server.product === product && of.server.cluster.id === cluster.id,
           product === 'bwmessenger'
             ? 'operator of the BwMessenger'
             : `operator of cluster ${cluster.id} (BundesMessenger)`,
@@ -191,32 +210,31 @@ export class TenantStack extends TerraformStack {
         images: federation.config.images,
       });
       todo.push(
-        ...missingAvv(
-          tenant,
-          cluster.operator,
+        ...avvTodo(
+          steps,
+          (of) => of.kind === 'well-known' && of.cluster.id === cluster.id,
           `operator of cluster ${cluster.id}, which serves the .well-known delegation of ${parts.wellKnown.serverName} and sees the addresses of its clients`,
         ),
         `DNS: ${parts.wellKnown.serverName} -> load balancer of ${cluster.ingressController.namespace} in zone ${cluster.zone.id} (serves /.well-known/matrix); federation partners must reach it there, or the provider serves the delegation`,
       );
     }
     saasOutputs(this, tenant);
-    todo.push(...dataProtectionTodo(tenant));
+    todo.push(...dataProtectionTodo(steps));
     new TerraformOutput(this, 'agency_todo', { value: todo, description: `what ${tenant.name} still must do` });
   }
 }
 
 /** An agency on BundesMessenger SaaS without a cluster of ours: only what it must do, as outputs. */
 export class SaasTenantStack extends TerraformStack {
-  constructor(scope: Construct, federation: Federation, tenant: Tenant) {
+  constructor(scope: Construct, federation: Federation, tenant: Tenant, asOf: string) {
     const name = StackNames.saasTenant(tenant.id);
     super(scope, name);
     applyStateBackend(this, name, federation.stateBackend);
     saasOutputs(this, tenant);
-    const bum = tenant.bundesMessengerService;
-    const provider = bum?.mode === 'saas' ? bum.provider : undefined;
+    const steps = openDataProtectionSteps(tenant, asOf);
     const todo = [
-      ...(provider ? missingAvv(tenant, provider, 'provider of BundesMessenger as SaaS') : []),
-      ...dataProtectionTodo(tenant),
+      ...avvTodo(steps, (of) => of.kind === 'saas' && of.provider !== undefined, 'provider of BundesMessenger as SaaS'),
+      ...dataProtectionTodo(steps),
     ];
     new TerraformOutput(this, 'agency_todo', { value: todo, description: `what ${tenant.name} still must do` });
   }
@@ -224,48 +242,43 @@ export class SaasTenantStack extends TerraformStack {
 
 /**
  * The compliance rules whose open steps the agency_todo lists (tenant:new shows these steps once, not also as
- * findings).
+ * findings): the rules of the data protection steps (config/domain).
  */
-export const RULES_IN_AGENCY_TODO: ReadonlySet<string> = new Set([
-  'DS-AVV',
-  'DS-DPO',
-  'DS-DSFA',
-  'DS-DIENSTVEREINBARUNG',
-  'VSNFD-DEVICES',
-]);
+export const RULES_IN_AGENCY_TODO: ReadonlySet<string> = new Set(
+  Object.values(DATA_PROTECTION_STEP_RULES).filter((rule): rule is string => rule !== undefined),
+);
 
 /**
- * The data protection steps still open: a DPO to name (Art. 37 GDPR), a DSFA to carry out (Art. 35 GDPR; overdue
- * when its due date lies before the day of the synth: SOURCE_DATE_EPOCH, else today), a deletion concept and a
- * Dienstvereinbarung to record.
+ * The data protection steps still open that concern no one service: a DPO to name (Art. 37 GDPR), a DSFA to carry
+ * out (Art. 35 GDPR; overdue when its due date lies before the day the steps are judged on), a deletion concept and
+ * a Dienstvereinbarung to record.
  */
-function dataProtectionTodo(tenant: TenantConfig): string[] {
-  const dp = tenant.dataProtection;
-  const out: string[] = [];
-  if (!dp?.dataProtectionOfficer) {
-    out.push('Name the data protection officer (Art. 37 GDPR) under dataProtection.dataProtectionOfficer');
-  }
-  if (!dp?.dsfa) {
-    out.push('Record the data protection impact assessment (DSFA, Art. 35 GDPR) under dataProtection.dsfa');
-  } else if (dp.dsfa.status === 'planned') {
-    const today = issueDate(process.env, new Date()).date;
-    out.push(
-      dp.dsfa.due && dp.dsfa.due < today
-        ? `Overdue since ${dp.dsfa.due}: carry out the planned data protection impact assessment (DSFA, Art. 35 GDPR) and record it`
-        : `Carry out the planned data protection impact assessment (DSFA, Art. 35 GDPR)${dp.dsfa.due ? ` by ${dp.dsfa.due}` : ''} and record it`,
-    );
-  }
-  if (!dp?.retention) {
-    out.push(
-      'Record the deletion concept (retention and deletion periods per data category) under dataProtection.retention',
-    );
-  }
-  if (!dp?.serviceAgreement) {
-    out.push(
-      'Conclude a Dienstvereinbarung on the use of the messengers and record it under dataProtection.serviceAgreement',
-    );
-  }
-  return out;
+function dataProtectionTodo(steps: readonly DataProtectionStep[]): string[] {
+  return steps.flatMap((s): string[] => {
+    switch (s.step) {
+      case 'dpo':
+        return ['Name the data protection officer (Art. 37 GDPR) under dataProtection.dataProtectionOfficer'];
+      case 'dsfa':
+        if (s.dsfa.state === 'undeclared')
+          return ['Record the data protection impact assessment (DSFA, Art. 35 GDPR) under dataProtection.dsfa'];
+        return [
+          s.dsfa.overdue
+            ? `Overdue since ${s.dsfa.overdue}: carry out the planned data protection impact assessment (DSFA, Art. 35 GDPR) and record it`
+            : `Carry out the planned data protection impact assessment (DSFA, Art. 35 GDPR)${s.dsfa.due ? ` by ${s.dsfa.due}` : ''} and record it`,
+        ];
+      case 'retention':
+        return [
+          'Record the deletion concept (retention and deletion periods per data category) under dataProtection.retention',
+        ];
+      case 'service-agreement':
+        return [
+          'Conclude a Dienstvereinbarung on the use of the messengers and record it under dataProtection.serviceAgreement',
+        ];
+      default:
+        // AVVs and VS-NfD devices are listed with the service they concern
+        return [];
+    }
+  });
 }
 
 /** Outputs of a SaaS agency: homeserver, DNS and egress entries, processor and the AVV it requires. */
@@ -297,13 +310,15 @@ export function saasOutputs(scope: Construct, tenant: Tenant): void {
   });
 }
 
-/** The agreement the tenant records with an operator, if any. */
-export function agreementWith(tenant: TenantConfig, operatorId: string) {
-  return tenant.dataProtection?.agreements.find((a) => a.processor === operatorId);
-}
-
-/** The AVV step for the to-do list: only when the tenant records no agreement with that operator. */
-function missingAvv(tenant: TenantConfig, operator: { id: string; name: string }, role: string): string[] {
-  if (operator.id === tenant.id || agreementWith(tenant, operator.id)) return [];
-  return [`Auftragsverarbeitungsvertrag (AVV) with ${operator.name}, ${role}`];
+/** The AVV steps for the to-do list: the open agreements (config/domain) for the services `concerns` selects. */
+function avvTodo(
+  steps: readonly DataProtectionStep[],
+  concerns: (of: ProcessedService) => boolean,
+  role: string,
+): string[] {
+  return steps.flatMap((s) =>
+    s.step === 'agreement' && concerns(s.processing.of)
+      ? [`Auftragsverarbeitungsvertrag (AVV) with ${s.processing.name}, ${role}`]
+      : [],
+  );
 }

@@ -15,7 +15,7 @@ import {
 } from '../constructs/facts';
 
 import { zoneCluster } from './cluster-scope';
-import { StackNames } from './naming';
+import { StackNames } from '../config/naming';
 import { applyStateBackend } from './state-backend';
 
 export const PILLAR_2_WARNING =

@@ -6,10 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { synthesize } from '../app';
+import { synthesize, synthFederation } from '../app';
 import { verify } from '../app/verify';
 import { DEFAULT_CONFIG_FILE } from '../config/paths';
-import { ROOT, tmpDir } from './helpers';
+import { readSynthesized } from '../policy/synthesized';
+import { items, outputValue } from '../policy/synthesized-view';
+import { defaultFederation, ROOT, tmpDir } from './helpers';
 
 const EPOCH = '1790000000';
 
@@ -72,5 +74,32 @@ describe('app/ pipeline', () => {
     expect(JSON.parse(fs.readFileSync(path.join(out, 'reports', 'reachability.json'), 'utf8')).findings).toEqual([]);
     // no temporary file is left behind
     expect(fs.readdirSync(path.join(out, 'reports')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('one day of check per run', () => {
+  /** lamv plans its DSFA for 2026-03-31: the findings, its to-do list and its report judge it on the run's day. */
+  function run(now: string) {
+    const out = path.join(tmpDir(), 'out');
+    const result = synthFederation(defaultFederation(), out, { env: {}, now: new Date(now) });
+    const dsfa = result.compliance.find((f) => f.rule === 'DS-DSFA' && f.tenant === 'lamv')?.message ?? '';
+    const todo = readSynthesized(out)
+      .filter((s) => s.name.endsWith('--tenant-lamv'))
+      .flatMap((s) => items(outputValue(s, 'agency_todo')).map(String))
+      .filter((t) => /data protection impact assessment/.test(t));
+    const report = fs.readFileSync(path.join(out, 'reports', 'compliance', 'lamv.md'), 'utf8');
+    return { dsfa, todo, report };
+  }
+
+  it('is the day the caller gives, for findings, to-do lists and reports alike (not the machine’s clock)', () => {
+    const before = run('2026-01-15T12:00:00Z');
+    expect(before.dsfa).not.toMatch(/überfällig/);
+    expect(before.todo.length).toBeGreaterThan(0);
+    expect(before.todo.every((t) => !/^Overdue/.test(t))).toBe(true);
+    expect(before.report).toContain('15.01.2026');
+    const after = run('2026-06-01T12:00:00Z');
+    expect(after.dsfa).toMatch(/überfällig seit 31\.03\.2026/);
+    expect(after.todo.some((t) => /^Overdue since 2026-03-31/.test(t))).toBe(true);
+    expect(after.report).toContain('01.06.2026');
   });
 });

@@ -1,10 +1,10 @@
 /**
- * The compliance pack as units (policy/rules/compliance/): the pack and its catalogue, declared levels instead of
- * inline overrides, de-duplication through the engine, the generated BSI coverage table and the writers. The rules'
+ * The compliance pack as units (policy/rules/compliance/): units on the model and on the stacks, de-duplication
+ * through the engine, the generated BSI coverage table and the writers. The rules'
  * pass/fail cases on real configs are in compliance.test.ts, matrix-privacy.test.ts and wire-profile.test.ts.
  */
 import * as path from 'node:path';
-import { COMPLIANCE_RULES, RULES_BY_ID, resourceFindings, tenantFindings } from '../policy/compliance-rules';
+import { resourceFindings, tenantFindings } from '../policy/compliance-rules';
 import { evaluate } from '../policy/engine';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 import { COMPLIANCE_PACK } from '../policy/rules/compliance';
@@ -17,43 +17,6 @@ import { complianceConsoleWriter, formatComplianceFinding, markdownWriter } from
 import { defaultFederation, synthesizeInMemory } from './helpers';
 
 const base = defaultFederation();
-
-describe('the pack', () => {
-  it('lists one unit per rule, in the order of the catalogue', () => {
-    expect(COMPLIANCE_PACK.map((u) => u.id)).toEqual([
-      'DS-LEGAL-BASIS',
-      'DS-CONSENT',
-      'DS-AVV',
-      'DS-DIENSTVEREINBARUNG',
-      'DS-DPO',
-      'DS-DSFA',
-      'DS-PRESENCE',
-      'DS-VIRUS-SCAN',
-      'DS-MATRIX-PRIVACY',
-      'VSNFD-DEVICES',
-      'VSNFD-PRODUCTS',
-      'WIRE-PROFILE',
-      'BSI-APP.4.4.A7',
-      'BSI-APP.4.4.A15',
-      'BSI-SYS.1.6.A17',
-      'BSI-SYS.1.6.A6',
-      'BSI-SYS.1.6.A15',
-    ]);
-    expect(COMPLIANCE_RULES.map((r) => r.id)).toEqual(COMPLIANCE_PACK.map((u) => u.id));
-    expect(RULES_BY_ID.get('DS-AVV')?.title).toBe(COMPLIANCE_PACK[2].explanation);
-  });
-
-  it('levels that differ from a rule’s level are declared variants, not set inside the checks', () => {
-    expect(
-      Object.fromEntries(COMPLIANCE_PACK.filter((u) => u.variants).map((u) => [u.id, [u.level, u.variants]])),
-    ).toEqual({
-      'DS-VIRUS-SCAN': ['info', { unacknowledged: 'error' }],
-      'DS-MATRIX-PRIVACY': ['error', { reasoned: 'info' }],
-      'WIRE-PROFILE': ['error', { reasoned: 'info', unreasoned: 'warning' }],
-      'BSI-SYS.1.6.A17': ['error', { reasoned: 'info' }],
-    });
-  });
-});
 
 describe('units on the model', () => {
   const planned = base.tenants.find((t) => t.id === 'lamv')!.dataProtection?.dsfa;

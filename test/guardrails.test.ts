@@ -1,6 +1,8 @@
 import { parse } from 'yaml';
 import { checkExposure, type Finding } from '../policy/exposure';
-import { addressesIn, quantity, selects } from '../policy/guardrails';
+import { ipAddressesIn } from '../policy/rules/guard/addresses';
+import { selects } from '../policy/rules/guard/admission';
+import { quantity } from '../policy/rules/guard/quota';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 import { cloneDefaultStacks, editReleaseValues, releaseByChart, stackJson } from './helpers';
 
@@ -396,9 +398,9 @@ describe('helpers', () => {
     expect(selects({ matchExpressions: [{ key: 'a', operator: 'Bogus' }] }, l)).toBe(false);
   });
 
-  it('addressesIn', () => {
+  it('ipAddressesIn', () => {
     expect(
-      addressesIn('-A 198.51.100.7 -u https://[2001:db8::2]:443/x -t turn:10.64.0.1:3478 v1.27.3 12:30:45'),
+      ipAddressesIn('-A 198.51.100.7 -u https://[2001:db8::2]:443/x -t turn:10.64.0.1:3478 v1.27.3 12:30:45'),
     ).toEqual(['198.51.100.7', '10.64.0.1', '2001:db8::2']);
   });
 });

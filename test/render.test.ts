@@ -193,6 +193,21 @@ describe('rendered output', () => {
     ]);
   });
 
+  it("galley's contract reads the pillar facts through their schemas: facts that do not parse are a finding", () => {
+    const galley = (locals: Record<string, unknown>) =>
+      contractProblems('wire-server', [], locals)
+        .filter(([ref]) => ref.includes('galley'))
+        .map(([, m]) => m);
+    const s2 = { id: 's2', pillar: 2, domain: 's2.example', zone: 'internet', partners: [] };
+    expect(galley({ wire_instance: s2 })).toEqual([]);
+    expect(galley({ wire_instance: { ...s2, pillar: '2' } })).toEqual([
+      "galley.yaml: the stack's facts cannot be read: wire_instance records no pillar (1, 2, 3)",
+    ]);
+    expect(galley({ wire_instance: s2, wire_profile: { profile: {} } })).toEqual([
+      "galley.yaml: the stack's facts cannot be read: wire_profile is malformed (wire_profile.weakened)",
+    ]);
+  });
+
   describe('checks on rendered objects (the same rules as for declared objects)', () => {
     const stacks = defaultStacks();
     const releases = releasesOf(stacks);

@@ -246,6 +246,23 @@ describe('the record of processing activities', () => {
     );
   });
 
+  it('a delegation served on a cluster another agency runs names that agency as operator and processor', () => {
+    const f = defaultFederation((y) =>
+      replaceOnce(y, 'wellKnown: { cluster: itzbund-gs-1 }', 'wellKnown: { cluster: bab-bum-1 }'),
+    );
+    const bfbs = buildReport(f, f.tenants.find((t) => t.id === 'bfbs')!, [], { issue: ISSUE });
+    const delegation = 'BundesMessenger (.well-known-Delegation der Domain)';
+    expect(bfbs.services.find((s) => s.service === delegation)).toMatchObject({
+      cluster: 'bab-bum-1',
+      operator: 'Bundesanstalt für Beispielbau',
+    });
+    expect(bfbs.processors.find((p) => p.service === delegation)).toEqual({
+      name: 'Bundesanstalt für Beispielbau',
+      service: delegation,
+      agreement: null,
+    });
+  });
+
   it('a partner that allows us while we do not allow it is shown, as without effect; mutual allow lists are both ways', () => {
     // a second self-hosted BundesMessenger, on a cluster of its own, that allow-lists bab while bab's list leaves it out
     const withBbx = (y: string) =>

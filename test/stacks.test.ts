@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { defaultFederation, defaultStacks, resources, stack, synthesize, tmpDir } from './helpers';
-import { StackNames } from '../stacks/naming';
+import { StackNames } from '../config/naming';
 import { pgSchemaName } from '../stacks/state-backend';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 import { field, local, valueAt } from '../policy/synthesized-view';

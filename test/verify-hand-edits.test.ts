@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthFederation } from '../app/pipeline';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { addressesIn, checkExposure, ExposureGuard, formatFinding } from '../policy/exposure';
+import { checkExposure, ExposureGuard, formatFinding } from '../policy/exposure';
+import { addressesOrCidrsIn } from '../policy/rules/guard/addresses';
 import { expectedFacts } from '../policy/facts';
 import { goTruthy, releaseValues, setAssignments, setScalar } from '../policy/helm-values';
 import { liveTemplates } from '../policy/k8s-objects';
@@ -555,12 +556,12 @@ describe('verify on hand-edited output', () => {
       ]);
     });
 
-    it('addressesIn finds the addresses in annotation values', () => {
-      expect(addressesIn('198.51.100.7, 10.64.0.1')).toEqual(['198.51.100.7', '10.64.0.1']);
-      expect(addressesIn('[2001:db8::1]:443')).toEqual(['2001:db8::1']);
-      expect(addressesIn('10.64.0.1:80')).toEqual(['10.64.0.1']);
-      expect(addressesIn('true')).toEqual([]);
-      expect(addressesIn('v1.2.3')).toEqual([]);
+    it('addressesOrCidrsIn finds the addresses in annotation values', () => {
+      expect(addressesOrCidrsIn('198.51.100.7, 10.64.0.1')).toEqual(['198.51.100.7', '10.64.0.1']);
+      expect(addressesOrCidrsIn('[2001:db8::1]:443')).toEqual(['2001:db8::1']);
+      expect(addressesOrCidrsIn('10.64.0.1:80')).toEqual(['10.64.0.1']);
+      expect(addressesOrCidrsIn('true')).toEqual([]);
+      expect(addressesOrCidrsIn('v1.2.3')).toEqual([]);
     });
   });
 

@@ -17,7 +17,8 @@ import {
 } from '../config/wire-profile';
 import { expectedGalleyFlags } from '../constructs/charts/wire-server';
 import { tenantFindings, RULES_BY_ID } from '../policy/compliance-rules';
-import { wireProfileFindings } from '../policy/rules/compliance/wire-profile';
+import { evaluate } from '../policy/engine';
+import { wireProfile } from '../policy/rules/compliance/wire-profile';
 import type { KubernetesObject, SynthesizedStack } from '../policy/k8s-objects';
 import { checkRendered } from '../policy/render/checks';
 import { contractProblems } from '../policy/render/contracts';
@@ -38,6 +39,9 @@ import {
   synthesizeInMemory,
 } from './helpers';
 import { chartKeys, keyPaths } from './values-keys';
+
+/** WIRE-PROFILE alone over a federation: one finding per agency that uses a pillar, or one without agency. */
+const wireProfileFindings = (federation: Federation) => evaluate([wireProfile], { federation });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;

@@ -7,6 +7,8 @@ import { buildFederationApp } from '../../stacks/app';
 import { SynthError, type SynthAnnotation } from '../errors';
 
 export interface SynthStageOptions {
+  /** The day of the check (`YYYY-MM-DD`) for the agencies' to-do lists (the pipeline passes its one day). */
+  readonly asOf?: string;
   /** May change the app before synthesis (escape hatches); the guard sees the result. */
   readonly customize?: (app: App) => void;
   /** Called after each stack is synthesized. */
@@ -28,7 +30,7 @@ const LEVELS: Record<string, SynthAnnotation['level']> = {
 
 /** Synthesizes every stack into `dir`; a construct's error annotation is a SynthError before anything is written. */
 export function synthStage(federation: Federation, dir: string, options: SynthStageOptions = {}): SynthStageResult {
-  const app = buildFederationApp(federation, { outdir: dir });
+  const app = buildFederationApp(federation, { outdir: dir, asOf: options.asOf });
   options.customize?.(app);
   // Error annotations of the constructs stop synthesis here, as one SynthError that names each (cdktf itself
   // would throw a generic error in app.synth()).

@@ -7,3 +7,4 @@ export * from './pillars';
 export * from './products';
 export * from './matrix';
 export * from './processors';
+export * from './data-protection';

@@ -39,6 +39,17 @@ export function pillarPlacementProblems(
   return out;
 }
 
+/**
+ * Whether a pillar may federate with an instance in a zone of the given kind (`unknown`/undefined: not declared):
+ * Säule 1 only inside the NdB; the other pillars are not limited by this rule.
+ */
+export function pillarMayFederateWith(
+  pillar: number | undefined,
+  partnerZoneKind: ZoneKind | 'unknown' | undefined,
+): boolean {
+  return pillar !== 1 || partnerZoneKind === 'ndb';
+}
+
 /** The ephemeral demo datastores (no persistence, no backup) serve stage `pilot` only, never `production`. */
 export function demoDatastoresAllowedIn(stage: (typeof STAGES)[number]): boolean {
   return stage !== 'production';

@@ -1,5 +1,5 @@
 /** Domain rule of data processing: which operators process data for an agency (its processors, Art. 28 DSGVO). */
-import type { Federation, Tenant } from '../model';
+import type { Cluster, Federation, HostedMatrixServer, Operator, Tenant, WirePillar } from '../model';
 import { resolvedTenant } from '../resolve';
 import type { TenantConfig } from '../schema';
 
@@ -13,34 +13,81 @@ export interface Processor {
   readonly service: string;
 }
 
+/** What a processor runs for the agency: a Wire pillar, the SaaS BundesMessenger, a Matrix server or delegation. */
+export type ProcessedService =
+  | { readonly kind: 'wire-pillar'; readonly pillar: WirePillar }
+  | { readonly kind: 'saas'; readonly provider?: Operator }
+  | { readonly kind: 'well-known'; readonly cluster: Cluster }
+  | { readonly kind: 'matrix-server'; readonly server: HostedMatrixServer };
+
+/** A processor together with the service of the agency it runs ({@link processingsOf}). */
+export interface Processing extends Processor {
+  readonly of: ProcessedService;
+}
+
 /**
- * The operators (processors) whose services a tenant uses, with what for: the operators of its Wire pillars, the
- * SaaS provider of its BundesMessenger, the operators of the clusters that run its BundesMessenger, its BwMessenger
- * and its `.well-known/matrix` delegation (which sees the addresses of its clients). Never the agency itself; each
- * operator and service once.
+ * Whether the agency operates it itself (self-hosting): the operator is the agency (operator id = tenant id). Such
+ * an operator is no processor of the agency, and the agency is named as the operator of the service.
  */
-export function processorsOf(
-  federation: Federation,
-  tenant: TenantConfig | Tenant,
-): Array<{ operator: string; name: string; service: string }> {
-  const t = resolvedTenant(federation, tenant);
-  const out: Processor[] = [];
-  const byOther = (operator: { readonly id: string; readonly name: string }, service: string) => {
-    if (operator.id !== t.id) out.push({ operator: operator.id, name: operator.name, service });
+export function operatedByAgency(operator: { readonly id: string }, tenant: { readonly id: string }): boolean {
+  return operator.id === tenant.id;
+}
+
+/**
+ * Each use of another operator's service by a tenant, in order: the operators of its Wire pillars, the SaaS
+ * provider of its BundesMessenger, the operator of the cluster that serves its `.well-known/matrix` delegation (it
+ * sees the addresses of its clients), the operators of the clusters of its BundesMessenger and BwMessenger. Never
+ * the agency itself ({@link operatedByAgency}); not de-duplicated ({@link processorsOf} is).
+ */
+export function processingsOf(tenant: Tenant): Processing[] {
+  const out: Processing[] = [];
+  const byOther = (operator: Operator, service: string, of: ProcessedService) => {
+    if (!operatedByAgency(operator, tenant)) out.push({ operator: operator.id, name: operator.name, service, of });
   };
-  for (const p of t.wirePillars) byOther(p.operator, `Wire Bund Säule ${p.pillar}`);
-  const bum = t.bundesMessengerService;
+  for (const p of tenant.wirePillars)
+    byOther(p.operator, `Wire Bund Säule ${p.pillar}`, { kind: 'wire-pillar', pillar: p });
+  const bum = tenant.bundesMessengerService;
   if (bum?.mode === 'saas') {
     out.push({
       operator: bum.config.provider,
       name: bum.provider?.name ?? bum.config.provider,
       service: 'BundesMessenger (SaaS)',
+      of: { kind: 'saas', provider: bum.provider },
     });
-    // the cluster that serves the agency's domain (.well-known/matrix) sees the addresses of its clients
-    if (bum.wellKnownCluster) byOther(bum.wellKnownCluster.operator, WELL_KNOWN_SERVICE);
+    const cluster = bum.wellKnownCluster;
+    if (cluster) byOther(cluster.operator, WELL_KNOWN_SERVICE, { kind: 'well-known', cluster });
   }
-  if (bum?.mode === 'self-hosted') byOther(bum.cluster.operator, 'BundesMessenger (Cluster-Betrieb)');
-  if (t.bwMessengerService) byOther(t.bwMessengerService.cluster.operator, 'BwMessenger');
+  for (const server of tenant.matrixServers)
+    byOther(
+      server.cluster.operator,
+      server.product === 'bundesmessenger' ? 'BundesMessenger (Cluster-Betrieb)' : 'BwMessenger',
+      { kind: 'matrix-server', server },
+    );
+  return out;
+}
+
+/** Each operator and service once, in order, without what it runs. */
+export function distinctProcessors(processings: readonly Processor[]): Processor[] {
   const seen = new Set<string>();
-  return out.filter((p) => !seen.has(`${p.operator}|${p.service}`) && seen.add(`${p.operator}|${p.service}`));
+  return processings
+    .filter((p) => !seen.has(`${p.operator}|${p.service}`) && seen.add(`${p.operator}|${p.service}`))
+    .map(({ operator, name, service }) => ({ operator, name, service }));
+}
+
+/**
+ * The operators (processors) whose services a tenant uses, with what for ({@link processingsOf}): each operator and
+ * service once. A plain TenantConfig (a model built in code) is resolved against the federation first.
+ */
+export function processorsOf(federation: Federation, tenant: TenantConfig | Tenant): Processor[] {
+  return distinctProcessors(processingsOf(resolvedTenant(federation, tenant)));
+}
+
+/** The data processing agreement (AVV, Art. 28 DSGVO) the tenant records with an operator, if any. */
+export function agreementWith(tenant: TenantConfig, operatorId: string) {
+  return tenant.dataProtection?.agreements.find((a) => a.processor === operatorId);
+}
+
+/** The open AVV steps of a tenant: each use of a processor's service with which it records no agreement. */
+export function missingAgreements(tenant: Tenant): Processing[] {
+  return processingsOf(tenant).filter((p) => !agreementWith(tenant, p.operator));
 }

@@ -1,5 +1,9 @@
-/** Domain rules of the products: which may run in the NdB, who may operate the BwMessenger. */
+/**
+ * Domain rules of the products: which may run in the NdB, who may operate the BwMessenger and who may use it, where
+ * a self-hosted BundesMessenger may run.
+ */
 import type { ZoneKind } from '../schema';
+import { operatedByAgency } from './processors';
 
 /** The messenger products of a federation. */
 export type Product = 'wire' | 'bundesmessenger' | 'bwmessenger';
@@ -28,4 +32,25 @@ export function productApprovedIn(product: Product, zone: { readonly kind: ZoneK
 /** The BwMessenger runs only on clusters operated by the Bundeswehr's IT service provider (BWI). */
 export function mayOperateBwMessenger(operator: { readonly kind: string }): boolean {
   return operator.kind === 'bundeswehr-it-service-provider';
+}
+
+/**
+ * A self-hosted BundesMessenger runs only on a cluster the agency operates itself (the cluster's operator is the
+ * agency, {@link operatedByAgency}).
+ */
+export function mayHostOwnBundesMessenger(
+  clusterOperator: { readonly id: string },
+  tenant: { readonly id: string },
+): boolean {
+  return operatedByAgency(clusterOperator, tenant);
+}
+
+/** The BwMessenger is for the Bundeswehr only: for tenants of kind `bundeswehr`. */
+export function mayUseBwMessenger(tenant: { readonly kind: string }): boolean {
+  return tenant.kind === 'bundeswehr';
+}
+
+/** The BwMessenger does not run in the internet zone (only in the NdB or a Grundschutz zone). */
+export function bwMessengerAllowedIn(zone: { readonly kind: ZoneKind }): boolean {
+  return zone.kind !== 'internet';
 }

@@ -1,6 +1,7 @@
 /** The wire-server chart: brig, galley, cannon, cargohold, gundeck, spar, nginz, federator, background-worker. */
 import { weakenings, wireProfileBaseline, type WireProfile, type WireProfileSetting } from '../../config/wire-profile';
-import { FactLocals, type WireInstanceFact, type WirePartnerFact, type WireProfileFact } from '../facts';
+import { pillarMayFederateWith } from '../../config/domain';
+import { FactLocals, PILLARS, readFact, WireInstanceFactSchema, WireProfileFactSchema } from '../facts';
 import type { ChartImage } from '../images';
 import { galleyFeatureFlags, wireServerSecrets, wireServerValues } from '../wire/values';
 import type { ChartDescriptor } from './descriptor';
@@ -25,6 +26,9 @@ function leaves(value: unknown, prefix: string): Array<[string, unknown]> {
   return Object.entries(value).flatMap(([k, v]) => leaves(v, `${prefix}.${k}`));
 }
 
+/** What galley's expectation reads of a Säule-1 instance: its federation domain and its partners. */
+const SAEULE_1_INSTANCE = WireInstanceFactSchema.pick({ domain: true, partners: true });
+
 /**
  * The feature flags galley.yaml must carry for the pillar its stack records (`locals.wire_instance`, and the profile
  * in `locals.wire_profile`). Säule 1 is held to its preset, with the classified domains taken from the stack's own
@@ -33,24 +37,24 @@ function leaves(value: unknown, prefix: string): Array<[string, unknown]> {
  * galley must get. Other pillars: the recorded profile as it is.
  */
 export function expectedGalleyFlags(locals: Readonly<Record<string, unknown>>): Array<[string, unknown, string]> {
-  // the facts as recorded (constructs/facts.ts), read with care: a stack's JSON may have been edited
+  // the facts as recorded, read through their schemas (constructs/facts.ts): a stack's JSON may have been edited
   const inst = locals[FactLocals.wireInstance];
   if (!inst || typeof inst !== 'object') return [];
-  const instance: Partial<Record<keyof WireInstanceFact, unknown>> = inst;
-  const wireProfile: unknown = locals[FactLocals.wireProfile];
-  const recordedProfile: Partial<Record<keyof WireProfileFact, unknown>> | undefined =
-    wireProfile && typeof wireProfile === 'object' ? wireProfile : undefined;
-  const recorded = recordedProfile?.profile as WireProfile | undefined;
-  const reason = recordedProfile?.reason;
+  const pillar = WireInstanceFactSchema.shape.pillar.safeParse('pillar' in inst ? inst.pillar : undefined);
+  if (!pillar.success) throw new Error(`wire_instance records no pillar (${PILLARS.join(', ')})`);
+  const recordedProfile = readFact(FactLocals.wireProfile, WireProfileFactSchema, locals[FactLocals.wireProfile]);
+  if (recordedProfile && 'malformed' in recordedProfile)
+    throw new Error(`wire_profile is malformed (${recordedProfile.malformed.join(', ')})`);
+  const recorded = recordedProfile?.fact.profile;
+  const reason = recordedProfile?.fact.reason;
   const justified = typeof reason === 'string' && reason.trim().length >= 20;
   let profile: WireProfile;
   let why: string;
-  if (instance.pillar === 1) {
-    if (typeof instance.domain !== 'string' || !Array.isArray(instance.partners))
-      throw new Error('wire_instance of a Säule-1 stack without domain or partners');
-    const partners: ReadonlyArray<Partial<Record<keyof WirePartnerFact, unknown>> | null | undefined> =
-      instance.partners;
-    const domains = [instance.domain, ...partners.filter((p) => p?.zoneKind === 'ndb').map((p) => String(p?.domain))];
+  if (pillar.data === 1) {
+    const instance = SAEULE_1_INSTANCE.safeParse(inst);
+    if (!instance.success) throw new Error('wire_instance of a Säule-1 stack without domain or partners');
+    const { domain, partners } = instance.data;
+    const domains = [domain, ...partners.filter((p) => pillarMayFederateWith(1, p.zoneKind)).map((p) => p.domain)];
     const baseline = wireProfileBaseline(1, [...new Set(domains)]);
     const chosen = { ...baseline } as Record<WireProfileSetting, unknown>;
     for (const setting of Object.keys(baseline) as WireProfileSetting[]) {

@@ -9,7 +9,15 @@ import { BUNDESMESSENGER_CHART } from './chart-version';
 import type { MatrixServerSpec } from './spec';
 import { bundesMessengerValues } from './values';
 import { Namespaces } from '../../config/naming';
-import { mayOperateBwMessenger, openFederationAllowedIn, PRODUCT_LABELS, productApprovedIn } from '../../config/domain';
+import {
+  bwMessengerAllowedIn,
+  mayHostOwnBundesMessenger,
+  mayOperateBwMessenger,
+  mayUseBwMessenger,
+  openFederationAllowedIn,
+  PRODUCT_LABELS,
+  productApprovedIn,
+} from '../../config/domain';
 
 export interface FederationPeerZone {
   /** Zone id and networks of a server this homeserver federates with, when outside its own zone. */
@@ -58,6 +66,21 @@ export class MatrixHomeserver extends Construct {
     if (spec.product === 'bwmessenger' && !mayOperateBwMessenger(cluster.operator)) {
       throw new Error(
         `MatrixHomeserver '${spec.serverName}': BwMessenger runs only on clusters operated by BWI, not '${cluster.operator.name}'`,
+      );
+    }
+    if (spec.product === 'bwmessenger' && !mayUseBwMessenger({ kind: spec.tenantKind })) {
+      throw new Error(
+        `MatrixHomeserver '${spec.serverName}': BwMessenger is for the Bundeswehr only, not for '${spec.tenant}' of kind '${spec.tenantKind}'`,
+      );
+    }
+    if (spec.product === 'bwmessenger' && !bwMessengerAllowedIn(zone)) {
+      throw new Error(
+        `MatrixHomeserver '${spec.serverName}': BwMessenger does not run in the internet zone '${zone.zoneId}'`,
+      );
+    }
+    if (spec.product === 'bundesmessenger' && !mayHostOwnBundesMessenger(cluster.operator, { id: spec.tenant })) {
+      throw new Error(
+        `MatrixHomeserver '${spec.serverName}': a self-hosted BundesMessenger runs only on a cluster '${spec.tenant}' operates itself, not on one operated by '${cluster.operator.name}'`,
       );
     }
     this.namespace = new GuardedNamespace(this, 'namespace', {

@@ -1,6 +1,10 @@
 /** What a Matrix homeserver (BundesMessenger self-hosted, BwMessenger) is generated from. */
 import type { MatrixProduct } from '../../config/domain';
 import type { MatrixPrivacyInput } from '../../config/matrix-privacy';
+import type { TenantConfig } from '../../config/schema';
+
+/** The kinds of agency (config `tenants[].kind`). */
+export type TenantKind = TenantConfig['kind'];
 
 /** The Matrix products, as config/domain names them. */
 export type { MatrixProduct };
@@ -23,6 +27,8 @@ export type VirusScanning =
 export interface MatrixServerSpec {
   readonly product: MatrixProduct;
   readonly tenant: string;
+  /** The kind of the agency (`tenants[].kind`): the BwMessenger is for the Bundeswehr only. */
+  readonly tenantKind: TenantKind;
   readonly serverName: string;
   readonly publicServerName: string;
   readonly adminApiServerName: string;

@@ -1,7 +1,6 @@
+import type { PillarNumber } from '../../config/domain';
 import type { WireProfile } from '../../config/wire-profile';
 import type { SizeProfile } from './sizing';
-
-export type PillarNumber = 1 | 2 | 3;
 
 export type WireDatastores =
   | {

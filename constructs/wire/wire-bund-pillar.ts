@@ -5,22 +5,12 @@ import type { ImageSettings } from '../images';
 import { Annotations } from '../providers';
 import { Labels } from '../labels';
 import { Peer } from '../peer';
-import type { Classification, NetworkZoneKind } from '../network-zone';
 import type { ZoneCluster } from '../zone-cluster';
 import type { WireChartName, WireRepository } from './chart-versions';
 import { WIRE_CHART_DESCRIPTORS } from '../charts';
-import { pillarHosts, type PillarNumber, type WirePillarSpec } from './pillar-spec';
+import { pillarHosts, type WirePillarSpec } from './pillar-spec';
 import { Namespaces } from '../../config/naming';
-import { acmeAllowedIn, PILLAR_CLASSIFICATION, PILLAR_ZONE_KIND, pillarPlacementProblems } from '../../config/domain';
-
-/** What each pillar (Säule) may run on: the zone kind and classification of config/domain. */
-export const PILLAR_PRESETS: Readonly<
-  Record<PillarNumber, { zoneKind: NetworkZoneKind; classification: Classification }>
-> = {
-  1: { zoneKind: PILLAR_ZONE_KIND[1], classification: PILLAR_CLASSIFICATION[1] },
-  2: { zoneKind: PILLAR_ZONE_KIND[2], classification: PILLAR_CLASSIFICATION[2] },
-  3: { zoneKind: PILLAR_ZONE_KIND[3], classification: PILLAR_CLASSIFICATION[3] },
-};
+import { acmeAllowedIn, PILLAR_CLASSIFICATION, pillarPlacementProblems } from '../../config/domain';
 
 export interface WireBundPillarProps {
   readonly cluster: ZoneCluster;
@@ -92,7 +82,7 @@ export class WireBundPillar extends Construct {
   constructor(scope: Construct, id: string, props: WireBundPillarProps) {
     super(scope, id);
     const { cluster, spec } = props;
-    const preset = PILLAR_PRESETS[spec.pillar];
+    const classification = PILLAR_CLASSIFICATION[spec.pillar];
     const misplaced = pillarPlacementProblems(spec.pillar, cluster.zone)[0];
     if (misplaced?.rule === 'zone-kind') {
       throw new Error(
@@ -127,7 +117,7 @@ export class WireBundPillar extends Construct {
       name: Namespaces.wirePillar(spec.id),
       service: 'wire',
       pillar: spec.pillar,
-      classification: preset.classification,
+      classification,
       quota: { 'requests.cpu': '64', 'requests.memory': '128Gi' },
       containerLimits: SERVICE_CONTAINER_LIMITS,
       podSecurity: WIRE_SERVER_POD_SECURITY,
@@ -171,7 +161,7 @@ export class WireBundPillar extends Construct {
       name: Namespaces.calling(spec.id),
       service: 'wire-calling',
       pillar: spec.pillar,
-      classification: preset.classification,
+      classification,
       podSecurity: {
         level: 'privileged',
         reason: 'sftd and coturn run with hostNetwork on the dedicated calling node pool (Wire requirement)',

@@ -3,7 +3,8 @@
  * Pod Security at the level each namespace enforces (hooks included), and the Kubernetes schema.
  */
 import { CHARTS } from '../../constructs/charts';
-import { RESTRICTED_EXCEPT_ANNOTATION } from '../../constructs/guarded-namespace';
+import { AnnotationKeys } from '../../constructs/facts';
+import { POD_SECURITY_ENFORCE_LABEL } from '../../constructs/labels';
 import { releaseValues } from '../helm-values';
 import { ExposureGuard, type ExposureRule } from '../exposure';
 import { collectFacts, providerAlias, type ExpectedFacts } from '../facts';
@@ -74,7 +75,7 @@ function restrictedExceptions(stacks: readonly SynthesizedStack[]): Map<string, 
   const out = new Map<string, string[]>();
   for (const s of stacks) {
     for (const { body } of resources(s, 'kubernetes_namespace_v1')) {
-      const list = field(field(body.metadata, 'annotations'), RESTRICTED_EXCEPT_ANNOTATION);
+      const list = field(field(body.metadata, 'annotations'), AnnotationKeys.podSecurityRestrictedExcept);
       if (typeof list === 'string')
         out.set(
           `${providerAlias(body.provider)}/${String(field(body.metadata, 'name'))}`,
@@ -93,7 +94,8 @@ export function checkRendered(
 ): RenderFinding[] {
   const out: RenderFinding[] = [];
   const guard = new ExposureGuard(stacks, expected);
-  const namespaces = collectFacts(stacks, expected).namespaces;
+  const facts = collectFacts(stacks, expected);
+  const namespaces = facts.namespaces;
   const exceptions = restrictedExceptions(stacks);
   const byName = new Map(stacks.map((s) => [s.name, s]));
   for (const r of results) {
@@ -126,7 +128,7 @@ export function checkRendered(
       if (podSpec) {
         const key = `${alias}/${object.metadata.namespace}`;
         const labels = namespaces.get(key) ?? {};
-        const level = (labels['pod-security.kubernetes.io/enforce'] ?? 'privileged') as PodSecurityLevel;
+        const level = (labels[POD_SECURITY_ENFORCE_LABEL] ?? 'privileged') as PodSecurityLevel;
         const what = `${hook ? `${hook} hook ` : ''}pods`;
         const violations = podSecurityViolations(podSpec, level);
         if (violations.length > 0) {
@@ -154,7 +156,7 @@ export function checkRendered(
   }
   // flows: what each pillar needs is allowed by every NetworkPolicy on its cluster; Säule 1 does not reach out
   const model = networkPolicyModel(stacks, results);
-  for (const f of neededFlows(stacks)) {
+  for (const f of neededFlows(stacks, facts)) {
     const why = model.blocked(f);
     if (f.expect === 'allowed' && why)
       out.push({ stack: f.stack, release: '', object: '', check: 'flow', message: `${f.what} is blocked: ${why}` });

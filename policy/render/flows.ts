@@ -9,11 +9,11 @@ import { insideAny, parseCidr, type Cidr } from '../../config/cidr';
 import { NAMESPACE_NAME_LABEL } from '../../constructs/labels';
 import { CHARTS } from '../../constructs/charts';
 import type { FlowEnd } from '../../constructs/charts/descriptor';
-import { providerAlias } from '../facts';
+import { collectFacts, providerAlias, wireInstanceOf, type Facts } from '../facts';
 import { chartName, releaseValues } from '../helm-values';
 import { toKubernetesObject, type KubernetesObject, type SynthesizedStack } from '../k8s-objects';
 import { AnnotationKeys, FactLocals } from '../../constructs/facts';
-import { field, isRecord, local, resources } from '../synthesized-view';
+import { field, local, resources } from '../synthesized-view';
 import type { RenderResult } from './render';
 
 export type Endpoint =
@@ -213,13 +213,14 @@ export function networkPolicyModel(
  */
 export function neededFlows(
   stacks: readonly SynthesizedStack[],
+  facts: Facts = collectFacts(stacks),
   internetProbe = '9.9.9.9',
 ): Array<Flow & { expect: 'allowed' | 'blocked' }> {
   const out: Array<Flow & { expect: 'allowed' | 'blocked' }> = [];
   for (const s of stacks) {
-    // every stack on a cluster: Wire pillars (wire_instance) and agencies' Matrix servers alike
-    // the facts as recorded, read leniently: their shape is the guard's to judge (policy/facts.ts)
-    const instance = local(s, FactLocals.wireInstance);
+    // every stack on a cluster: Wire pillars (wire_instance, as the facts parse it) and agencies' Matrix servers alike
+    const instance = wireInstanceOf(facts, s.name);
+    // the zone facts as recorded, read leniently: their shape is the guard's to judge (policy/facts.ts)
     const zc = local(s, FactLocals.zoneCluster);
     if (!zc) continue;
     const releases = resources(s, 'helm_release').map((r) => r.body);
@@ -262,12 +263,10 @@ export function neededFlows(
       return calling.map((ip) => ({ ip }));
     };
     const describe = (e: Endpoint) => ('ip' in e ? ` at ${e.ip}` : '');
-    const partners = field(instance, 'partners');
-    const federating = Array.isArray(partners) && partners.length > 0;
-    const instanceId = field(instance, 'id');
+    const federating = (instance?.partners.length ?? 0) > 0;
     for (const r of releases) {
       const d = CHARTS[chartName(r.chart)];
-      const P = instanceId === undefined || instanceId === null ? String(r.namespace) : String(instanceId);
+      const P = instance?.id ?? String(r.namespace);
       for (const f of (d?.flows ?? []).filter((x) => x.when !== 'federating' || federating)) {
         for (const from of resolve(f.from, String(r.namespace))) {
           for (const to of resolve(f.to, String(r.namespace))) {
@@ -284,8 +283,8 @@ export function neededFlows(
         }
       }
     }
-    if (isRecord(instance) && instance.pillar === 1) {
-      const P = String(instance.id);
+    if (instance?.pillar === 1) {
+      const P = instance.id;
       for (const app of ['brig', 'galley', 'cargohold', 'gundeck', 'background-worker', 'federator', 'nginz']) {
         out.push({
           stack: s.name,

@@ -13,8 +13,7 @@ import {
   MATRIX_PRIVACY_LABELS,
   weakenedMatrixPrivacy,
 } from '../../config/matrix-privacy';
-import type { Federation } from '../../config/model';
-import { resolvedTenant } from '../../config/resolve';
+import type { Tenant } from '../../config/model';
 import type { MatrixServerConfig, TenantConfig } from '../../config/schema';
 import { describeWireProfile, effectiveWireProfile, WIRE_PROFILE_LABELS } from '../../config/wire-profile';
 
@@ -72,9 +71,9 @@ export function matrixServersOf(t: TenantConfig): Array<[string, MatrixServerCon
 }
 
 /** The profiles of the services an agency uses. */
-export function serviceProfiles(federation: Federation, tenant: TenantConfig): ServiceProfile[] {
+export function serviceProfiles(tenant: Tenant): ServiceProfile[] {
   const out: ServiceProfile[] = [];
-  for (const pillar of resolvedTenant(federation, tenant).wirePillars) {
+  for (const pillar of tenant.wirePillars) {
     const eff = effectiveWireProfile(pillar);
     out.push({
       service: `Wire Bund Säule ${pillar.pillar} (${pillar.id})`,

@@ -3,8 +3,7 @@
  * directions, agencies that share one Wire instance, transfers to third countries, and the secrets that end up in
  * the Terraform state of an agency's stacks.
  */
-import type { Federation } from '../../config/model';
-import { resolvedTenant } from '../../config/resolve';
+import type { Federation, Tenant } from '../../config/model';
 import type { MatrixServerConfig, StateBackendConfig, TenantConfig } from '../../config/schema';
 import { StackNames } from '../../config/naming';
 import type { SynthesizedStack } from '../k8s-objects';
@@ -61,9 +60,9 @@ const allows = (f: MatrixServerConfig['federation'] | undefined, serverName: str
  * Federation partners of an agency, in both directions: Wire links (always both ways), the servers its Matrix
  * servers allow, and the Matrix servers of other agencies that allow it ("föderiert mit uns").
  */
-export function federationPartners(federation: Federation, t: TenantConfig): FederationPartnerEntry[] {
+export function federationPartners(federation: Federation, t: Tenant): FederationPartnerEntry[] {
   const out: FederationPartnerEntry[] = [];
-  for (const p of resolvedTenant(federation, t).wirePillars) {
+  for (const p of t.wirePillars) {
     for (const partner of p.partners) {
       out.push({
         service: `Wire Bund Säule ${p.pillar} (${p.id})`,
@@ -130,11 +129,8 @@ export function federationPartners(federation: Federation, t: TenantConfig): Fed
 }
 
 /** Other agencies on the same Wire instance (one backend, one directory of users). */
-export function sharedInstances(
-  federation: Federation,
-  t: TenantConfig,
-): Array<{ service: string; agencies: string[] }> {
-  return resolvedTenant(federation, t).wirePillars.flatMap((p) => {
+export function sharedInstances(federation: Federation, t: Tenant): Array<{ service: string; agencies: string[] }> {
+  return t.wirePillars.flatMap((p) => {
     const agencies = federation.tenants
       .filter((o) => o.id !== t.id && o.wire?.pillars.includes(p.id))
       .map((o) => o.name);
@@ -185,25 +181,21 @@ export interface StateSecret {
 }
 
 /** The names of the stacks that serve an agency: its own stacks (any cluster, SaaS) and those of its Wire pillars. */
-export function agencyStackNames(federation: Federation, t: TenantConfig): Set<string> {
+export function agencyStackNames(federation: Federation, t: Tenant): Set<string> {
   const names = new Set<string>([StackNames.saasTenant(t.id)]);
   for (const c of federation.clusters) names.add(StackNames.tenant(c.id, t.id));
-  for (const p of resolvedTenant(federation, t).wirePillars) names.add(StackNames.wirePillar(p.cluster.id, p.id));
+  for (const p of t.wirePillars) names.add(StackNames.wirePillar(p.cluster.id, p.id));
   return names;
 }
 
 /** The stacks whose state holds data of the agency's services: its own stacks and those of its Wire pillars. */
-export function stacksOfTenant(federation: Federation, t: TenantConfig, stacks: readonly SynthesizedStack[]): string[] {
+export function stacksOfTenant(federation: Federation, t: Tenant, stacks: readonly SynthesizedStack[]): string[] {
   const names = agencyStackNames(federation, t);
   return stacks.map((s) => s.name).filter((n) => names.has(n));
 }
 
 /** The Kubernetes Secrets that Terraform reads into the state of the agency's stacks, with the keys Helm gets. */
-export function stateSecrets(
-  federation: Federation,
-  t: TenantConfig,
-  stacks: readonly SynthesizedStack[],
-): StateSecret[] {
+export function stateSecrets(federation: Federation, t: Tenant, stacks: readonly SynthesizedStack[]): StateSecret[] {
   const wanted = new Set(stacksOfTenant(federation, t, stacks));
   const out: StateSecret[] = [];
   for (const s of stacks.filter((x) => wanted.has(x.name))) {

@@ -5,7 +5,8 @@
 import { Labels } from '../../../constructs/labels';
 import { germanText } from '../../report/german';
 import { covers, type ComplianceUnit, type CoverageFacts, type StackContext } from './context';
-import { POD_SECURITY_ENFORCE_LABEL, stackNamespaces } from './stack-objects';
+import { POD_SECURITY_ENFORCE_LABEL } from '../../../constructs/labels';
+import { stackNamespaces } from './stack-objects';
 
 /** The coverage text of Pod Security: the levels of the agency's namespaces, when its stacks are known. */
 function podSecurityCoverage({ namespaces: ns }: CoverageFacts): string {

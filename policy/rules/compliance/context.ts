@@ -3,6 +3,7 @@
  * settings of the config (BSI rules). Each unit is typed on the part it reads; the pack runs over both.
  */
 import type { Federation } from '../../../config/model';
+import { resolvedFederation } from '../../../config/resolve';
 import type { RuleUnit } from '../../engine';
 import type { SynthesizedStack } from '../../k8s-objects';
 
@@ -27,7 +28,10 @@ export interface StackContext {
 /** The context of the whole compliance pack. */
 export type ComplianceContext = ModelContext & StackContext;
 
-/** The context for a federation and its synthesized stacks; the image settings come from the config. */
+/**
+ * The context for a federation and its synthesized stacks; the image settings come from the config. The tenants of a
+ * model built in code are resolved here, once (the units read `federation.tenants` as resolved).
+ */
 export function complianceContext(
   federation: Federation,
   stacks: readonly SynthesizedStack[],
@@ -35,7 +39,7 @@ export function complianceContext(
 ): ComplianceContext {
   const images = federation.config.images;
   return {
-    federation,
+    federation: resolvedFederation(federation),
     stacks,
     ...(asOf !== undefined ? { asOf } : {}),
     images: { ...(images?.registry ? { registry: images.registry } : {}), digests: images?.digests ?? {} },

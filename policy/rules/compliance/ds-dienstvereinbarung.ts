@@ -1,4 +1,5 @@
 /** DS-DIENSTVEREINBARUNG: the supervisory authority for data protection recommends a service agreement. */
+import { serviceAgreementMissing } from '../../../config/domain';
 import { supervisor } from '../../report/german';
 import type { ComplianceUnit, ModelContext } from './context';
 
@@ -8,7 +9,7 @@ export const dsDienstvereinbarung: ComplianceUnit<ModelContext> = {
   explanation: 'Dienstvereinbarung empfohlen (Aufsichtsbehörde für den Datenschutz)',
   *check({ federation }) {
     for (const t of federation.tenants) {
-      if (!t.dataProtection?.serviceAgreement)
+      if (serviceAgreementMissing(t))
         yield {
           tenant: t.id,
           message: `${t.name}: keine Dienstvereinbarung erklärt; ${supervisor(t.kind).replace(/^D/, 'd')} empfiehlt eine (dataProtection.serviceAgreement)`,

@@ -13,17 +13,16 @@ import {
   tileServerOutside,
   weakenedMatrixPrivacy,
 } from '../../../config/matrix-privacy';
-import type { Federation } from '../../../config/model';
+import type { Tenant } from '../../../config/model';
 import { StackNames } from '../../../config/naming';
-import type { TenantConfig } from '../../../config/schema';
 import type { RuleResult } from '../../engine';
 import { fixMatrixText } from '../../report/profiles';
 import type { ComplianceUnit, ModelContext } from './context';
 import { ownMatrixServers } from './matrix-servers';
 
 /** Errors for weakenings without reason and a tile server outside the agency, one note listing those with reasons. */
-function* agencyFindings(federation: Federation, tenant: TenantConfig): Generator<RuleResult> {
-  for (const { label, key, server, cluster } of ownMatrixServers(federation, tenant)) {
+function* agencyFindings(tenant: Tenant): Generator<RuleResult> {
+  for (const { label, key, server, cluster } of ownMatrixServers(tenant)) {
     const place = { tenant: tenant.id, stack: StackNames.tenant(cluster.id, tenant.id) };
     const where = (path: readonly (string | number)[]) => `${key}.${formatPath(path)}`;
     const listed: string[] = [];
@@ -59,6 +58,6 @@ export const dsMatrixPrivacy: ComplianceUnit<ModelContext> = {
     'BundesMessenger/BwMessenger: Aufbewahrung, Nutzerverzeichnis, Profilabfragen, Standort teilen nur mit Begründung schwächer als der Standard',
   variants: { reasoned: 'info' },
   *check({ federation }) {
-    for (const t of federation.tenants) yield* agencyFindings(federation, t);
+    for (const t of federation.tenants) yield* agencyFindings(t);
   },
 };

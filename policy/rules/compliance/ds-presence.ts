@@ -8,7 +8,7 @@ export const dsPresence: ComplianceUnit<ModelContext> = {
   explanation: 'Anwesenheitsstatus nur mit Dienstvereinbarung, die ihn erlaubt',
   *check({ federation }) {
     for (const t of federation.tenants) {
-      for (const { label, server } of ownMatrixServers(federation, t)) {
+      for (const { label, server } of ownMatrixServers(t)) {
         if (server.privacy.presence && !t.dataProtection?.serviceAgreement?.allowsPresence)
           yield {
             tenant: t.id,

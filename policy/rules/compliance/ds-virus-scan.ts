@@ -12,7 +12,7 @@ export const dsVirusScan: ComplianceUnit<ModelContext> = {
   variants: { unacknowledged: 'error' },
   *check({ federation }) {
     for (const t of federation.tenants) {
-      for (const { label, server } of ownMatrixServers(federation, t)) {
+      for (const { label, server } of ownMatrixServers(t)) {
         if (!server.virusScanning.enabled) continue;
         yield server.virusScanning.acknowledgeKeyDisclosure === true
           ? {

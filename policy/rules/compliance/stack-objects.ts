@@ -7,12 +7,6 @@ import { providerAlias } from '../../facts';
 import { toKubernetesObject, type SynthesizedStack } from '../../k8s-objects';
 import { field, isRecord, resources, valueAt } from '../../synthesized-view';
 
-/**
- * The Kubernetes label with a namespace's enforced Pod Security level (the project's own label keys are `Labels`,
- * constructs/labels.ts).
- */
-export const POD_SECURITY_ENFORCE_LABEL = 'pod-security.kubernetes.io/enforce';
-
 /** A `kubernetes_namespace_v1` of a stack. */
 export interface StackNamespace {
   readonly stack: string;

@@ -3,7 +3,6 @@
  * suitable devices), so no BundesMessenger or BwMessenger server runs on a cluster in the NdB zone.
  */
 import { PRODUCT_LABELS, productApprovedIn } from '../../../config/domain';
-import { resolvedTenant } from '../../../config/resolve';
 import type { ComplianceUnit, ModelContext } from './context';
 
 export const vsnfdProducts: ComplianceUnit<ModelContext> = {
@@ -13,7 +12,7 @@ export const vsnfdProducts: ComplianceUnit<ModelContext> = {
   unsuppressible: true,
   *check({ federation }) {
     for (const t of federation.tenants) {
-      for (const server of resolvedTenant(federation, t).matrixServers) {
+      for (const server of t.matrixServers) {
         if (!productApprovedIn(server.product, server.zone))
           yield {
             tenant: t.id,

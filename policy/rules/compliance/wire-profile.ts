@@ -5,10 +5,10 @@
  * a reason a warning. Each finding goes to the report of every agency that uses the pillar (one finding per agency),
  * and names the pillar's stack.
  */
-import type { Federation, WirePillar } from '../../../config/model';
+import type { WirePillar } from '../../../config/model';
 import { StackNames } from '../../../config/naming';
 import { effectiveWireProfile } from '../../../config/wire-profile';
-import { evaluate, type EngineFinding, type RuleResult } from '../../engine';
+import type { RuleResult } from '../../engine';
 import type { ComplianceUnit, ModelContext } from './context';
 
 /** The finding of one pillar, before it is given to the agencies that use it. */
@@ -46,8 +46,3 @@ export const wireProfile: ComplianceUnit<ModelContext> = {
     }
   },
 };
-
-/** WIRE-PROFILE over every pillar: one finding per agency that uses it, or one without agency when none does. */
-export function wireProfileFindings(federation: Federation): EngineFinding[] {
-  return evaluate([wireProfile], { federation });
-}

@@ -2,15 +2,173 @@
  * P1-ADMISSION: every NdB cluster with Säule-1 namespaces keeps the ValidatingAdmissionPolicy of
  * `constructs/admission-guardrail.ts` intact and enforced by a binding (Deny, every Säule-1 namespace and unlabelled
  * ones): the API server refuses NodePorts, foreign load balancers, external IPs, host networking ... even if
- * everything else failed. The policy and binding checks themselves are in policy/guardrails.ts.
+ * everything else failed. The policy must match what its validations judge, fail closed and carry every CEL
+ * validation the construct writes for the cluster's zone; a binding must deny in every Säule-1 namespace and in an
+ * unlabelled one.
  */
-import { bindingProblems, policyProblems, type GuardrailResource } from '../../guardrails';
-import { field } from '../../synthesized-view';
-import { EXPOSURE_RULES } from './catalogue';
+import { ndbAdmissionValidations, SYSTEM_NAMESPACES } from '../../../constructs/admission-guardrail';
+import { NAMESPACE_NAME_LABEL } from '../../../constructs/labels';
+import type { ClusterFacts } from '../../facts';
+import { field, items, lengthOf } from '../../synthesized-view';
 import type { GuardContext } from './context';
-import { metadataField } from './json';
+import type { GuardrailResource, Pillar1Namespace } from './guardrail-resources';
+import { entriesOf, metadataField } from './json';
 import type { GuardRule } from './rule';
 import type { GuardResult } from './scope';
+
+interface RequiredMatch {
+  readonly group: string;
+  /** `*`: the rule must name all versions (the Gateway API serves several). */
+  readonly version: string;
+  readonly resources: readonly string[];
+}
+
+/** What the policy must match (CREATE and UPDATE each): the kinds its validations judge. */
+export const REQUIRED_MATCH: readonly RequiredMatch[] = [
+  { group: '', version: 'v1', resources: ['services', 'pods'] },
+  { group: 'networking.k8s.io', version: 'v1', resources: ['ingresses'] },
+  {
+    group: 'gateway.networking.k8s.io',
+    version: '*',
+    resources: ['gateways', 'httproutes', 'grpcroutes', 'tcproutes', 'udproutes', 'tlsroutes'],
+  },
+];
+const OPERATIONS = ['CREATE', 'UPDATE'];
+
+const has = (list: unknown, item: string) => Array.isArray(list) && (list.includes(item) || list.includes('*'));
+
+/** The required matches that no rule covers, as `group/version resource OPERATION`. */
+function uncovered(rules: unknown): string[] {
+  const list: readonly unknown[] = Array.isArray(rules) ? rules : [];
+  const missing: string[] = [];
+  for (const m of REQUIRED_MATCH) {
+    for (const resource of m.resources) {
+      for (const op of OPERATIONS) {
+        const ok = list.some((r) => {
+          const versions = field(r, 'apiVersions');
+          const scope = field(r, 'scope');
+          return (
+            has(field(r, 'apiGroups'), m.group) &&
+            (m.version === '*' ? Array.isArray(versions) && versions.includes('*') : has(versions, m.version)) &&
+            has(field(r, 'resources'), resource) &&
+            has(field(r, 'operations'), op) &&
+            (scope === undefined || scope === '*' || scope === 'Namespaced')
+          );
+        });
+        if (!ok) missing.push(`${m.group || 'core'}/${m.version} ${resource} ${op}`);
+      }
+    }
+  }
+  return missing;
+}
+
+const emptySelector = (s: unknown) =>
+  s === undefined ||
+  s === null ||
+  (Object.keys(field(s, 'matchLabels') ?? {}).length === 0 && !lengthOf(field(s, 'matchExpressions')));
+
+/** Kubernetes label selector semantics (matchLabels and matchExpressions, all ANDed). */
+export function selects(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
+  if (selector === undefined || selector === null) return true;
+  for (const [k, v] of entriesOf(field(selector, 'matchLabels'))) if (labels[k] !== v) return false;
+  for (const e of items(field(selector, 'matchExpressions'))) {
+    const key = field(e, 'key');
+    const operator = field(e, 'operator');
+    const present = Object.prototype.hasOwnProperty.call(labels, String(key));
+    const label = present ? labels[String(key)] : undefined;
+    const values = items(field(e, 'values'));
+    const ok =
+      operator === 'In'
+        ? present && values.includes(label)
+        : operator === 'NotIn'
+          ? !present || !values.includes(label)
+          : operator === 'Exists'
+            ? present
+            : operator === 'DoesNotExist'
+              ? !present
+              : false;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+const normalize = (expression: string) => expression.replace(/\s+/g, ' ').trim();
+
+/** The CEL validations the construct writes for this cluster's zone and calling pool. */
+function expectedValidations(cluster: ClusterFacts) {
+  const calling = cluster.nodePools.find((p) => p.purpose === 'calling')?.nodeSelector;
+  return ndbAdmissionValidations(cluster.zone, calling);
+}
+
+/** Why a ValidatingAdmissionPolicy does not (fully) keep Säule 1 closed; empty when intact. */
+export function policyProblems(obj: unknown, cluster: ClusterFacts): string[] {
+  const spec = field(obj, 'spec') ?? {};
+  const problems: string[] = [];
+  const failurePolicy = field(spec, 'failurePolicy');
+  if (failurePolicy !== undefined && failurePolicy !== 'Fail')
+    problems.push(`failurePolicy is ${failurePolicy}, not Fail (an error in a validation would admit)`);
+  if (field(spec, 'paramKind'))
+    problems.push('paramKind is set (a binding without parameters may skip the validations)');
+  if (lengthOf(field(spec, 'matchConditions')))
+    problems.push('matchConditions narrow which requests the validations see');
+  const mc = field(spec, 'matchConstraints');
+  if (!mc) {
+    problems.push('matchConstraints are missing, so it matches nothing');
+  } else {
+    const missing = uncovered(field(mc, 'resourceRules'));
+    if (missing.length) problems.push(`matchConstraints do not cover ${missing.join(', ')}`);
+    if (lengthOf(field(mc, 'excludeResourceRules')))
+      problems.push('matchConstraints.excludeResourceRules exempt resources');
+    if (!emptySelector(field(mc, 'namespaceSelector')))
+      problems.push('matchConstraints.namespaceSelector narrows the namespaces');
+    if (!emptySelector(field(mc, 'objectSelector')))
+      problems.push('matchConstraints.objectSelector narrows the objects');
+  }
+  const validations = field(spec, 'validations');
+  const have = new Set(
+    (Array.isArray(validations) ? validations : []).map((v: unknown) =>
+      normalize(String(field(v, 'expression') ?? '')),
+    ),
+  );
+  for (const v of expectedValidations(cluster)) {
+    if (!have.has(normalize(v.expression))) problems.push(`validation missing or altered: "${v.message}"`);
+  }
+  return problems;
+}
+
+/** Namespaces a binding must reach on the cluster: its Säule-1 namespaces, and one that carries no labels at all. */
+function probeNamespaces(namespaces: readonly Pillar1Namespace[]) {
+  const probes = namespaces.map((n) => ({ name: n.name, labels: { ...n.labels, [NAMESPACE_NAME_LABEL]: n.name } }));
+  // an unlabelled namespace (created by hand or by a chart) must not escape either
+  const unlabelled = 'default';
+  if (!(SYSTEM_NAMESPACES as readonly string[]).includes(unlabelled))
+    probes.push({ name: `${unlabelled} (unlabelled)`, labels: { [NAMESPACE_NAME_LABEL]: unlabelled } });
+  return probes;
+}
+
+/** Why a binding does not enforce a policy in every Säule-1 namespace; empty when intact. */
+export function bindingProblems(obj: unknown, namespaces: readonly Pillar1Namespace[]): string[] {
+  const spec = field(obj, 'spec') ?? {};
+  const problems: string[] = [];
+  const validationActions = field(spec, 'validationActions');
+  const actions: readonly unknown[] = Array.isArray(validationActions) ? validationActions : [];
+  if (!actions.includes('Deny'))
+    problems.push(`validationActions are [${actions.join(', ')}], without Deny (violations would be admitted)`);
+  if (field(spec, 'paramRef')) problems.push('paramRef is set (missing parameters may skip the policy)');
+  const mr = field(spec, 'matchResources') ?? {};
+  if (!emptySelector(field(mr, 'objectSelector'))) problems.push('matchResources.objectSelector narrows the objects');
+  if (lengthOf(field(mr, 'excludeResourceRules')))
+    problems.push('matchResources.excludeResourceRules exempt resources');
+  if (lengthOf(field(mr, 'resourceRules'))) {
+    const missing = uncovered(field(mr, 'resourceRules'));
+    if (missing.length) problems.push(`matchResources.resourceRules do not cover ${missing.join(', ')}`);
+  }
+  const missed = probeNamespaces(namespaces)
+    .filter((n) => !selects(field(mr, 'namespaceSelector'), n.labels))
+    .map((n) => n.name);
+  if (missed.length) problems.push(`its namespaceSelector leaves out ${missed.join(', ')}`);
+  return problems;
+}
 
 function admissionFindings({ facts, pillar1Namespaces, guardrailResources }: GuardContext): GuardResult[] {
   const out: GuardResult[] = [];
@@ -86,10 +244,10 @@ function admissionFindings({ facts, pillar1Namespaces, guardrailResources }: Gua
   return out;
 }
 
-export const admissionRule: GuardRule = {
+export const admissionRule: GuardRule<'P1-ADMISSION'> = {
   id: 'P1-ADMISSION',
   level: 'error',
   unsuppressible: true,
-  explanation: EXPOSURE_RULES['P1-ADMISSION'],
+  explanation: 'an NdB cluster whose admission policy or binding is missing or weakened',
   check: admissionFindings,
 };

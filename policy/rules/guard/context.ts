@@ -5,20 +5,22 @@
  * of unknown type, each stack's federation facts), with its scope and report position. The units then visit only
  * their part of the index, never the whole input again.
  */
+import type { FactRead, WireInstanceFact } from '../../../constructs/facts';
 import {
   collectFacts,
   defaultDenyNamespaces,
   providerAlias,
+  stackCluster,
   type ClusterFacts,
   type ExpectedFacts,
   type FactProblem,
   type Facts,
 } from '../../facts';
-import { pillar1Namespaces, type GuardrailResource, type Pillar1Namespace } from '../../guardrails';
 import { chartName, releaseValues } from '../../helm-values';
 import { literalJson, toKubernetesObject, type KubernetesObject, type SynthesizedStack } from '../../k8s-objects';
-import { field } from '../../synthesized-view';
+import { field, outputValue, resources } from '../../synthesized-view';
 import { knownChart, type GuardedChart } from './charts';
+import { pillar1Namespaces, type GuardrailResource, type Pillar1Namespace } from './guardrail-resources';
 import { entriesOf, labelsOf, lit, metadataField, metadataOf } from './json';
 import { resolveReferences } from './references';
 import { insideNdbOf, scopeOf, zoned, type InsideNdb, type Position, type Scope, type ZonedScope } from './scope';
@@ -70,7 +72,8 @@ export interface StackSite {
   readonly position: Position;
   /** The cluster the stack deploys to (`locals.zone_cluster`), when the facts know it. */
   readonly cluster?: ClusterFacts;
-  readonly instance: unknown;
+  /** Its Wire instance as the facts read it (undefined: the stack records none). */
+  readonly instance?: FactRead<WireInstanceFact>;
   readonly dnsEntries: unknown;
   /** The stack's Säule-1 releases. */
   readonly releases: readonly ReleaseSite[];
@@ -133,12 +136,6 @@ function releaseSite(scope: ZonedScope, body: unknown): ReleaseSite {
   return { scope, body, chart, known: knownChart(chart), values: readValues(body) };
 }
 
-/** The cluster a stack deploys to, from its `locals.zone_cluster`. */
-function stackCluster(facts: Facts, stack: SynthesizedStack): ClusterFacts | undefined {
-  const id = field(field(field(stack.json, 'locals'), 'zone_cluster'), 'id') ?? '';
-  return typeof id === 'string' ? facts.clusters.get(id) : undefined;
-}
-
 /** The guard's analysis of the synthesized stacks (and, at synth, of what the validated federation declares). */
 export function guardContext(synthesized: readonly SynthesizedStack[], expected?: ExpectedFacts): GuardContext {
   const stacks = resolveReferences(synthesized);
@@ -168,46 +165,46 @@ export function guardContext(synthesized: readonly SynthesizedStack[], expected?
       return zoned(s) ? s : undefined;
     };
     const own: ReleaseSite[] = [];
-    for (const [type, byName] of entriesOf(field(stack.json, 'resource'))) {
-      for (const [name, body] of entriesOf(byName)) {
-        const address = `${type}.${name}`;
-        const position = next();
-        const provider = field(body, 'provider');
-        const metadata = field(body, 'metadata');
-        if (type === 'helm_release') {
-          const s = scope(address, position, provider, lit(field(body, 'namespace')), {});
-          if (s) own.push(releaseSite(s, body));
-        } else if (type === 'kubernetes_annotations' || type === 'kubernetes_labels') {
-          const kind = lit(field(body, 'kind'));
-          const namespace = lit(
-            field(metadata, 'namespace') ?? (kind === 'Namespace' ? field(metadata, 'name') : undefined),
-          );
-          const s = scope(address, position, provider, namespace, {});
-          const set: unknown = literalJson(field(body, type === 'kubernetes_labels' ? 'labels' : 'annotations') ?? {});
-          if (s) patches.push({ scope: s, type, body, kind, entries: entriesOf(set) });
-        } else if (type.startsWith('kubernetes_')) {
-          const object = toKubernetesObject(type, body);
-          if (!object) {
-            const labels: unknown = literalJson(field(metadata, 'labels') ?? {});
-            const s = scope(address, position, provider, lit(field(metadata, 'namespace')), labelsOf(labels));
-            if (s) unknownResources.push({ scope: s, type });
-            continue;
-          }
-          if (GUARDRAIL_TYPES.has(type))
-            guardrailResources.push({ stack, address, object, alias: providerAlias(provider) });
-          const namespace =
-            object.kind === 'Namespace'
-              ? field(metadataOf(object, address), 'name')
-              : metadataField(object, 'namespace');
-          const s = scope(address, position, provider, namespace, labelsOf(metadataField(object, 'labels') ?? {}));
-          if (s) objects.push({ scope: s, object });
+    for (const { type, address, body } of resources(stack)) {
+      const position = next();
+      const provider = field(body, 'provider');
+      const metadata = field(body, 'metadata');
+      if (type === 'helm_release') {
+        const s = scope(address, position, provider, lit(field(body, 'namespace')), {});
+        if (s) own.push(releaseSite(s, body));
+      } else if (type === 'kubernetes_annotations' || type === 'kubernetes_labels') {
+        const kind = lit(field(body, 'kind'));
+        const namespace = lit(
+          field(metadata, 'namespace') ?? (kind === 'Namespace' ? field(metadata, 'name') : undefined),
+        );
+        const s = scope(address, position, provider, namespace, {});
+        const set: unknown = literalJson(field(body, type === 'kubernetes_labels' ? 'labels' : 'annotations') ?? {});
+        if (s) patches.push({ scope: s, type, body, kind, entries: entriesOf(set) });
+      } else if (type.startsWith('kubernetes_')) {
+        const object = toKubernetesObject(type, body);
+        if (!object) {
+          const labels: unknown = literalJson(field(metadata, 'labels') ?? {});
+          const s = scope(address, position, provider, lit(field(metadata, 'namespace')), labelsOf(labels));
+          if (s) unknownResources.push({ scope: s, type });
+          continue;
         }
+        if (GUARDRAIL_TYPES.has(type))
+          guardrailResources.push({ stack, address, object, alias: providerAlias(provider) });
+        const namespace =
+          object.kind === 'Namespace' ? field(metadataOf(object, address), 'name') : metadataField(object, 'namespace');
+        const s = scope(address, position, provider, namespace, labelsOf(metadataField(object, 'labels') ?? {}));
+        if (s) objects.push({ scope: s, object });
       }
     }
     releases.push(...own);
-    const dnsEntries = field(field(field(stack.json, 'output'), 'dns_entries'), 'value');
-    const instance = field(field(stack.json, 'locals'), 'wire_instance');
-    stackSites.push({ stack: stack.name, position: next(), cluster, instance, dnsEntries, releases: own });
+    stackSites.push({
+      stack: stack.name,
+      position: next(),
+      cluster,
+      instance: facts.wireInstances.get(stack.name),
+      dnsEntries: outputValue(stack, 'dns_entries'),
+      releases: own,
+    });
   }
   return {
     facts,

@@ -1,12 +1,12 @@
 /**
- * P1-FEDERATION: Säule 1 federates only with declared instances in the NdB: its pillar's partners (`locals.
- * wire_instance`), wire-server's domain configs (never the strategy allowAll), BundesMessenger's whitelist (set),
- * and the DNS entries of its zone edge point only at the NdB's load balancer class (an entry it cannot read is a
- * finding).
+ * P1-FEDERATION: Säule 1 federates only with declared instances in the NdB (config/domain `pillarMayFederateWith`):
+ * its pillar's partners (`locals.wire_instance`, as the facts parse it: facts that do not parse are a finding),
+ * wire-server's domain configs (never the strategy allowAll), BundesMessenger's whitelist (set), and the DNS entries
+ * of its zone edge point only at the NdB's load balancer class (an entry it cannot read is a finding).
  */
+import { pillarMayFederateWith } from '../../../config/domain';
 import { parseFederatorSrvDnsEntry, parseWellKnownDnsEntry, parseZoneEdgeDnsEntry } from '../../../constructs/facts';
 import { field, items, valueAt } from '../../synthesized-view';
-import { EXPOSURE_RULES } from './catalogue';
 import type { StackSite } from './context';
 import type { GuardRule } from './rule';
 import { flag, type GuardResult } from './scope';
@@ -37,17 +37,23 @@ function* stackFindings(site: StackSite): Iterable<GuardResult> {
     message,
     position: site.position,
   });
-  const inst = site.instance;
+  const read = site.instance;
   const ndbDomains = new Set<unknown>();
-  if (inst && (field(inst, 'pillar') === 1 || site.cluster?.zone.kind === 'ndb')) {
-    for (const p of items(field(inst, 'partners'))) {
-      const zoneKind = field(p, 'zoneKind');
-      if (zoneKind !== 'ndb')
+  if (read && 'malformed' in read) {
+    // fail closed: an instance whose facts do not parse may be Säule 1, and its federation cannot be judged
+    yield at(
+      'locals.wire_instance',
+      `the stack's Wire instance facts are malformed (${read.malformed.join(', ')}): its federation cannot be judged`,
+    );
+  } else if (read && (read.fact.pillar === 1 || site.cluster?.zone.kind === 'ndb')) {
+    const inst = read.fact;
+    for (const p of inst.partners) {
+      if (!pillarMayFederateWith(1, p.zoneKind))
         yield at(
           'locals.wire_instance',
-          `Säule-1 instance '${field(inst, 'id')}' federates with '${field(p, 'domain')}' in zone '${field(p, 'zone')}' (${zoneKind})`,
+          `Säule-1 instance '${inst.id}' federates with '${p.domain}' in zone '${p.zone}' (${p.zoneKind})`,
         );
-      else ndbDomains.add(field(p, 'domain'));
+      else ndbDomains.add(p.domain);
     }
   }
   for (const { scope, chart, values } of site.releases) {
@@ -69,11 +75,11 @@ function* stackFindings(site: StackSite): Iterable<GuardResult> {
   }
 }
 
-export const federationRule: GuardRule = {
+export const federationRule: GuardRule<'P1-FEDERATION'> = {
   id: 'P1-FEDERATION',
   level: 'error',
   unsuppressible: true,
-  explanation: EXPOSURE_RULES['P1-FEDERATION'],
+  explanation: 'a federation link or DNS entry to an instance outside the NdB',
   *check({ releases, stacks }) {
     for (const { scope, chart, values } of releases) {
       if (chart !== 'bundesmessenger' || !('values' in values)) continue;

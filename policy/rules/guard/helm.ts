@@ -8,8 +8,7 @@
 import { providerAlias } from '../../facts';
 import { goTruthy, terraformText } from '../../helm-values';
 import { field, items, valueAt } from '../../synthesized-view';
-import { addressesIn } from './addresses';
-import { EXPOSURE_RULES } from './catalogue';
+import { addressesOrCidrsIn } from './addresses';
 import type { GuardContext, ReleaseSite } from './context';
 import { entriesOf, lit } from './json';
 import type { GuardRule } from './rule';
@@ -135,7 +134,7 @@ function walkValues(walk: ValueWalk, value: unknown, path: string): void {
     if (/^loadBalancerIPs?$/i.test(key) && v !== null && v !== undefined && v !== '') {
       const texts = Array.isArray(v) ? v.map(String) : typeof v === 'object' ? [JSON.stringify(v)] : [String(v)];
       for (const t of texts) {
-        const ips = addressesIn(t);
+        const ips = addressesOrCidrsIn(t);
         if (ips.length === 0 && t.trim() !== '') at(`${chart}: ${p} is '${t}', not an address inside the NdB`);
         for (const ip of ips) if (!context.insideNdb(zone, ip)) at(`${chart}: ${p} requests ${ip}, outside the NdB`);
       }
@@ -143,18 +142,18 @@ function walkValues(walk: ValueWalk, value: unknown, path: string): void {
     // Service annotations in the values that request an address (metallb, kube-vip, cloud providers)
     if (key === 'annotations' && /service/i.test(path) && v && typeof v === 'object' && !Array.isArray(v)) {
       for (const [ak, av] of entriesOf(v))
-        for (const ip of addressesIn(typeof av === 'string' ? av : (JSON.stringify(av) ?? '')))
+        for (const ip of addressesOrCidrsIn(typeof av === 'string' ? av : (JSON.stringify(av) ?? '')))
           if (!context.insideNdb(zone, ip)) at(`${chart}: ${p}.${ak} requests ${ip}, outside the NdB`);
     }
     walkValues(walk, v, p);
   }
 }
 
-export const helmRule: GuardRule = {
+export const helmRule: GuardRule<'P1-HELM'> = {
   id: 'P1-HELM',
   level: 'error',
   unsuppressible: true,
-  explanation: EXPOSURE_RULES['P1-HELM'],
+  explanation: 'a Helm release whose values expose it, or a chart the guard does not know',
   *check(context) {
     for (const { scope, type } of context.unknownResources)
       yield flag(scope, `resource type ${type} is not known to the guard`, 1);

@@ -4,7 +4,6 @@
  */
 import { Labels } from '../../../constructs/labels';
 import { field, items, valueAt } from '../../synthesized-view';
-import { EXPOSURE_RULES } from './catalogue';
 import { knownChart } from './charts';
 import { objectsOf, type ObjectSite } from './context';
 import type { GuardRule } from './rule';
@@ -37,11 +36,11 @@ function* podSpecFindings(scope: ZonedScope, podSpec: unknown): Iterable<GuardRe
   }
 }
 
-export const hostnetRule: GuardRule = {
+export const hostnetRule: GuardRule<'P1-HOSTNET'> = {
   id: 'P1-HOSTNET',
   level: 'error',
   unsuppressible: true,
-  explanation: EXPOSURE_RULES['P1-HOSTNET'],
+  explanation: 'a pod on the host network or with a host port, outside the calling pool',
   *check(context) {
     for (const site of objectsOf(context, ...POD_KINDS)) {
       const { scope, object } = site;

@@ -22,11 +22,11 @@ import { terraformRule } from './terraform';
 import { zoneRule } from './zone';
 
 /**
- * The P1 rules, in the order of the guard's catalogue (EXPOSURE_RULES). {@link guardFindings} runs them in the
- * guard's report order; `evaluate()` over the pack reports the same findings unit by unit (each still carrying its
- * `position`).
+ * The P1 rules, each with its id and explanation (the guard's catalogue, EXPOSURE_RULES, is derived from this list
+ * in policy/rules/guard/catalogue.ts). {@link guardFindings} runs them in the guard's report order; `evaluate()` over
+ * the pack reports the same findings unit by unit (each still carrying its `position`).
  */
-export const GUARD_PACK: readonly GuardRule[] = [
+export const GUARD_PACK = [
   zoneRule,
   serviceRule,
   ingressRule,
@@ -39,7 +39,7 @@ export const GUARD_PACK: readonly GuardRule[] = [
   quotaRule,
   admissionRule,
   terraformRule,
-];
+] as const;
 
 const placeKey = (rule: string, f: { stack?: string; resource?: string; message: string }) =>
   JSON.stringify([rule, f.stack ?? null, f.resource ?? null, f.message]);

@@ -1,6 +1,5 @@
 /** P1-INGRESS: an Ingress of Säule 1 uses the NdB zone's ingress class; Gateway API objects only its own Gateway. */
 import { field } from '../../synthesized-view';
-import { EXPOSURE_RULES } from './catalogue';
 import { metadataOf } from './json';
 import { objectsOf } from './context';
 import type { GuardRule } from './rule';
@@ -8,11 +7,11 @@ import { flag } from './scope';
 
 const GATEWAY_KINDS = new Set(['Gateway', 'HTTPRoute', 'GRPCRoute', 'TCPRoute', 'UDPRoute', 'TLSRoute']);
 
-export const ingressRule: GuardRule = {
+export const ingressRule: GuardRule<'P1-INGRESS'> = {
   id: 'P1-INGRESS',
   level: 'error',
   unsuppressible: true,
-  explanation: EXPOSURE_RULES['P1-INGRESS'],
+  explanation: "an Ingress or Gateway API object outside the NdB zone's ingress class",
   *check(context) {
     for (const { scope, object } of objectsOf(context, 'Ingress', ...GATEWAY_KINDS)) {
       const spec = field(object, 'spec') ?? {};

@@ -7,7 +7,6 @@ import { readingSuffix } from '../../../config/cidr';
 import { providerAlias } from '../../facts';
 import { goTruthy } from '../../helm-values';
 import { field, items, lengthOf, valueAt } from '../../synthesized-view';
-import { EXPOSURE_RULES } from './catalogue';
 import { objectsOf, type GuardContext } from './context';
 import { metadataField } from './json';
 import type { GuardRule } from './rule';
@@ -43,11 +42,12 @@ function* policyFindings(scope: ZonedScope, spec: unknown, { insideNdb }: GuardC
   }
 }
 
-export const netpolRule: GuardRule = {
+export const netpolRule: GuardRule<'P1-NETPOL'> = {
   id: 'P1-NETPOL',
   level: 'error',
   unsuppressible: true,
-  explanation: EXPOSURE_RULES['P1-NETPOL'],
+  explanation:
+    'a NetworkPolicy that admits traffic from or sends it to outside the NdB, or a namespace without default deny',
   *check(context) {
     const { releases, defaultDeny, insideNdb } = context;
     for (const { scope, object } of objectsOf(context, 'NetworkPolicy'))

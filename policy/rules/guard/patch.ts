@@ -3,17 +3,16 @@
  * `kubernetes_annotations`): it could lift guardrails (Pod Security and zone labels of a namespace) or expose a
  * Service (load-balancer annotations). The calling nodes' announced address is the one exception (P1-CALLING-IP).
  */
-import { EXPOSURE_RULES } from './catalogue';
 import { announcesAddress } from './calling-ip';
 import { lit, metadataField } from './json';
 import type { GuardRule } from './rule';
 import { flag } from './scope';
 
-export const patchRule: GuardRule = {
+export const patchRule: GuardRule<'P1-PATCH'> = {
   id: 'P1-PATCH',
   level: 'error',
   unsuppressible: true,
-  explanation: EXPOSURE_RULES['P1-PATCH'],
+  explanation: 'a label or annotation patch that changes the guardrails or the exposure of an existing object',
   *check({ patches }) {
     for (const site of patches) {
       const what = site.type === 'kubernetes_labels' ? 'label' : 'annotation';

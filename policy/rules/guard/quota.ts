@@ -3,14 +3,48 @@
  * at 0 (the zone edge: at most its one load balancer and two node ports), so that the API server refuses Services
  * of type LoadBalancer or NodePort even if everything else failed. A namespace a chart creates has none.
  */
-import { EDGE_SERVICE_LIMITS, quantity, SERVICE_LIMITS, type GuardrailResource } from '../../guardrails';
 import { Labels } from '../../../constructs/labels';
 import { field, lengthOf } from '../../synthesized-view';
-import { EXPOSURE_RULES } from './catalogue';
 import { objectsOf, type GuardContext } from './context';
+import type { GuardrailResource } from './guardrail-resources';
 import { metadataField } from './json';
 import type { GuardRule } from './rule';
 import { flag, type GuardResult } from './scope';
+
+/**
+ * What the zone edge (the cluster's ingress-controller namespace, labelled zone-edge) may own: its one load
+ * balancer in the zone's class and the two node ports Kubernetes counts for it (`stacks/platform-stack.ts`).
+ * Every other Säule-1 namespace: none.
+ */
+export const EDGE_SERVICE_LIMITS = { 'services.loadbalancers': 1, 'services.nodeports': 2 } as const;
+/** The quota limits that keep Services of type LoadBalancer and NodePort out of a namespace. */
+export const SERVICE_LIMITS = ['services.loadbalancers', 'services.nodeports'] as const;
+
+const SUFFIX: Readonly<Record<string, number>> = {
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
+
+/** A Kubernetes quantity as a number (`0`, `2`, `1k`, `500m`), or undefined when it cannot be read. */
+export function quantity(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v !== 'string') return undefined;
+  const m = /^\s*([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?\s*$/.exec(v);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return m[2] === 'm' ? n / 1000 : n * SUFFIX[m[2] ?? ''];
+}
 
 /** The declared namespaces' quotas, in the order of the namespaces. */
 function declaredFindings({ pillar1Namespaces, guardrailResources }: GuardContext): GuardResult[] {
@@ -56,11 +90,12 @@ function declaredFindings({ pillar1Namespaces, guardrailResources }: GuardContex
   return out;
 }
 
-export const quotaRule: GuardRule = {
+export const quotaRule: GuardRule<'P1-QUOTA'> = {
   id: 'P1-QUOTA',
   level: 'error',
   unsuppressible: true,
-  explanation: EXPOSURE_RULES['P1-QUOTA'],
+  explanation:
+    'a Säule-1 namespace without its ResourceQuota of zero load balancers and node ports, or with a limit raised',
   *check(context) {
     yield* declaredFindings(context);
     for (const { scope, object, renderedBy } of objectsOf(context, 'Namespace')) {

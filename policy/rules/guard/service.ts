@@ -4,8 +4,7 @@
  * NdB, ExternalName only to a cluster-local name.
  */
 import { field, items } from '../../synthesized-view';
-import { addressesIn } from './addresses';
-import { EXPOSURE_RULES } from './catalogue';
+import { addressesOrCidrsIn } from './addresses';
 import { entriesOf, metadataOf } from './json';
 import { objectsOf } from './context';
 import type { GuardRule } from './rule';
@@ -13,11 +12,11 @@ import { flag } from './scope';
 
 const CLUSTER_LOCAL = /\.svc\.cluster\.local\.?$/;
 
-export const serviceRule: GuardRule = {
+export const serviceRule: GuardRule<'P1-SERVICE'> = {
   id: 'P1-SERVICE',
   level: 'error',
   unsuppressible: true,
-  explanation: EXPOSURE_RULES['P1-SERVICE'],
+  explanation: 'a Service reachable from outside the NdB (NodePort, foreign load balancer, external IPs, ExternalName)',
   *check(context) {
     const insideNdb = context.insideNdb;
     for (const { scope, object } of objectsOf(context, 'Service')) {
@@ -43,7 +42,7 @@ export const serviceRule: GuardRule = {
           yield at(`loadBalancerIP ${ip} lies outside the NdB`);
       }
       for (const [key, value] of entriesOf(field(metadataOf(object, scope.address), 'annotations')))
-        for (const ip of addressesIn(String(value)))
+        for (const ip of addressesOrCidrsIn(String(value)))
           if (!insideNdb(zone, ip)) yield at(`annotation ${key} requests ${ip}, outside the NdB`);
       const externalName = field(spec, 'externalName');
       if (type === 'ExternalName' && !CLUSTER_LOCAL.test(String(externalName ?? '')))

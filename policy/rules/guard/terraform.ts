@@ -6,7 +6,6 @@
  */
 import { liveTemplates, type SynthesizedStack } from '../../k8s-objects';
 import { field, isRecord } from '../../synthesized-view';
-import { EXPOSURE_RULES } from './catalogue';
 import { entriesOf } from './json';
 import { referencedName } from './references';
 import type { GuardRule } from './rule';
@@ -142,11 +141,12 @@ export function terraformProblems(stack: SynthesizedStack): Array<{ address: str
   return out;
 }
 
-export const terraformRule: GuardRule = {
+export const terraformRule: GuardRule<'P1-TERRAFORM'> = {
   id: 'P1-TERRAFORM',
   level: 'error',
   unsuppressible: true,
-  explanation: EXPOSURE_RULES['P1-TERRAFORM'],
+  explanation:
+    'Terraform the guard does not evaluate: count, for_each, dynamic, provisioners, lifecycle, a Helm postrender, a resource type this app never writes, or a live template outside the known forms',
   *check({ synthesized }) {
     let i = 0;
     for (const stack of synthesized)

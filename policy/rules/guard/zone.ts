@@ -2,15 +2,14 @@
  * P1-ZONE: Säule 1 is deployed only through the providers of an NdB cluster, and the facts that say which cluster
  * and zone that is (the stacks' `network_zone` and `zone_cluster` locals, provider connections) hold together.
  */
-import { EXPOSURE_RULES } from './catalogue';
 import type { GuardRule } from './rule';
 import { flag } from './scope';
 
-export const zoneRule: GuardRule = {
+export const zoneRule: GuardRule<'P1-ZONE'> = {
   id: 'P1-ZONE',
   level: 'error',
   unsuppressible: true,
-  explanation: EXPOSURE_RULES['P1-ZONE'],
+  explanation: 'deployed through the providers of a cluster whose zone is not the NdB (or of an unknown cluster)',
   *check(context) {
     // contradictions in the facts themselves, reported before the resources
     for (const [i, p] of context.factProblems.entries())
