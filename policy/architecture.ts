@@ -246,10 +246,3 @@ export async function architectureFiles(f: Federation, previous?: PreviousDiagra
   const svg = previous?.dot === dot && previous.svg.includes('</svg>') ? previous.svg : await renderSvg(dot);
   return { 'architecture.dot': dot, 'architecture.mmd': toMermaid(graph), 'architecture.svg': svg };
 }
-
-/** Writes the diagram files into `dir`. */
-export async function writeArchitecture(f: Federation, dir: string, previous?: PreviousDiagram): Promise<void> {
-  const files = await architectureFiles(f, previous);
-  fs.mkdirSync(dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
-}

@@ -30,7 +30,7 @@ import { bsiImages } from './rules/compliance/bsi-sys-1-6-a6';
 import { complianceContext } from './rules/compliance/context';
 import { POD_SECURITY_ENFORCE_LABEL } from '../constructs/labels';
 import { resourceCount, stackNamespaces } from './rules/compliance/stack-objects';
-import { cell, findingsTableLines, formatComplianceFinding, markdownTable } from './rules/compliance/writers';
+import { cell, formatComplianceFinding, markdownTable, markdownWriter } from './rules/compliance/writers';
 
 export { cell, formatComplianceFinding };
 
@@ -598,7 +598,8 @@ function dsfaText(r: ComplianceReport): string {
 }
 
 /** Findings as a table: rule, its requirement, level, message (the Markdown writer). */
-const findingsTable = findingsTableLines;
+/** The findings table of a report, as lines (the compliance pack's Markdown writer). */
+const findingsTable = (findings: ComplianceReport['findings']) => markdownWriter(findings).trimEnd().split('\n');
 
 export function reportMarkdown(r: ComplianceReport): string {
   const dpo = r.controller.dataProtectionOfficer;

@@ -1,7 +1,8 @@
 /**
  * The rule engine, in the style of cdk-nag: every check is one rule unit (id, level, explanation, a check that
  * returns findings), and one engine evaluates a pack of units over a context, de-duplicates their findings, applies
- * suppressions (each with owner and reason; an unsuppressible rule refuses them) and hands the result to writers.
+ * suppressions (each with owner and reason; an unsuppressible rule refuses them) and hands the result to the pack's
+ * writers.
  * The guard (P1-*) and the compliance pack (DS-*, VSNFD-*, WIRE-*, BSI-*) are two packs run by this engine.
  */
 
@@ -111,36 +112,11 @@ export function blocking<F extends EngineFinding>(findings: readonly F[]): F[] {
   return findings.filter((f) => f.level === 'error' && !f.suppressed);
 }
 
-/** A writer turns findings into one text (console lines, Markdown, JSON). */
+/**
+ * A writer turns findings into one text. Each pack brings its own (the compliance pack's console lines and Markdown
+ * table: policy/rules/compliance/writers.ts; the guard's lines: `formatFinding` in policy/exposure.ts).
+ */
 export type FindingWriter<F extends EngineFinding = EngineFinding> = (findings: readonly F[]) => string;
-
-/** One line per finding: `[RULE] level (tenant t, stack resource): message`. */
-export const consoleWriter: FindingWriter = (findings) =>
-  findings
-    .map((f) => {
-      const where = [f.tenant && `tenant ${f.tenant}`, [f.stack, f.resource].filter(Boolean).join(' ')]
-        .filter(Boolean)
-        .join(', ');
-      const suppressed = f.suppressed ? ` (suppressed by ${f.suppressed.owner}: ${f.suppressed.reason})` : '';
-      return `[${f.rule}] ${f.level}${where ? ` (${where})` : ''}: ${f.message}${suppressed}\n`;
-    })
-    .join('');
-
-/** The findings as a JSON array, one object per finding, keys in a fixed order. */
-export const jsonWriter: FindingWriter = (findings) =>
-  JSON.stringify(
-    findings.map((f) => ({
-      rule: f.rule,
-      level: f.level,
-      ...(f.tenant !== undefined ? { tenant: f.tenant } : {}),
-      ...(f.stack !== undefined ? { stack: f.stack } : {}),
-      ...(f.resource !== undefined ? { resource: f.resource } : {}),
-      message: f.message,
-      ...(f.suppressed ? { suppressed: f.suppressed } : {}),
-    })),
-    null,
-    2,
-  ) + '\n';
 
 /** The catalogue of a pack (id, level, explanation, BSI requirements): the README table and the reports use it. */
 export function catalogue(

@@ -14,9 +14,6 @@ import { EXPOSURE_RULES, isExposureRule, type ExposureRule } from './rules/guard
 import { guardContext, renderedContext, type GuardContext } from './rules/guard/context';
 import { guardFindings } from './rules/guard/index';
 
-export { KNOWN_CHARTS } from './rules/guard/charts';
-export { resolveReferences } from './rules/guard/references';
-export { terraformProblems } from './rules/guard/terraform';
 export { EXPOSURE_RULES, type ExposureRule };
 
 export interface Finding {

@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { architectureGraph, toDot, toMermaid, writeArchitecture } from '../policy/architecture';
+import { XMLParser } from 'fast-xml-parser';
+import { architectureFiles, architectureGraph, toDot, toMermaid } from '../policy/architecture';
 import { progressReporter } from '../app/progress';
 import { synthFederation } from '../app/pipeline';
 import { defaultFederation, ROOT, tmpDir, withPillar2 } from './helpers';
@@ -22,16 +21,24 @@ function svgTexts(svg: string): string[] {
 describe('architecture diagram', () => {
   const fed = defaultFederation();
   let svg = '';
+  let files: Record<string, string> = {};
   beforeAll(async () => {
-    const dir = tmpDir();
-    await writeArchitecture(fed, dir);
-    svg = fs.readFileSync(path.join(dir, 'architecture.svg'), 'utf8');
-    expect(fs.readFileSync(path.join(dir, 'architecture.mmd'), 'utf8')).toMatch(/^flowchart LR/);
+    files = await architectureFiles(fed);
+    svg = files['architecture.svg'];
   });
 
-  it('is a well-formed SVG', () => {
-    expect(XMLValidator.validate(svg)).toBe(true);
-    expect(svg).toMatch(/<svg[\s\S]*<\/svg>\s*$/);
+  it('comes as SVG, Mermaid and DOT', () => {
+    expect(Object.keys(files).sort()).toEqual(['architecture.dot', 'architecture.mmd', 'architecture.svg']);
+    expect(files['architecture.mmd']).toMatch(/^flowchart LR/);
+    expect(files['architecture.dot']).toMatch(/^digraph /);
+    expect(svg).toMatch(/^(<\?xml[^>]*>\s*)?(<!DOCTYPE[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<svg[\s\S]*<\/svg>\s*$/);
+  });
+
+  it('keeps the previous SVG when the graph is unchanged, and renders anew when it changed', async () => {
+    const previous = { dot: files['architecture.dot'], svg: '<svg>kept</svg>' };
+    expect((await architectureFiles(fed, previous))['architecture.svg']).toBe('<svg>kept</svg>');
+    const other = defaultFederation((y) => withPillar2(y));
+    expect((await architectureFiles(other, previous))['architecture.svg']).not.toBe('<svg>kept</svg>');
   });
 
   it('names every agency, zone, cluster and federation link', () => {

@@ -5,9 +5,7 @@
 import {
   blocking,
   catalogue,
-  consoleWriter,
   evaluate,
-  jsonWriter,
   levelOf,
   type EngineFinding,
   type RuleResult,
@@ -116,43 +114,7 @@ describe('blocking', () => {
   });
 });
 
-describe('writers and catalogue', () => {
-  const sample: EngineFinding[] = [
-    { rule: 'A', level: 'error', tenant: 'bmbsp', stack: 's1', resource: 'helm_release.x', message: 'eins' },
-    { rule: 'B', level: 'warning', message: 'zwei', suppressed: SUPPRESSION },
-    { rule: 'C', level: 'info', resource: 'Namespace ns/x', message: 'drei' },
-  ];
-
-  it('the console writer writes one line per finding with its place and suppression', () => {
-    expect(consoleWriter(sample)).toBe(
-      '[A] error (tenant bmbsp, s1 helm_release.x): eins\n' +
-        `[B] warning: zwei (suppressed by ISB: ${SUPPRESSION.reason})\n` +
-        '[C] info (Namespace ns/x): drei\n',
-    );
-    expect(consoleWriter([])).toBe('');
-  });
-
-  it('the JSON writer writes an array, keys in a fixed order, absent places left out', () => {
-    const text = jsonWriter(sample);
-    expect(text.endsWith('\n')).toBe(true);
-    const parsed: unknown = JSON.parse(text);
-    expect(parsed).toEqual(sample);
-    expect(Object.keys((parsed as Array<Record<string, unknown>>)[0])).toEqual([
-      'rule',
-      'level',
-      'tenant',
-      'stack',
-      'resource',
-      'message',
-    ]);
-    expect(Object.keys((parsed as Array<Record<string, unknown>>)[1])).toEqual([
-      'rule',
-      'level',
-      'message',
-      'suppressed',
-    ]);
-  });
-
+describe('catalogue', () => {
   it('the catalogue lists id, level, explanation and what a rule declares, in pack order', () => {
     expect(
       catalogue([

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path';
 import type { Federation } from '../../../config/model';
-import { jsonWriter, type EngineFinding, type FindingWriter } from '../../engine';
+import type { EngineFinding, FindingWriter } from '../../engine';
 import { LEVEL_LABELS } from '../../report/german';
 import { COMPLIANCE_PACK } from './index';
 
@@ -37,9 +37,6 @@ export function findingsTableLines(findings: readonly EngineFinding[]): string[]
 
 /** The Markdown writer: the findings table of the reports. */
 export const markdownWriter: FindingWriter = (findings) => `${findingsTableLines(findings).join('\n')}\n`;
-
-/** The JSON writer: the engine's (one object per finding, keys in a fixed order). */
-export const complianceJsonWriter: FindingWriter = jsonWriter;
 
 /** `file:line: ` of the config entry a finding is about (the agency's entry), when the model can locate it. */
 function findingLocation(f: EngineFinding, federation?: Federation): string {
