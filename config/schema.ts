@@ -540,6 +540,7 @@ export const TENANT_KINDS = [
   'municipality',
   'bundeswehr',
 ] as const;
+export type TenantKind = (typeof TENANT_KINDS)[number];
 export const BUM_MODES = ['self-hosted', 'saas'] as const;
 
 const matrixFederationSchema = z
@@ -690,6 +691,7 @@ const bundesMessengerSchema = z.discriminatedUnion('mode', [
 ]);
 
 export const LEGAL_BASES = ['public-task', 'employment-relationship', 'consent'] as const;
+export type LegalBasis = (typeof LEGAL_BASES)[number];
 
 const agreementFields = {
   reference: z.string().min(1).meta({ description: 'file number / reference of the concluded agreement' }),

@@ -352,11 +352,11 @@ export function buildReport(
   ];
   // Products the agency uses, with the name each has in this report.
   const products: Array<[string, Product]> = [
-    ...(t.wire ? [['Wire Bund', 'Wire Bund'] as [string, Product]] : []),
+    ...(t.wire ? [['Wire Bund', 'wire'] as [string, Product]] : []),
     ...(bum
-      ? [[bum.mode === 'saas' ? 'BundesMessenger (SaaS)' : 'BundesMessenger', 'BundesMessenger'] as [string, Product]]
+      ? [[bum.mode === 'saas' ? 'BundesMessenger (SaaS)' : 'BundesMessenger', 'bundesmessenger'] as [string, Product]]
       : []),
-    ...(t.bwMessenger ? [['BwMessenger', 'BwMessenger'] as [string, Product]] : []),
+    ...(t.bwMessenger ? [['BwMessenger', 'bwmessenger'] as [string, Product]] : []),
   ];
   const partners = federationPartners(federation, t);
   const federates = (service: string) => partners.some((p) => p.service.startsWith(service));
@@ -364,7 +364,7 @@ export function buildReport(
     service,
     purposes: [
       ...PRODUCTS[product].purposes,
-      ...(product === 'Wire Bund' && t.wire?.ldap ? [CONDITIONAL.ldap.purpose] : []),
+      ...(product === 'wire' && t.wire?.ldap ? [CONDITIONAL.ldap.purpose] : []),
       ...(federates(service) ? [CONDITIONAL.federation.purpose] : []),
       ...(matrixServers.some(([s, m]) => s === service && m.virusScanning.enabled)
         ? [CONDITIONAL.virusScanning.purpose]
@@ -378,7 +378,7 @@ export function buildReport(
           .filter(
             (s) =>
               !(
-                product === 'Wire Bund' &&
+                product === 'wire' &&
                 s.includes('derselben Wire-Instanz') &&
                 sharedInstances(federation, t).length === 0
               ),
@@ -393,9 +393,9 @@ export function buildReport(
     const own = [
       // sign-in through the agency (OIDC) only where the server is configured for it
       ...PRODUCTS[product].dataCategories.map((c) =>
-        product !== 'Wire Bund' && !server?.identity ? { ...c, examples: c.examples.replace(OIDC_CLAUSE, '') } : c,
+        product !== 'wire' && !server?.identity ? { ...c, examples: c.examples.replace(OIDC_CLAUSE, '') } : c,
       ),
-      ...(product === 'Wire Bund' && t.wire?.ldap ? [CONDITIONAL.ldap.category] : []),
+      ...(product === 'wire' && t.wire?.ldap ? [CONDITIONAL.ldap.category] : []),
     ];
     for (const c of own) {
       const key = `${c.category}\0${c.examples}`;

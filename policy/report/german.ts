@@ -2,10 +2,12 @@
  * German labels for the compliance reports: the enum values of the config (tenant, zone and operator kinds, legal
  * bases, finding levels) and the English texts that constructs record in the synthesized JSON (reasons for Pod
  * Security exceptions, images that values cannot redirect). The reports show these labels, never the raw values.
- * Plain data (no I/O): the compliance rules use it too.
+ * Plain data (no I/O): the compliance rules use it too. The maps of config values are keyed by the config's types, so
+ * a new tenant kind, zone kind or legal basis does not compile until it has its German label.
  */
+import type { LegalBasis, TenantKind, ZoneKind } from '../../config/schema';
 
-export const TENANT_KIND_LABELS: Readonly<Record<string, string>> = {
+export const TENANT_KIND_LABELS: Readonly<Record<TenantKind, string>> = {
   'federal-ministry': 'Bundesministerium',
   'federal-authority': 'Bundesbehörde',
   'land-authority': 'Landesbehörde',
@@ -13,21 +15,21 @@ export const TENANT_KIND_LABELS: Readonly<Record<string, string>> = {
   bundeswehr: 'Bundeswehr',
 };
 
-export const ZONE_KIND_LABELS: Readonly<Record<string, string>> = {
+export const ZONE_KIND_LABELS: Readonly<Record<ZoneKind, string>> = {
   ndb: 'Netze des Bundes (NdB)',
   grundschutz: 'IT-Grundschutz-Netz',
   internet: 'Internet',
 };
 
 /** Labels of the legal bases for federal bodies (BDSG) and Bundeswehr. */
-export const LEGAL_BASIS_LABELS: Readonly<Record<string, string>> = {
+export const LEGAL_BASIS_LABELS: Readonly<Record<LegalBasis, string>> = {
   'public-task': 'Wahrnehmung einer öffentlichen Aufgabe (Art. 6 Abs. 1 lit. e DSGVO, § 3 BDSG)',
   'employment-relationship': 'Beschäftigungsverhältnis (Art. 88 DSGVO, § 26 BDSG)',
   consent: 'Einwilligung (für Beschäftigte unzulässig)',
 };
 
 /** Labels of the legal bases for bodies of a Land (Landesbehörde, Kommune): the Land's data protection act applies. */
-export const LAND_LEGAL_BASIS_LABELS: Readonly<Record<string, string>> = {
+export const LAND_LEGAL_BASIS_LABELS: Readonly<Record<LegalBasis, string>> = {
   'public-task':
     'Wahrnehmung einer öffentlichen Aufgabe (Art. 6 Abs. 1 lit. e DSGVO in Verbindung mit dem Landesdatenschutzgesetz des Landes)',
   'employment-relationship':
@@ -36,14 +38,14 @@ export const LAND_LEGAL_BASIS_LABELS: Readonly<Record<string, string>> = {
 };
 
 /** Whether a tenant kind is a body of a Land (Land data protection act, Land commissioner) rather than federal. */
-export const isLandBody = (kind: string): boolean => kind === 'land-authority' || kind === 'municipality';
+export const isLandBody = (kind: TenantKind): boolean => kind === 'land-authority' || kind === 'municipality';
 
 /** The label of a legal basis for a tenant of that kind. */
-export const legalBasisLabel = (basis: string, kind: string): string =>
+export const legalBasisLabel = (basis: LegalBasis, kind: TenantKind): string =>
   label(isLandBody(kind) ? LAND_LEGAL_BASIS_LABELS : LEGAL_BASIS_LABELS, basis);
 
 /** The supervisory authority for data protection of a tenant kind, as subject of a sentence (capitalised). */
-export const supervisor = (kind: string): string =>
+export const supervisor = (kind: TenantKind): string =>
   isLandBody(kind) ? 'Die oder der Landesbeauftragte für den Datenschutz' : 'Der BfDI';
 
 export const LEVEL_LABELS = { error: 'Fehler', warning: 'Warnung', info: 'Hinweis' } as const;

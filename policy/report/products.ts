@@ -5,7 +5,9 @@
  * retention of self-hosted Matrix servers (config/matrix-privacy.ts), none in Wire.
  */
 
-export type Product = 'Wire Bund' | 'BundesMessenger' | 'BwMessenger';
+import type { Product } from '../../config/domain';
+
+export type { Product };
 
 export interface DataCategory {
   readonly category: string;
@@ -48,7 +50,7 @@ const MATRIX_RETENTION =
   'Synapse löscht Nachrichten und Dateien nach den Fristen des Datenschutzprofils; Konten bestehen bis zur Deaktivierung über die Admin-API.';
 
 export const PRODUCTS: Readonly<Record<Product, ProductEntry>> = {
-  'Wire Bund': {
+  wire: {
     purposes: [
       'Dienstliche Kommunikation der Beschäftigten: Text- und Sprachnachrichten, Dateien und Bilder in Einzel- und Gruppenunterhaltungen',
       'Audio- und Videokonferenzen sowie Bildschirmfreigabe',
@@ -82,7 +84,7 @@ export const PRODUCTS: Readonly<Record<Product, ProductEntry>> = {
     retention:
       'Dieses Projekt setzt in Wire keine Löschfristen; verschlüsselte Nachrichten und Dateien speichert der Betreiber laut AVV. Konten bestehen bis zur Löschung durch die Behörde (bei LDAP-Anbindung folgt der Kontobestand dem Verzeichnisdienst).',
   },
-  BundesMessenger: {
+  bundesmessenger: {
     purposes: [
       'Dienstliche Kommunikation der Beschäftigten: Text- und Sprachnachrichten, Anhänge, Bilder und Videos in privaten Chats sowie in öffentlichen und geschlossenen Gruppen',
       'Umfragen und Abstimmungen innerhalb von Teams',
@@ -92,7 +94,7 @@ export const PRODUCTS: Readonly<Record<Product, ProductEntry>> = {
     encryption: MATRIX_ENCRYPTION,
     retention: MATRIX_RETENTION,
   },
-  BwMessenger: {
+  bwmessenger: {
     purposes: [
       'Dienstliche Kommunikation der Angehörigen der Bundeswehr: Text- und Sprachnachrichten, Anhänge, Bilder und Videos in Einzel- und Gruppenchats',
     ],
