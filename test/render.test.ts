@@ -12,7 +12,8 @@ import { WIRE_SERVER_POD_SECURITY } from '../constructs/wire/wire-bund-pillar';
 import type { KubernetesObject } from '../policy/k8s-objects';
 import { checkRendered } from '../policy/render/checks';
 import { contractProblems } from '../policy/render/contracts';
-import { NetworkPolicyModel, networkPolicyModel, selects, neededFlows } from '../policy/render/flows';
+import { labelSelectorMatches as selects } from '../policy/label-selector';
+import { NetworkPolicyModel, networkPolicyModel, neededFlows } from '../policy/render/flows';
 import { helmBinary, readZipEntry } from '../policy/render/helm';
 import { podSecurityViolations } from '../policy/render/pod-security';
 import { parseRendered, releasesOf, type RenderResult } from '../policy/render/render';
@@ -528,5 +529,14 @@ describe('flows of the BundesMessenger: what our own policies must let through (
       "bum-bab: Synapse -> PostgreSQL 5432 (in the zone) at 172.20.0.1 is blocked: egress from namespace 'bum-bab' is not allowed",
       "bum-bab: virus scanner -> ClamAV mirror 443 (in the zone) at 172.20.0.1 is blocked: egress from namespace 'bum-bab' is not allowed",
     ]);
+  });
+});
+
+describe('label selectors (policy/label-selector.ts, shared by the guard and the render stage)', () => {
+  it('read as Kubernetes reads them; an unknown operator or a prototype key selects nothing', () => {
+    expect(selects({ matchExpressions: [{ key: 'a', operator: 'Bogus', values: ['1'] }] }, { a: '1' })).toBe(false);
+    expect(selects({ matchExpressions: [{ key: 'constructor', operator: 'Exists' }] }, {})).toBe(false);
+    expect(selects({ matchLabels: { toString: 'x' } }, {})).toBe(false);
+    expect(selects({ matchExpressions: [{ key: 'b', operator: 'NotIn', values: ['1'] }] }, { a: '1' })).toBe(true);
   });
 });

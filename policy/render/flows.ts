@@ -5,6 +5,7 @@
  * A needed flow that is blocked breaks the product (no calls, no downloads); a Säule-1 flow out of the NdB must be
  * blocked.
  */
+import { labelSelectorMatches } from '../label-selector';
 import { insideAny, parseCidr, type Cidr } from '../../config/cidr';
 import { NAMESPACE_NAME_LABEL } from '../../constructs/labels';
 import { CHARTS } from '../../constructs/charts';
@@ -73,19 +74,6 @@ interface Policy {
 }
 
 /** Kubernetes label selector semantics (matchLabels and matchExpressions). */
-export function selects(selector: LabelSelector | undefined, labels: Readonly<Record<string, string>>): boolean {
-  if (!selector) return false;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = e.key in labels;
-    const values: readonly string[] = e.values ?? [];
-    if (e.operator === 'In' && !(has && values.includes(labels[e.key]))) return false;
-    if (e.operator === 'NotIn' && has && values.includes(labels[e.key])) return false;
-    if (e.operator === 'Exists' && !has) return false;
-    if (e.operator === 'DoesNotExist' && has) return false;
-  }
-  return true;
-}
 
 export class NetworkPolicyModel {
   private readonly policies = new Map<string, Policy[]>();
@@ -127,9 +115,9 @@ export class NetworkPolicyModel {
     }
     if (!('pod' in e)) return false;
     const nsOk = peer.namespaceSelector
-      ? selects(peer.namespaceSelector, this.nsLabels(cluster, e.pod.namespace))
+      ? labelSelectorMatches(peer.namespaceSelector, this.nsLabels(cluster, e.pod.namespace))
       : e.pod.namespace === home;
-    const podOk = peer.podSelector ? selects(peer.podSelector, e.pod.labels) : true;
+    const podOk = peer.podSelector ? labelSelectorMatches(peer.podSelector, e.pod.labels) : true;
     return nsOk && podOk;
   }
 
@@ -156,7 +144,9 @@ export class NetworkPolicyModel {
       const types: readonly string[] =
         p.spec.policyTypes ?? (direction === 'Ingress' || p.spec.egress ? [direction] : []);
       return (
-        p.namespace === pod.namespace && types.includes(direction) && selects(p.spec.podSelector ?? {}, pod.labels)
+        p.namespace === pod.namespace &&
+        types.includes(direction) &&
+        labelSelectorMatches(p.spec.podSelector ?? {}, pod.labels)
       );
     });
     if (relevant.length === 0) return true; // not isolated

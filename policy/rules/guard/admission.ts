@@ -6,13 +6,14 @@
  * validation the construct writes for the cluster's zone; a binding must deny in every Säule-1 namespace and in an
  * unlabelled one.
  */
+import { labelSelectorMatches } from '../../label-selector';
 import { ndbAdmissionValidations, SYSTEM_NAMESPACES } from '../../../constructs/admission-guardrail';
 import { NAMESPACE_NAME_LABEL } from '../../../constructs/labels';
 import type { ClusterFacts } from '../../facts';
-import { field, items, lengthOf } from '../../synthesized-view';
+import { field, lengthOf } from '../../synthesized-view';
 import type { GuardContext } from './context';
 import type { GuardrailResource, Pillar1Namespace } from './guardrail-resources';
-import { entriesOf, metadataField } from './json';
+import { metadataField } from './json';
 import type { GuardRule } from './rule';
 import type { GuardResult } from './scope';
 
@@ -69,27 +70,7 @@ const emptySelector = (s: unknown) =>
 
 /** Kubernetes label selector semantics (matchLabels and matchExpressions, all ANDed). */
 export function selects(selector: unknown, labels: Readonly<Record<string, string>>): boolean {
-  if (selector === undefined || selector === null) return true;
-  for (const [k, v] of entriesOf(field(selector, 'matchLabels'))) if (labels[k] !== v) return false;
-  for (const e of items(field(selector, 'matchExpressions'))) {
-    const key = field(e, 'key');
-    const operator = field(e, 'operator');
-    const present = Object.prototype.hasOwnProperty.call(labels, String(key));
-    const label = present ? labels[String(key)] : undefined;
-    const values = items(field(e, 'values'));
-    const ok =
-      operator === 'In'
-        ? present && values.includes(label)
-        : operator === 'NotIn'
-          ? !present || !values.includes(label)
-          : operator === 'Exists'
-            ? present
-            : operator === 'DoesNotExist'
-              ? !present
-              : false;
-    if (!ok) return false;
-  }
-  return true;
+  return selector === undefined || selector === null || labelSelectorMatches(selector, labels);
 }
 
 const normalize = (expression: string) => expression.replace(/\s+/g, ' ').trim();
