@@ -64,9 +64,12 @@ export function reachabilityReports(stacks: readonly SynthesizedStack[], finding
  * it the files are written plainly: for a scratch directory that replaces the output as a whole.
  */
 export function writeReports(dir: string, files: ReportFiles, options: { readonly atomic?: boolean } = {}): void {
+  const made = new Set<string>();
   for (const [rel, text] of Object.entries(files)) {
     const file = path.join(dir, ...rel.split('/'));
-    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const parent = path.dirname(file);
+    if (!made.has(parent)) fs.mkdirSync(parent, { recursive: true });
+    made.add(parent);
     if (!options.atomic) {
       fs.writeFileSync(file, text);
       continue;

@@ -27,9 +27,23 @@ const SEARCH_DE: Readonly<Record<string, string>> = {
   full_search: 'volle Suche nach Namen und Kennungen',
 };
 
-/** The Matrix servers of the federation: server name, service, agency and (when in this config) its federation. */
-function matrixServers(federation: Federation) {
-  return federation.tenants.flatMap((t) => [
+type MatrixServerEntry = {
+  readonly tenant: Tenant;
+  readonly serverName: string;
+  readonly service: string;
+  readonly federation: MatrixServerConfig['federation'] | undefined;
+};
+
+const SERVERS = new WeakMap<Federation, readonly MatrixServerEntry[]>();
+
+/**
+ * The Matrix servers of the federation: server name, service, agency and (when in this config) its federation. Built
+ * once per federation: every agency's report reads it.
+ */
+function matrixServers(federation: Federation): readonly MatrixServerEntry[] {
+  const known = SERVERS.get(federation);
+  if (known) return known;
+  const servers = federation.tenants.flatMap((t): MatrixServerEntry[] => [
     ...(t.bundesMessenger
       ? [
           {
@@ -51,6 +65,8 @@ function matrixServers(federation: Federation) {
         ]
       : []),
   ]);
+  SERVERS.set(federation, servers);
+  return servers;
 }
 
 const allows = (f: MatrixServerConfig['federation'] | undefined, serverName: string): boolean | undefined =>
