@@ -11,9 +11,9 @@ import { readSynthesized } from '../policy/synthesized';
 export const ROOT = path.resolve(__dirname, '..');
 export const DEFAULT_YAML = fs.readFileSync(DEFAULT_CONFIG_FILE, 'utf8');
 
-export function tmpDir(prefix = 'bmi-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-}
+import { tmpDir } from './tmp-dirs';
+
+export { tmpDir };
 
 /** The default federation, parsed from its YAML text (optionally edited first). */
 export function defaultFederation(edit?: (yaml: string) => string): Federation {

@@ -1,4 +1,5 @@
 import { setupJest } from 'cdktf/lib/testing/adapters/jest';
+import { removeTmpDirs } from './tmp-dirs';
 
 process.env.CHECKPOINT_DISABLE = '1';
 setupJest();
@@ -10,3 +11,6 @@ const prepare = Error.prepareStackTrace;
 if (prepare) {
   Error.prepareStackTrace = (error, frames) => (error instanceof Error ? prepare(error, frames) : '');
 }
+
+// every temporary directory a test file made goes with it
+afterAll(removeTmpDirs);
