@@ -1,5 +1,4 @@
-import { ndbAdmissionValidations } from '../constructs/admission-guardrail';
-import { REQUIRED_MATCH } from '../policy/rules/guard/admission';
+import { admissionManifests, CALLING, gsStack, ndbStack, NDB } from './guard-fixture';
 import { checkExposure, EXPOSURE_RULES, type Finding } from '../policy/exposure';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 
@@ -11,22 +10,6 @@ interface EditableStack {
   readonly name: string;
   readonly json: Json;
 }
-
-const NDB = {
-  id: 'ndb',
-  kind: 'ndb',
-  cidrs: ['10.64.0.0/12'],
-  ingressClass: 'nginx-ndb',
-  loadBalancerClass: 'lb.ndb/internal',
-};
-const GS = {
-  id: 'gs',
-  kind: 'grundschutz',
-  cidrs: ['10.96.0.0/13'],
-  ingressClass: 'nginx-gs',
-  loadBalancerClass: 'lb.gs/internal',
-};
-const CALLING = { 'node.messenger.bund/pool': 'calling' };
 
 /** A minimal clean Säule-1 stack: one guarded namespace with default deny on an NdB cluster. */
 function p1Stack(
@@ -74,67 +57,12 @@ function p1Stack(
         },
       ]),
     ),
-    kubernetes_manifest: {
-      admission_policy: {
-        provider,
-        manifest: {
-          apiVersion: 'admissionregistration.k8s.io/v1',
-          kind: 'ValidatingAdmissionPolicy',
-          metadata: { name: 'saeule-1' },
-          spec: {
-            failurePolicy: 'Fail',
-            matchConstraints: {
-              resourceRules: REQUIRED_MATCH.map((m) => ({
-                apiGroups: [m.group],
-                apiVersions: [m.version === '*' ? '*' : m.version],
-                operations: ['CREATE', 'UPDATE'],
-                resources: [...m.resources],
-              })),
-            },
-            validations: ndbAdmissionValidations(NDB, CALLING),
-          },
-        },
-      },
-      admission_binding: {
-        provider,
-        manifest: {
-          apiVersion: 'admissionregistration.k8s.io/v1',
-          kind: 'ValidatingAdmissionPolicyBinding',
-          metadata: { name: 'saeule-1' },
-          spec: { policyName: 'saeule-1', validationActions: ['Deny'] },
-        },
-      },
-    },
+    kubernetes_manifest: (({ policy, binding }) => ({ admission_policy: policy, admission_binding: binding }))(
+      admissionManifests(provider, NDB, CALLING),
+    ),
   };
   for (const [type, byName] of Object.entries(extra)) resource[type] = { ...(resource[type] ?? {}), ...byName };
-  return {
-    name: 'ndb-1--wire-s1',
-    json: {
-      locals: {
-        network_zone: NDB,
-        zone_cluster: {
-          id: 'ndb-1',
-          zone: 'ndb',
-          ingressControllerNamespace: 'ingress',
-          nodePools: [{ name: 'calling', purpose: 'calling', nodeSelector: CALLING }],
-        },
-      },
-      resource,
-    },
-  };
-}
-
-function gsStack(): EditableStack {
-  return {
-    name: 'gs-1--platform',
-    json: {
-      locals: {
-        network_zone: GS,
-        zone_cluster: { id: 'gs-1', zone: 'gs', ingressControllerNamespace: 'ingress', nodePools: [] },
-      },
-      resource: {},
-    },
-  };
+  return ndbStack('ndb-1--wire-s1', resource);
 }
 
 const p = 'kubernetes.ndb-1';

@@ -1,9 +1,8 @@
-import { ndbAdmissionValidations } from '../constructs/admission-guardrail';
+import { admissionManifests, CALLING, gsStack, ndbStack, NDB } from './guard-fixture';
 import { evaluate } from '../policy/engine';
 import { checkExposure, ExposureGuard } from '../policy/exposure';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 import { guardContext } from '../policy/rules/guard/context';
-import { REQUIRED_MATCH } from '../policy/rules/guard/admission';
 import { isExposureRule } from '../policy/rules/guard/catalogue';
 import { GUARD_PACK, guardFindings } from '../policy/rules/guard/index';
 import type { GuardRule } from '../policy/rules/guard/rule';
@@ -13,56 +12,11 @@ import { cloneDefaultStacks } from './helpers';
 type Body = Record<string, unknown>;
 type Resources = Record<string, Record<string, Body>>;
 
-const NDB = {
-  id: 'ndb',
-  kind: 'ndb',
-  cidrs: ['10.64.0.0/12'],
-  ingressClass: 'nginx-ndb',
-  loadBalancerClass: 'lb.ndb/internal',
-};
-const GS = {
-  id: 'gs',
-  kind: 'grundschutz',
-  cidrs: ['10.96.0.0/13'],
-  ingressClass: 'nginx-gs',
-  loadBalancerClass: 'lb.gs/internal',
-};
-const CALLING = { 'node.messenger.bund/pool': 'calling' };
 const P = 'kubernetes.ndb-1';
 const STACK = 'ndb-1--s1';
 
 /** The admission policy and binding that keep the NdB cluster closed, intact. */
-const ADMISSION: Record<string, Body> = {
-  policy: {
-    provider: P,
-    manifest: {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicy',
-      metadata: { name: 'saeule-1' },
-      spec: {
-        failurePolicy: 'Fail',
-        matchConstraints: {
-          resourceRules: REQUIRED_MATCH.map((m) => ({
-            apiGroups: [m.group],
-            apiVersions: [m.version === '*' ? '*' : m.version],
-            operations: ['CREATE', 'UPDATE'],
-            resources: [...m.resources],
-          })),
-        },
-        validations: ndbAdmissionValidations(NDB, CALLING),
-      },
-    },
-  },
-  binding: {
-    provider: P,
-    manifest: {
-      apiVersion: 'admissionregistration.k8s.io/v1',
-      kind: 'ValidatingAdmissionPolicyBinding',
-      metadata: { name: 'saeule-1' },
-      spec: { policyName: 'saeule-1', validationActions: ['Deny'] },
-    },
-  },
-};
+const ADMISSION: Record<string, Body> = admissionManifests(P, NDB, CALLING);
 
 /**
  * A clean Säule-1 stack on the NdB cluster `ndb-1`: namespace `s1` with default deny, quota and the admission
@@ -94,35 +48,7 @@ function p1Stack(extra: Resources = {}, guardrails = true): SynthesizedStack {
       : {}),
   };
   for (const [type, byName] of Object.entries(extra)) resource[type] = { ...(resource[type] ?? {}), ...byName };
-  return {
-    name: STACK,
-    json: {
-      locals: {
-        network_zone: NDB,
-        zone_cluster: {
-          id: 'ndb-1',
-          zone: 'ndb',
-          ingressControllerNamespace: 'ingress',
-          nodePools: [{ name: 'calling', purpose: 'calling', nodeSelector: CALLING }],
-        },
-      },
-      resource,
-    },
-  };
-}
-
-/** A Grundschutz stack on cluster `gs-1`, with the given resources. */
-function gsStack(resource: Resources = {}): SynthesizedStack {
-  return {
-    name: 'gs-1--platform',
-    json: {
-      locals: {
-        network_zone: GS,
-        zone_cluster: { id: 'gs-1', zone: 'gs', ingressControllerNamespace: 'ingress', nodePools: [] },
-      },
-      resource,
-    },
-  };
+  return ndbStack(STACK, resource);
 }
 
 /** The findings of one unit alone, as `resource: message`. */
