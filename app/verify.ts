@@ -15,7 +15,7 @@ import type { SynthesizedStack } from '../policy/k8s-objects';
 import { renderStage } from '../policy/render/stage';
 import { readSynthesizedOutput, SynthesizedShapeError, type SynthesizedOutput } from '../policy/synthesized';
 import { guardStage } from './stages/guard';
-import { reachabilityReports, writeReports } from './stages/reports';
+import { reachabilityReports, ReportPathError, writeReports } from './stages/reports';
 
 export interface VerifyOutput {
   readonly code: 0 | 1 | 2;
@@ -67,6 +67,7 @@ function guardOutput(dir: string, output: SynthesizedOutput): VerifyOutput {
     );
     return { code: findings.length === 0 ? 0 : 1, lines };
   } catch (e) {
+    if (e instanceof ReportPathError) return { code: 2, lines: [oneLine(`verify: ${e.message}`)] };
     return failed(`checking ${dir}`, e);
   }
 }
@@ -122,6 +123,7 @@ export async function verifyCli(
     writeReports(dirs[0], r.files, { atomic: true });
     return { code: Math.max(base.code, r.code) as 0 | 1 | 2, lines: [...base.lines, ...r.lines] };
   } catch (e) {
+    if (e instanceof ReportPathError) return { code: 2, lines: [oneLine(`verify: ${e.message}`)] };
     return failed(`rendering ${dirs[0]}`, e);
   }
 }

@@ -46,7 +46,7 @@ export const Namespaces = {
 } as const;
 
 /** Namespaces Kubernetes itself owns: the federation never creates or guards them. */
-export const SYSTEM_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+export const KUBERNETES_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 type Report = (path: ConfigPath, message: string, value: unknown, allowed?: string) => void;
 
@@ -194,12 +194,12 @@ export function checkOwnedNames(cfg: FederationConfig, report: Report): void {
   for (const [cluster, claims] of namespaces) {
     duplicates(claims, 'the namespace', ` on cluster '${cluster}'`);
     for (const c of claims) {
-      if (SYSTEM_NAMESPACES.includes(c.name)) {
+      if (KUBERNETES_NAMESPACES.includes(c.name)) {
         report(
           c.path,
           `the namespace '${c.name}' of ${c.what} belongs to Kubernetes itself`,
           c.value,
-          `a namespace other than ${SYSTEM_NAMESPACES.join(', ')}`,
+          `a namespace other than ${KUBERNETES_NAMESPACES.join(', ')}`,
         );
       }
     }

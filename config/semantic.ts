@@ -467,7 +467,7 @@ export function checkSemantics(cfg: FederationConfig, report: Report): void {
             ['tenants', ti, 'bwMessenger', 'cluster'],
             `BwMessenger cannot run on cluster '${cluster.id}' in the internet zone '${cluster.zone}'`,
             tenant.bwMessenger.cluster,
-            "a cluster in a zone of kind 'ndb' or 'grundschutz'",
+            "a cluster in a zone of kind 'grundschutz' (a Matrix server runs neither in the internet zone nor in the NdB)",
           );
         }
       }

@@ -1,3 +1,4 @@
+import { KUBERNETES_NAMESPACES } from '../config/naming';
 import { Construct } from 'constructs';
 import { Labels, NAMESPACE_NAME_LABEL } from './labels';
 import { Manifest } from './providers';
@@ -16,8 +17,11 @@ export interface AdmissionZone {
   readonly cidrs: readonly string[];
 }
 
-/** Namespaces of Kubernetes itself, which the policy does not bind to. */
-export const SYSTEM_NAMESPACES = ['kube-system', 'kube-public', 'kube-node-lease'] as const;
+/**
+ * Namespaces of Kubernetes itself ({@link KUBERNETES_NAMESPACES}) that the policy does not bind to: its system
+ * namespaces. `default` is bound: whatever is created there is checked like everything else.
+ */
+export const SYSTEM_NAMESPACES: readonly string[] = KUBERNETES_NAMESPACES.filter((n) => n !== 'default');
 
 const ROUTE_KINDS = ['HTTPRoute', 'GRPCRoute', 'TCPRoute', 'UDPRoute', 'TLSRoute'];
 

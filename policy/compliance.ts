@@ -26,13 +26,10 @@ import {
   thirdCountryTransfers,
 } from './report/record';
 import { COMPLIANCE_PACK } from './rules/compliance';
-import { bsiImages } from './rules/compliance/bsi-sys-1-6-a6';
 import { complianceContext } from './rules/compliance/context';
 import { POD_SECURITY_ENFORCE_LABEL } from '../constructs/labels';
-import { resourceCount, stackNamespaces } from './rules/compliance/stack-objects';
-import { cell, formatComplianceFinding, markdownTable, markdownWriter } from './rules/compliance/writers';
-
-export { cell, formatComplianceFinding };
+import { stackNamespaces } from './rules/compliance/stack-objects';
+import { cell, markdownTable, markdownWriter } from './rules/compliance/writers';
 
 /** Validates the suppressions of the config: known rule, suppressible, names a tenant or a resource. */
 export function checkSuppressions(federation: Federation): void {
@@ -338,13 +335,7 @@ export function buildReport(
       (f.resource ? ownStacks.has(f.stack) : [...clusters].some((c) => f.stack!.startsWith(`${c}--`))));
   const federationWide = findings.filter((f) => !f.tenant && !f.stack);
   const agencyStacks = context.stacks?.filter((s) => ownStacks.has(s.name));
-  const mine = [
-    ...findings.filter(concerns),
-    // the missing registry, counted on the agency's own releases
-    ...(agencyStacks && federationWide.some((f) => f.rule === bsiImages.id && !f.suppressed)
-      ? registryFinding(federation, agencyStacks)
-      : []),
-  ];
+  const mine = findings.filter(concerns);
   const bum = t.bundesMessenger;
   const matrixServers = [
     ...(bum?.mode === 'self-hosted' ? [['BundesMessenger', bum] as const] : []),
@@ -549,26 +540,6 @@ export function buildReport(
     federationFindings: federationWide.filter((f) => !f.suppressed),
     suppressions: [...mine, ...federationWide].filter((f) => f.suppressed),
   };
-}
-
-/** BSI-SYS.1.6.A6 without an internal registry, for one agency: how many of its own releases are concerned. */
-function registryFinding(federation: Federation, stacks: readonly SynthesizedStack[]): ComplianceFinding[] {
-  const releases = resourceCount(stacks, 'helm_release');
-  const deployments = resourceCount(stacks, 'kubernetes_deployment_v1');
-  if (releases + deployments === 0 || federation.config.images?.registry) return [];
-  const what = [
-    releases > 0 && `${releases} Helm-Release${releases === 1 ? '' : 's'}`,
-    deployments > 0 && `${deployments} Deployment${deployments === 1 ? '' : 's'}`,
-  ]
-    .filter(Boolean)
-    .join(' und ');
-  return [
-    {
-      rule: bsiImages.id,
-      level: bsiImages.level,
-      message: `keine interne Image-Registry konfiguriert (images.registry): Dienste der Behörde (${what}) beziehen die Standard-Images aus öffentlichen Registries; diese spiegeln`,
-    },
-  ];
 }
 
 const DIRECTION_LABELS: Readonly<Record<string, string>> = {

@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { synthesize, synthFederation } from '../app';
+import { synthesize } from '../app';
+import { synthFederation } from '../app/pipeline';
 import { verify } from '../app/verify';
 import { DEFAULT_CONFIG_FILE } from '../config/paths';
 import { readSynthesized } from '../policy/synthesized';
@@ -101,5 +102,21 @@ describe('one day of check per run', () => {
     expect(after.dsfa).toMatch(/überfällig seit 31\.03\.2026/);
     expect(after.todo.some((t) => /^Overdue since 2026-03-31/.test(t))).toBe(true);
     expect(after.report).toContain('01.06.2026');
+  });
+});
+
+describe('verify writes its reports inside the output directory only', () => {
+  it('refuses a reports directory that is a symlink leading out (exit 2), and writes nothing there', async () => {
+    const dir = tmpDir();
+    const out = path.join(dir, 'out');
+    await synthesize(DEFAULT_CONFIG_FILE, out);
+    const elsewhere = path.join(dir, 'elsewhere');
+    fs.mkdirSync(elsewhere);
+    fs.rmSync(path.join(out, 'reports'), { recursive: true });
+    fs.symlinkSync(elsewhere, path.join(out, 'reports'));
+    const r = verify(out);
+    expect(r.code).toBe(2);
+    expect(r.lines).toEqual([expect.stringMatching(/^verify: reports in .* leads to .*elsewhere, outside the output/)]);
+    expect(fs.readdirSync(elsewhere)).toEqual([]);
   });
 });

@@ -294,6 +294,15 @@ describe('no Matrix in the NdB', () => {
     );
   });
 
+  it('a BwMessenger in the internet zone is refused with a hint that leads to a place it may run', () => {
+    const onInternet = (y: string) =>
+      replaceOnce(y, 'zone: bw-netz\n    operator: bwi', 'zone: internet\n    operator: bwi');
+    const issue = issueAt(onInternet, 'tenants[4].bwMessenger.cluster');
+    expect(issue.message).toMatch(/BwMessenger cannot run on cluster 'bwi-bwm-1' in the internet zone/);
+    expect(issue.allowed).toMatch(/kind 'grundschutz'/);
+    expect(issue.allowed).not.toMatch(/'ndb'/);
+  });
+
   it('a BwMessenger on an NdB cluster too; the default federation has neither', () => {
     expect(issueAt(bwmOnNdb, 'tenants[4].bwMessenger.cluster')).toMatchObject({
       message: expect.stringMatching(

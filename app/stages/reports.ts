@@ -58,22 +58,44 @@ export function reachabilityReports(stacks: readonly SynthesizedStack[], finding
   };
 }
 
+/** A report's directory leads out of the output directory (a symlink): nothing is written there. */
+export class ReportPathError extends Error {}
+
 /**
  * Writes report files under `dir`. `atomic`: each through a temporary file renamed over the report (a reader sees
- * the old report or the new one, never half of one; a symlink in its place is replaced, never followed). Without
- * it the files are written plainly: for a scratch directory that replaces the output as a whole.
+ * the old report or the new one, never half of one; a symlink in its place is replaced, never followed), and only
+ * inside `dir`: a report directory that is a symlink leading out of it is refused (ReportPathError) before anything
+ * is written. Without it the files are written plainly: for a scratch directory that replaces the output as a whole.
  */
 export function writeReports(dir: string, files: ReportFiles, options: { readonly atomic?: boolean } = {}): void {
+  const root = options.atomic ? fs.realpathSync(dir) : dir;
   const made = new Set<string>();
   for (const [rel, text] of Object.entries(files)) {
     const file = path.join(dir, ...rel.split('/'));
     const parent = path.dirname(file);
-    if (!made.has(parent)) fs.mkdirSync(parent, { recursive: true });
+    if (!made.has(parent)) {
+      if (options.atomic) insideOrRefuse(root, dir, parent);
+      fs.mkdirSync(parent, { recursive: true });
+      if (options.atomic) insideOrRefuse(root, dir, parent);
+    }
     made.add(parent);
     if (!options.atomic) {
       fs.writeFileSync(file, text);
       continue;
     }
     writeFileAtomic(file, text, { replaceSymlink: true });
+  }
+}
+
+/** Throws when the existing part of `parent` resolves to a place outside `root` (the real path of `dir`). */
+function insideOrRefuse(root: string, dir: string, parent: string): void {
+  let existing = parent;
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  const real = fs.realpathSync(existing);
+  const rel = path.relative(root, real);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new ReportPathError(
+      `${path.relative(dir, parent) || '.'} in ${dir} leads to ${real}, outside the output directory: reports not written`,
+    );
   }
 }

@@ -50,7 +50,10 @@ export function mayUseBwMessenger(tenant: { readonly kind: string }): boolean {
   return tenant.kind === 'bundeswehr';
 }
 
-/** The BwMessenger does not run in the internet zone (only in the NdB or a Grundschutz zone). */
+/**
+ * The BwMessenger does not run in the internet zone; like every Matrix server it does not run in the NdB either
+ * ({@link productApprovedIn}), so its place is a Grundschutz zone.
+ */
 export function bwMessengerAllowedIn(zone: { readonly kind: ZoneKind }): boolean {
   return zone.kind !== 'internet';
 }

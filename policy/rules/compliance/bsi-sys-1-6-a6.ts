@@ -1,7 +1,8 @@
 /**
  * BSI-SYS.1.6.A6: secure images: the images the project sets (deployments) and those of every Helm release come
  * from the internal registry and carry the configured digests; without an internal registry, the releases pull the
- * charts' default images from public registries (a warning).
+ * charts' default images from public registries (a warning about the federation, and one per agency counted on its
+ * own stacks).
  */
 import { CHARTS } from '../../../constructs/charts';
 import { DIGEST, TAG_AT_DIGEST, type ChartImages } from '../../../constructs/images';
@@ -67,6 +68,15 @@ export function releaseImageProblems(
   return out;
 }
 
+/** What of an agency pulls public images, e.g. `2 Helm-Releases und 1 Deployment`; empty when nothing does. */
+const publicImageUsers = (releases: number, deployments: number): string =>
+  [
+    releases > 0 && `${releases} Helm-Release${releases === 1 ? '' : 's'}`,
+    deployments > 0 && `${deployments} Deployment${deployments === 1 ? '' : 's'}`,
+  ]
+    .filter(Boolean)
+    .join(' und ');
+
 /** The coverage text of the images: the internal registry and the digests the config names. */
 function imageCoverage({ registry, digests }: CoverageFacts): string {
   const pinned = digests > 0 ? `${digests} Digests konfiguriert` : 'keine Digests konfiguriert (images.digests)';
@@ -86,7 +96,7 @@ export const bsiImages: ComplianceUnit<StackContext> = {
   level: 'warning',
   explanation: 'Images aus der internen Registry, per Digest fixiert',
   ...covers({ 'SYS.1.6.A6': imageCoverage, 'SYS.1.6.A12': distributionCoverage }),
-  *check({ stacks, images: { registry, digests } }) {
+  *check({ stacks, images: { registry, digests }, agencies = [] }) {
     // Images the project sets itself must come from the internal registry and carry the configured digest.
     for (const c of deploymentContainers(stacks)) {
       const where = { stack: c.stack, resource: c.address };
@@ -115,10 +125,20 @@ export const bsiImages: ComplianceUnit<StackContext> = {
       }
     }
     const releases = resourceCount(stacks, 'helm_release');
-    if (!registry && releases > 0)
-      yield {
-        tenant: undefined,
-        message: `keine interne Image-Registry konfiguriert (images.registry): ${releases} Helm-Releases beziehen die Standard-Images ihrer Charts aus öffentlichen Registries; diese spiegeln`,
-      };
+    if (registry || releases === 0) return;
+    yield {
+      tenant: undefined,
+      message: `keine interne Image-Registry konfiguriert (images.registry): ${releases} Helm-Releases beziehen die Standard-Images ihrer Charts aus öffentlichen Registries; diese spiegeln`,
+    };
+    // the same for each agency, counted on its own stacks (its report lists it among the agency's findings)
+    for (const { tenant, stacks: names } of agencies) {
+      const own = stacks.filter((s) => names.has(s.name));
+      const what = publicImageUsers(resourceCount(own, 'helm_release'), resourceCount(own, 'kubernetes_deployment_v1'));
+      if (what)
+        yield {
+          tenant,
+          message: `keine interne Image-Registry konfiguriert (images.registry): Dienste der Behörde (${what}) beziehen die Standard-Images aus öffentlichen Registries; diese spiegeln`,
+        };
+    }
   },
 };

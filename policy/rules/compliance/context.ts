@@ -6,6 +6,7 @@ import type { Federation } from '../../../config/model';
 import { resolvedFederation } from '../../../config/resolve';
 import type { RuleUnit } from '../../engine';
 import type { SynthesizedStack } from '../../k8s-objects';
+import { agencyStackNames } from '../../report/record';
 
 /** What the agency rules read: the model, and the day of the check (`YYYY-MM-DD`; a DSFA due before it is overdue). */
 export interface ModelContext {
@@ -19,17 +20,28 @@ export interface ImageSettings {
   readonly digests: Readonly<Record<string, string>>;
 }
 
-/** What the BSI rules read: the synthesized stacks and the image settings they are checked against. */
+/** An agency and the names of its stacks (its own stacks and those of its Wire pillars). */
+export interface AgencyStacks {
+  readonly tenant: string;
+  readonly stacks: ReadonlySet<string>;
+}
+
+/**
+ * What the BSI rules read: the synthesized stacks and the image settings they are checked against; with the model,
+ * which stacks are whose (a rule reports per agency only when it knows).
+ */
 export interface StackContext {
   readonly stacks: readonly SynthesizedStack[];
   readonly images: ImageSettings;
+  readonly agencies?: readonly AgencyStacks[];
 }
 
 /** The context of the whole compliance pack. */
 export type ComplianceContext = ModelContext & StackContext;
 
 /**
- * The context for a federation and its synthesized stacks; the image settings come from the config. The tenants of a
+ * The context for a federation and its synthesized stacks; the image settings come from the config, the stacks of
+ * each agency from the model. The tenants of a
  * model built in code are resolved here, once (the units read `federation.tenants` as resolved).
  */
 export function complianceContext(
@@ -38,11 +50,13 @@ export function complianceContext(
   asOf?: string,
 ): ComplianceContext {
   const images = federation.config.images;
+  const resolved = resolvedFederation(federation);
   return {
-    federation: resolvedFederation(federation),
+    federation: resolved,
     stacks,
     ...(asOf !== undefined ? { asOf } : {}),
     images: { ...(images?.registry ? { registry: images.registry } : {}), digests: images?.digests ?? {} },
+    agencies: resolved.tenants.map((t) => ({ tenant: t.id, stacks: agencyStackNames(resolved, t) })),
   };
 }
 

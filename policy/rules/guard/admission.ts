@@ -122,7 +122,7 @@ function probeNamespaces(namespaces: readonly Pillar1Namespace[]) {
   const probes = namespaces.map((n) => ({ name: n.name, labels: { ...n.labels, [NAMESPACE_NAME_LABEL]: n.name } }));
   // an unlabelled namespace (created by hand or by a chart) must not escape either
   const unlabelled = 'default';
-  if (!(SYSTEM_NAMESPACES as readonly string[]).includes(unlabelled))
+  if (!SYSTEM_NAMESPACES.includes(unlabelled))
     probes.push({ name: `${unlabelled} (unlabelled)`, labels: { [NAMESPACE_NAME_LABEL]: unlabelled } });
   return probes;
 }
