@@ -66,7 +66,7 @@ export function resolveTenants(tenants: readonly TenantConfig[], refs: TenantRef
 }
 
 /** One tenant with its references as objects ({@link resolveTenants}). */
-export function resolveTenant(tenant: TenantConfig, refs: TenantReferences): Tenant {
+function resolveTenant(tenant: TenantConfig, refs: TenantReferences): Tenant {
   return resolveTenants([tenant], refs)[0];
 }
 

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { stringify } from 'yaml';
 import { Labels } from './labels';
 import type { GuardedNamespace } from './guarded-namespace';
-import { imageValues, mergeValues, type ChartImages, type ImageSettings } from './images';
+import { mergeHelmValues } from './helm-values-merge';
+import { imageValues, type ChartImages, type ImageSettings } from './images';
 import { DataKubernetesSecretV1, Release } from './providers';
 
 export interface ChartRef {
@@ -64,7 +65,7 @@ export class HelmChart extends Construct {
     const images = props.images ? imageValues(props.chart, props.images.chart, props.images.settings) : undefined;
     // A digest that cannot be pinned must not pass silently: synthesis fails and names it.
     for (const problem of images?.problems ?? []) Annotations.of(this).addError(`images.digests: ${problem}`);
-    this.values = images ? mergeValues(props.values, images.values) : props.values;
+    this.values = images ? (mergeHelmValues(props.values, images.values) as Record<string, unknown>) : props.values;
     let setSensitive: Array<{ name: string; value: string; type: string }> | undefined;
     if (props.secrets && props.secrets.length > 0 && props.secretName) {
       const secret = new DataKubernetesSecretV1(this, 'secret', {

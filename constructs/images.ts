@@ -112,19 +112,3 @@ export function imageValues(chart: string, images: ChartImages, settings: ImageS
   }
   return { values, problems };
 }
-
-/** `b` merged over `a` (objects merged key by key; anything else replaced), like Helm merges values files. */
-export function mergeValues(
-  a: Readonly<Record<string, unknown>>,
-  b: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const prev = out[k];
-    out[k] =
-      v && typeof v === 'object' && !Array.isArray(v) && prev && typeof prev === 'object' && !Array.isArray(prev)
-        ? mergeValues(prev as Record<string, unknown>, v as Record<string, unknown>)
-        : v;
-  }
-  return out;
-}

@@ -10,11 +10,6 @@ import { catalogue, evaluate, type EngineFinding, type Level } from './engine';
 import type { SynthesizedStack } from './k8s-objects';
 import { COMPLIANCE_PACK, MODEL_UNITS, STACK_UNITS } from './rules/compliance';
 
-export type { Level };
-export { bsiCoverage, coverageTable, type CoverageRow } from './rules/compliance/bsi-coverage';
-export type { CoverageFacts } from './rules/compliance/context';
-export { releaseImageProblems } from './rules/compliance/bsi-sys-1-6-a6';
-
 /** A rule of the catalogue: id, level, title (German, for the reports), and what it covers. */
 export interface ComplianceRule {
   readonly id: string;

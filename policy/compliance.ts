@@ -10,7 +10,7 @@ import type { Cluster, Federation, Tenant } from '../config/model';
 import { resolvedTenant } from '../config/resolve';
 import { projectRoot } from '../config/paths';
 import { LEGAL_BASES, TENANT_KINDS, ZONE_KINDS, type TenantConfig } from '../config/schema';
-import { bsiCoverage, COMPLIANCE_RULES, RULES_BY_ID, type ComplianceFinding } from './compliance-rules';
+import { COMPLIANCE_RULES, RULES_BY_ID, type ComplianceFinding } from './compliance-rules';
 import { blocking, evaluate } from './engine';
 import type { SynthesizedStack } from './k8s-objects';
 import { germanDate, label, legalBasisLabel, supervisor, TENANT_KIND_LABELS, ZONE_KIND_LABELS } from './report/german';
@@ -26,6 +26,7 @@ import {
   thirdCountryTransfers,
 } from './report/record';
 import { COMPLIANCE_PACK } from './rules/compliance';
+import { bsiCoverage } from './rules/compliance/bsi-coverage';
 import { complianceContext } from './rules/compliance/context';
 import { POD_SECURITY_ENFORCE_LABEL } from '../constructs/labels';
 import { stackNamespaces } from './rules/compliance/stack-objects';
@@ -568,7 +569,6 @@ function dsfaText(r: ComplianceReport): string {
   }
 }
 
-/** Findings as a table: rule, its requirement, level, message (the Markdown writer). */
 /** The findings table of a report, as lines (the compliance pack's Markdown writer). */
 const findingsTable = (findings: ComplianceReport['findings']) => markdownWriter(findings).trimEnd().split('\n');
 

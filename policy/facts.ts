@@ -161,7 +161,7 @@ const sameZone = (a: ExpectedZone, b: ExpectedZone) =>
  * The provider fields that decide which API server Terraform talks to (the kubernetes provider's, and the same in
  * the helm provider's `kubernetes` block).
  */
-export const CONNECTION_FIELDS = [
+const CONNECTION_FIELDS = [
   'config_path',
   'config_paths',
   'config_context',
@@ -194,7 +194,7 @@ function expectedConnection(c: Cluster['connection'] | undefined): Connection | 
  * Where a kubernetes or helm provider block connects to: kubeconfig file(s) and context, cluster, API server host
  * and CA. A field set in another shape than a string (a list, a block) is kept as written, so it differs.
  */
-export function connectionOf(type: string, p: unknown): Connection {
+function connectionOf(type: string, p: unknown): Connection {
   let k: unknown = type === 'helm' ? (isRecord(p) ? p.kubernetes : undefined) : p;
   if (Array.isArray(k) && k.length === 1) k = k[0];
   const out: Record<string, string> = {};

@@ -5,8 +5,10 @@
  * `set_sensitive` values are hidden in the JSON; only their paths are known.
  *
  * Every string is read as the literal text Terraform hands over: `$${` is `${` and `%%{` is `%{`
- * ({@link terraformText}); live templates are findings of their own (`P1-TERRAFORM`, policy/exposure.ts).
+ * ({@link terraformText}); live templates are findings of their own (`P1-TERRAFORM`,
+ * policy/rules/guard/terraform.ts).
  */
+import { mergeHelmValues } from '../constructs/helm-values-merge';
 import { parse as parseYaml } from 'yaml';
 
 const isMap = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
@@ -25,14 +27,6 @@ export function goTruthy(v: unknown): boolean {
   if (Array.isArray(v)) return v.length > 0;
   if (typeof v === 'object') return Object.keys(v).length > 0;
   return true;
-}
-
-/** Helm's coalescing of values files: maps merge recursively, everything else is replaced. */
-export function mergeValues(base: unknown, over: unknown): unknown {
-  if (!isMap(base) || !isMap(over)) return over === undefined ? base : over;
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = k in out ? mergeValues(out[k], v) : v;
-  return out;
 }
 
 /** Splits a `--set` style path (`a.b[0].c`, `a\.b` for a literal dot) into keys. */
@@ -197,7 +191,7 @@ function listItems(v: unknown): readonly unknown[] {
 function readReleaseValues(body: unknown): ReleaseValues {
   let values: unknown = {};
   for (const doc of listItems(bodyField(body, 'values'))) {
-    values = mergeValues(values, parseYaml(terraformText(String(doc)), { version: '1.1' }) ?? {});
+    values = mergeHelmValues(values, parseYaml(terraformText(String(doc)), { version: '1.1' }) ?? {});
   }
   const text = (v: unknown) => terraformText(String(v ?? ''));
   for (const s of listItems(bodyField(body, 'set'))) {

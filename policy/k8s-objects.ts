@@ -2,7 +2,7 @@
  * One shared translation from synthesized Terraform JSON (`kubernetes_*` resources of the kubernetes provider) to
  * the Kubernetes objects they create. Used by the OpenAPI schema test and by the exposure checks, so both see the
  * same objects. Strings are read as the literal text Terraform hands over (`$${` is `${`, `%%{` is `%{`); live
- * templates are findings of their own (`P1-TERRAFORM`, policy/exposure.ts).
+ * templates are findings of their own (`P1-TERRAFORM`, policy/rules/guard/terraform.ts).
  */
 import { terraformText } from './helm-values';
 import { isRecord, resources, resourceTypes, type TerraformJson } from './synthesized-view';

@@ -19,7 +19,7 @@ import { ConfigError, formatIssue, type ConfigIssue } from '../config/errors';
 import { DEFAULT_CONFIG_FILE, parseFederation } from '../config/load';
 import type { Federation } from '../config/model';
 import { TENANT_KINDS } from '../config/schema';
-import { formatComplianceFinding } from '../policy/compliance';
+import { formatComplianceFinding } from '../policy/rules/compliance/writers';
 import { readSynthesized } from '../policy/synthesized';
 import { items, outputValue } from '../policy/synthesized-view';
 import { LockError, withFileLock, writeFileAtomic } from '../app/file-lock';

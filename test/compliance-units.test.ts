@@ -11,6 +11,7 @@ import { COMPLIANCE_PACK } from '../policy/rules/compliance';
 import { BSI_REQUIREMENTS } from '../policy/rules/compliance/bsi-catalogue';
 import { bsiCoverage, coverageTable } from '../policy/rules/compliance/bsi-coverage';
 import { bsiResourceLimits } from '../policy/rules/compliance/bsi-sys-1-6-a15';
+import { bsiImages } from '../policy/rules/compliance/bsi-sys-1-6-a6';
 import { covers, type ComplianceUnit, type StackContext } from '../policy/rules/compliance/context';
 import { dsDsfa } from '../policy/rules/compliance/ds-dsfa';
 import { complianceConsoleWriter, formatComplianceFinding, markdownWriter } from '../policy/rules/compliance/writers';
@@ -194,5 +195,30 @@ describe('writers', () => {
         '',
       ].join('\n'),
     );
+  });
+});
+
+describe('BSI-SYS.1.6.A6: charts pulling public images, for the federation and for each agency', () => {
+  const release = { chart: 'webapp', repository: 'https://charts.example', values: [] };
+  const stacks: SynthesizedStack[] = [
+    { name: 'c--tenant-a', json: { resource: { helm_release: { r: release } } } },
+    { name: 'c--tenant-b', json: {} },
+  ];
+  const agencies = [
+    { tenant: 'a', stacks: new Set(['c--tenant-a']) },
+    { tenant: 'b', stacks: new Set(['c--tenant-b']) },
+  ];
+  const run = (registry?: string) =>
+    evaluate([bsiImages], { stacks, images: { registry, digests: {} }, agencies }).map((f) => [f.tenant, f.message]);
+
+  it('without an internal registry: one finding for the federation, one for each agency whose services pull', () => {
+    expect(run()).toEqual([
+      [undefined, expect.stringMatching(/1 Helm-Releases beziehen die Standard-Images/)],
+      ['a', expect.stringMatching(/Dienste der Behörde \(1 Helm-Release\) beziehen die Standard-Images/)],
+    ]);
+  });
+
+  it('with an internal registry: no registry finding at all', () => {
+    expect(run('registry.bund.example').filter(([, m]) => /keine interne Image-Registry/.test(String(m)))).toEqual([]);
   });
 });

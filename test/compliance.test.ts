@@ -9,13 +9,8 @@ import {
   evaluateCompliance,
   reportMarkdown,
 } from '../policy/compliance';
-import {
-  COMPLIANCE_RULES,
-  releaseImageProblems,
-  resourceFindings,
-  tenantFindings,
-  type ComplianceFinding,
-} from '../policy/compliance-rules';
+import { COMPLIANCE_RULES, resourceFindings, tenantFindings, type ComplianceFinding } from '../policy/compliance-rules';
+import { releaseImageProblems } from '../policy/rules/compliance/bsi-sys-1-6-a6';
 import type { SynthesizedStack } from '../policy/k8s-objects';
 import { ComplianceError, SynthError, synthFederation } from '../app/pipeline';
 import {

@@ -15,7 +15,7 @@ export function dataProtectionOfficerMissing(tenant: TenantConfig): boolean {
 }
 
 /** Whether a planned DSFA is overdue on a day (`YYYY-MM-DD`): its due date, when it lies before that day. */
-export function dsfaOverdue(dsfa: Dsfa, asOf: string | undefined): string | undefined {
+function dsfaOverdue(dsfa: Dsfa, asOf: string | undefined): string | undefined {
   return asOf && dsfa?.status === 'planned' && dsfa.due && dsfa.due < asOf ? dsfa.due : undefined;
 }
 

@@ -39,7 +39,7 @@ export function operatedByAgency(operator: { readonly id: string }, tenant: { re
  * sees the addresses of its clients), the operators of the clusters of its BundesMessenger and BwMessenger. Never
  * the agency itself ({@link operatedByAgency}); not de-duplicated ({@link processorsOf} is).
  */
-export function processingsOf(tenant: Tenant): Processing[] {
+function processingsOf(tenant: Tenant): Processing[] {
   const out: Processing[] = [];
   const byOther = (operator: Operator, service: string, of: ProcessedService) => {
     if (!operatedByAgency(operator, tenant)) out.push({ operator: operator.id, name: operator.name, service, of });

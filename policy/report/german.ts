@@ -22,7 +22,7 @@ export const ZONE_KIND_LABELS: Readonly<Record<ZoneKind, string>> = {
 };
 
 /** Labels of the legal bases for federal bodies (BDSG) and Bundeswehr. */
-export const LEGAL_BASIS_LABELS: Readonly<Record<LegalBasis, string>> = {
+const LEGAL_BASIS_LABELS: Readonly<Record<LegalBasis, string>> = {
   'public-task': 'Wahrnehmung einer öffentlichen Aufgabe (Art. 6 Abs. 1 lit. e DSGVO, § 3 BDSG)',
   'employment-relationship': 'Beschäftigungsverhältnis (Art. 88 DSGVO, § 26 BDSG)',
   consent: 'Einwilligung (für Beschäftigte unzulässig)',
@@ -38,7 +38,7 @@ export const LAND_LEGAL_BASIS_LABELS: Readonly<Record<LegalBasis, string>> = {
 };
 
 /** Whether a tenant kind is a body of a Land (Land data protection act, Land commissioner) rather than federal. */
-export const isLandBody = (kind: TenantKind): boolean => kind === 'land-authority' || kind === 'municipality';
+const isLandBody = (kind: TenantKind): boolean => kind === 'land-authority' || kind === 'municipality';
 
 /** The label of a legal basis for a tenant of that kind. */
 export const legalBasisLabel = (basis: LegalBasis, kind: TenantKind): string =>

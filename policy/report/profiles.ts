@@ -61,7 +61,7 @@ export interface ServiceProfile {
 }
 
 /** The self-hosted Matrix servers of an agency, with the name the report gives each. */
-export function matrixServersOf(t: TenantConfig): Array<[string, MatrixServerConfig]> {
+function matrixServersOf(t: TenantConfig): Array<[string, MatrixServerConfig]> {
   return [
     ...(t.bundesMessenger?.mode === 'self-hosted'
       ? [['BundesMessenger', t.bundesMessenger] as [string, MatrixServerConfig]]

@@ -205,7 +205,7 @@ export function agencyStackNames(federation: Federation, t: Tenant): Set<string>
 }
 
 /** The stacks whose state holds data of the agency's services: its own stacks and those of its Wire pillars. */
-export function stacksOfTenant(federation: Federation, t: Tenant, stacks: readonly SynthesizedStack[]): string[] {
+function stacksOfTenant(federation: Federation, t: Tenant, stacks: readonly SynthesizedStack[]): string[] {
   const names = agencyStackNames(federation, t);
   return stacks.map((s) => s.name).filter((n) => names.has(n));
 }

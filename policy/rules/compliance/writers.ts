@@ -28,7 +28,7 @@ export const markdownTable = (head: readonly string[], rows: readonly (readonly 
 const TITLES = new Map(COMPLIANCE_PACK.map((u) => [u.id, u.explanation]));
 
 /** Findings as the lines of a Markdown table: rule, its requirement, level (German), message. */
-export function findingsTableLines(findings: readonly EngineFinding[]): string[] {
+function findingsTableLines(findings: readonly EngineFinding[]): string[] {
   return markdownTable(
     ['Regel', 'Anforderung', 'Stufe', 'Befund'],
     findings.map((f) => [f.rule, cell(TITLES.get(f.rule) ?? ''), LEVEL_LABELS[f.level], cell(f.message)]),

@@ -82,7 +82,7 @@ function expectedValidations(cluster: ClusterFacts) {
 }
 
 /** Why a ValidatingAdmissionPolicy does not (fully) keep Säule 1 closed; empty when intact. */
-export function policyProblems(obj: unknown, cluster: ClusterFacts): string[] {
+function policyProblems(obj: unknown, cluster: ClusterFacts): string[] {
   const spec = field(obj, 'spec') ?? {};
   const problems: string[] = [];
   const failurePolicy = field(spec, 'failurePolicy');
@@ -128,7 +128,7 @@ function probeNamespaces(namespaces: readonly Pillar1Namespace[]) {
 }
 
 /** Why a binding does not enforce a policy in every Säule-1 namespace; empty when intact. */
-export function bindingProblems(obj: unknown, namespaces: readonly Pillar1Namespace[]): string[] {
+function bindingProblems(obj: unknown, namespaces: readonly Pillar1Namespace[]): string[] {
   const spec = field(obj, 'spec') ?? {};
   const problems: string[] = [];
   const validationActions = field(spec, 'validationActions');

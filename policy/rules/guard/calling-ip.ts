@@ -29,7 +29,7 @@ type AddressForm = 'ip' | 'host' | 'url' | 'turn' | 'args';
  * `external-ip`, `prometheus-ip`, `federation-listening-ip` in turnserver.conf, with the per-node placeholders
  * replaced by the node's address (`wire.com/external-ip`), host IP and pod IP; `federation-remote-whitelist`.
  */
-export const CALLING_ADDRESS_VALUES: Readonly<
+const CALLING_ADDRESS_VALUES: Readonly<
   Record<string, ReadonlyArray<{ readonly path: string; readonly form: AddressForm; readonly what: string }>>
 > = {
   sftd: [
@@ -60,7 +60,7 @@ export const CALLING_ADDRESS_VALUES: Readonly<
 const SCAN_ALL_VALUES = new Set(['sftd', 'coturn']);
 
 /** coturn replaces these per node: the node's announced address (annotation), its host IP, the pod IP. */
-export const COTURN_PLACEHOLDERS: readonly string[] = ['__COTURN_EXT_IP__', '__COTURN_HOST_IP__', '__COTURN_POD_IP__'];
+const COTURN_PLACEHOLDERS: readonly string[] = ['__COTURN_EXT_IP__', '__COTURN_HOST_IP__', '__COTURN_POD_IP__'];
 
 /** sftd options that take an address or URL (from the chart's command line). */
 const SFTD_ADDRESS_OPTIONS: Readonly<Record<string, AddressForm>> = {
@@ -160,7 +160,7 @@ const listPath = (p: string) => p.replace(/\[\d+\]/g, '[]');
  * other value of these charts that names an address outside the NdB is flagged too. For wire-server: the TURN and
  * SFT addresses brig hands to clients. Empty for other charts.
  */
-export function callingAddressProblems(
+function callingAddressProblems(
   chart: string,
   values: unknown,
   sensitivePaths: readonly string[],

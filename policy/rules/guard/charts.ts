@@ -11,7 +11,7 @@ export interface GuardedChart {
  * Charts the guard knows how to read, and the values path that must carry the zone's ingress class: from the chart
  * descriptors (`constructs/charts/`).
  */
-export const KNOWN_CHARTS: Readonly<Record<string, GuardedChart>> = Object.fromEntries(
+const KNOWN_CHARTS: Readonly<Record<string, GuardedChart>> = Object.fromEntries(
   Object.values(CHARTS).map((d) => [d.chart, d.guard]),
 );
 

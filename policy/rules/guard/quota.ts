@@ -16,9 +16,9 @@ import { flag, type GuardResult } from './scope';
  * balancer in the zone's class and the two node ports Kubernetes counts for it (`stacks/platform-stack.ts`).
  * Every other Säule-1 namespace: none.
  */
-export const EDGE_SERVICE_LIMITS = { 'services.loadbalancers': 1, 'services.nodeports': 2 } as const;
+const EDGE_SERVICE_LIMITS = { 'services.loadbalancers': 1, 'services.nodeports': 2 } as const;
 /** The quota limits that keep Services of type LoadBalancer and NodePort out of a namespace. */
-export const SERVICE_LIMITS = ['services.loadbalancers', 'services.nodeports'] as const;
+const SERVICE_LIMITS = ['services.loadbalancers', 'services.nodeports'] as const;
 
 const SUFFIX: Readonly<Record<string, number>> = {
   '': 1,

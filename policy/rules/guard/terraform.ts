@@ -45,7 +45,7 @@ const hasKey = (value: unknown, key: string): boolean => typeof value === 'objec
  * synth writes: a Secret in a `set_sensitive` value, the CA file of a provider, and a name reference the guard
  * resolves (resolveReferences).
  */
-export function terraformProblems(stack: SynthesizedStack): Array<{ address: string; message: string }> {
+function terraformProblems(stack: SynthesizedStack): Array<{ address: string; message: string }> {
   const out: Array<{ address: string; message: string }> = [];
   const json: unknown = stack.json ?? {};
   const dataSecrets = field(field(json, 'data'), 'kubernetes_secret_v1') ?? {};
